@@ -1,0 +1,208 @@
+"""The archive's format: where an article's file goes, what it is named, and its exact text.
+
+This module is the one place that knows FORMAT.md (../shared/archive-format/FORMAT.md).
+Everything here is pure; pipelines.archive does the writing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import os
+import re
+from dataclasses import dataclass
+
+import frontmatter
+from frontmatter.default_handlers import YAMLHandler
+
+from crawler.timeutil import format_archive_date
+
+LANGUAGES = ("zh-CN", "zh-HK", "en")
+
+# FORMAT.md: "every one of the characters \ / * ? : " < > | is removed from the name".
+_NAME_REMOVED = re.compile(r'[\\/*?:"<>|]')
+# Not in FORMAT.md (the old generator never met them): control characters cannot be part of
+# a portable file name, so they are removed as well.
+_NAME_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# Longest file name most file systems accept, in bytes.
+MAX_NAME_BYTES = 255
+
+# qq ids come in two forms for one article: 14 characters in older items and in every
+# archive file (`20250208A08E8L`), 16 in newer items and in the link (`20250208A08E8L00`).
+QQ_LONG_ID = re.compile(r"^(\d{8}[A-Z][0-9A-Z]{5})[0-9A-Z]{2}$")
+QQ_SHORT_ID = re.compile(r"^\d{8}[A-Z][0-9A-Z]{5}$")
+
+
+def escape(value) -> str:
+    """FORMAT.md's escaping of a front-matter value (title, date, summary, ...).
+
+    Beyond FORMAT.md, for values the old archive never held: the other line breaks YAML
+    knows (U+0085, U+2028, U+2029, vertical tab, form feed) become a space like newlines do,
+    and any other control character is written as a YAML escape, so that every file parses
+    back (PyYAML rejects raw control characters).
+    """
+    if value is None:
+        return ""
+    text = str(value)
+    if not text:
+        return ""
+    text = text.replace("\\", "\\\\").replace('"', '\\"')
+    text = re.sub(r"[\n\r\t\x0b\x0c\x85\u2028\u2029]", " ", text)
+    text = re.sub(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ufeff\ufffe\uffff]", lambda m: f"\\u{ord(m.group()):04x}", text)
+    return text.strip()
+
+
+def _strip_tags_for_summary(body_html: str) -> str:
+    # FORMAT.md, with its two deliberate fixes: script/style contents are dropped and
+    # entities decoded; otherwise tags are removed and the text between them joined as is.
+    text = re.sub(r"<(script|style)\b[^>]*>.*?</\1\s*>", "", body_html, flags=re.S | re.I)
+    text = re.sub(r"<[^>]*>", "", text)
+    return html.unescape(text)
+
+
+def summary(body_html: str | None, language: str) -> str:
+    """The summary of FORMAT.md, before escaping."""
+    text = _strip_tags_for_summary(body_html or "")
+    if not text:
+        return ""
+    if language.startswith("zh"):
+        return text if len(text) < 80 else text[:50] + "..."
+    words = text.split()
+    return text if len(words) < 50 else " ".join(words[:50]) + "..."
+
+
+def _clean_id(article_id) -> str:
+    if article_id is None or article_id == "" or article_id is False or article_id == 0:
+        return ""
+    text = _NAME_CONTROL.sub("", _NAME_REMOVED.sub("", str(article_id)))
+    # A name made only of dots would be `.` / `..` or a hidden file Hugo skips: treat it as
+    # no id (the md5 name is used instead).
+    return "" if not text.strip(".") else text
+
+
+def md5_name(title: str, pub_date: str) -> str:
+    return hashlib.md5((title + pub_date).encode("utf-8")).hexdigest()
+
+
+def archive_name(article_id, title: str, pub_date: str, language: str) -> str:
+    """`<name>.md` of FORMAT.md: `<id>.<language>`, else md5(title + pub_date), then `.md`.
+
+    `pub_date` is the date as written in the file (`YYYY-MM-DD HH:MM:SS`, Beijing time).
+    Names longer than 255 bytes (only possible for very long ids) are shortened in a stable
+    way: the id is cut to fit and `~` plus the first 16 hex digits of the sha1 of the whole
+    id are appended, so different long ids keep different names.
+    """
+    stem = _clean_id(article_id) or md5_name(title, pub_date)
+    suffix = f".{_NAME_CONTROL.sub('', _NAME_REMOVED.sub('', language))}.md"
+    if len((stem + suffix).encode("utf-8")) > MAX_NAME_BYTES:
+        digest = "~" + hashlib.sha1(stem.encode("utf-8")).hexdigest()[:16]
+        room = MAX_NAME_BYTES - len((digest + suffix).encode("utf-8"))
+        cut = stem.encode("utf-8")[:room].decode("utf-8", "ignore")
+        stem = cut + digest
+    return stem + suffix
+
+
+def relative_path(language: str, folder: str, name: str) -> str:
+    return f"{language}/news/{folder}/{name}"
+
+
+class ArchiveFrontMatter(YAMLHandler):
+    """python-frontmatter handler that writes the archive's exact front matter.
+
+    The default YAML dump sorts keys and quotes differently; the archive's text is fixed
+    (FORMAT.md), so export() writes it line by line. Reading uses the normal YAML loader.
+    """
+
+    KEYS = ("title", "date", "summary", "categories", "lang", "translations", "tags", "menu",
+            "thumbnail", "lead", "comments", "authorbox", "pager", "toc", "mathjax", "sidebar",
+            "widgets")
+
+    def export(self, metadata: dict, **kwargs) -> str:
+        lines = []
+        for key in self.KEYS:
+            value = metadata[key]
+            if isinstance(value, bool):
+                lines.append(f"{key}: {'true' if value else 'false'}")
+            elif isinstance(value, (list, tuple)):
+                lines.append(f"{key}:")
+                lines.extend(f'  - "{escape(v)}"' for v in value)
+            else:
+                lines.append(f'{key}: "{escape(value)}"')
+        return "\n".join(lines)
+
+    def format(self, post, **kwargs) -> str:
+        return f"---\n{self.export(post.metadata)}\n---\n\n{post.content}\n"
+
+
+@dataclass(frozen=True)
+class ArchiveEntry:
+    """Everything the archive file of one article is made from."""
+
+    id: object
+    title: str
+    published: object  # aware datetime
+    summary: str
+    category: str
+    language: str
+    folder: str
+    thumbnail: str
+    link: str
+    body_markdown: str
+
+    @property
+    def date(self) -> str:
+        return format_archive_date(self.published)
+
+    @property
+    def name(self) -> str:
+        return archive_name(self.id, self.title, self.date, self.language)
+
+    @property
+    def path(self) -> str:
+        return relative_path(self.language, self.folder, self.name)
+
+    def metadata(self) -> dict:
+        return {
+            "title": self.title, "date": self.date, "summary": self.summary,
+            "categories": [self.category], "lang": [self.language],
+            "translations": [self.language], "tags": [self.category], "menu": "",
+            "thumbnail": self.thumbnail or "", "lead": "", "comments": False,
+            "authorbox": False, "pager": True, "toc": False, "mathjax": False,
+            "sidebar": "right", "widgets": ["search", "recent", "taglist"],
+        }
+
+    def text(self) -> str:
+        body = (self.body_markdown or "").strip()
+        # The closing link is not escaped (FORMAT.md). An empty body leaves the three empty
+        # lines of FORMAT.md: `---\n\n\n\n[label](url)\n`.
+        content = f"{body}\n\n[{self.category}]({self.link})"
+        return frontmatter.dumps(frontmatter.Post(content, **self.metadata()), handler=ArchiveFrontMatter())
+
+
+def known_names(article_id) -> tuple[str, ...]:
+    """The id forms under which one article may already be in the archive."""
+    cleaned = _clean_id(article_id)
+    if not cleaned:
+        return ()
+    long_match = QQ_LONG_ID.match(cleaned)
+    if long_match:
+        return (cleaned, long_match.group(1))
+    return (cleaned,)
+
+
+def is_archive_name(filename: str) -> bool:
+    return filename.endswith(".md") and not filename.startswith(".")
+
+
+def id_key(stem: str) -> str:
+    """Key under which a file name stem is indexed: qq's long id form folds to the short one."""
+    m = QQ_LONG_ID.match(stem)
+    return m.group(1) if m else stem
+
+
+def temp_name(name: str) -> str:
+    # A leading dot: Hugo ignores hidden files; `.tmp` at the end: nor is it content.
+    return f".{name}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
+
+
+TEMP_FILE = re.compile(r"^\..+\.\d+\.[0-9a-f]{8}\.tmp$")

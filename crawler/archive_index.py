@@ -1,0 +1,69 @@
+"""What the archive already holds: the state of incremental runs.
+
+The archive is append-only and its file names are the articles' ids (or md5 names), so the
+names in a folder say which articles are known. A folder is listed once, lazily, with
+os.scandir (names only, no file is opened), which keeps a 100,000-file archive cheap.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from crawler.archive import TEMP_FILE, id_key, is_archive_name
+
+logger = logging.getLogger(__name__)
+
+
+class ArchiveIndex:
+    def __init__(self, root: str | os.PathLike):
+        self.root = Path(root)
+        self._folders: dict[tuple[str, str], set[str]] = {}
+
+    def folder_path(self, language: str, folder: str) -> Path:
+        return self.root / language / "news" / folder
+
+    def _keys(self, language: str, folder: str) -> set[str]:
+        key = (language, folder)
+        keys = self._folders.get(key)
+        if keys is None:
+            keys = self._folders[key] = self._scan(language, folder)
+        return keys
+
+    def _scan(self, language: str, folder: str) -> set[str]:
+        directory = self.folder_path(language, folder)
+        suffix = f".{language}.md"
+        keys: set[str] = set()
+        try:
+            entries = list(os.scandir(directory))
+        except FileNotFoundError:
+            return keys
+        for entry in entries:
+            name = entry.name
+            if TEMP_FILE.match(name):
+                # Left by a run that was killed while writing: never a complete article.
+                try:
+                    os.unlink(entry.path)
+                    logger.info("Removed leftover temporary file %s", entry.path)
+                except FileNotFoundError:
+                    pass
+                continue
+            if is_archive_name(name):
+                stem = name[: -len(suffix)] if name.endswith(suffix) else name[:-3]
+                keys.add(id_key(stem))
+        return keys
+
+    def contains_name(self, language: str, folder: str, name: str) -> bool:
+        """Is an article of this file name (or its other qq id form) in the archive?"""
+        suffix = f".{language}.md"
+        stem = name[: -len(suffix)] if name.endswith(suffix) else name
+        return id_key(stem) in self._keys(language, folder)
+
+    def add_name(self, language: str, folder: str, name: str) -> None:
+        suffix = f".{language}.md"
+        stem = name[: -len(suffix)] if name.endswith(suffix) else name
+        self._keys(language, folder).add(id_key(stem))
+
+    def count(self, language: str, folder: str) -> int:
+        return len(self._keys(language, folder))

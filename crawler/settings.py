@@ -1,0 +1,51 @@
+"""Scrapy settings of the news archive crawler.
+
+Every value a user may change is a setting (override with `-s NAME=VALUE` or, for the few
+secrets and device ids, environment variables read in the spiders); see README.md.
+"""
+
+BOT_NAME = "newsarchive"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+COMMANDS_MODULE = "crawler.commands"
+
+# Where the archive lives: <ARCHIVE_DIR>/<language>/news/<folder>/<name>.md
+ARCHIVE_DIR = "output"
+
+ITEM_PIPELINES = {
+    "pipelines.validate.ValidateArticle": 100,
+    "pipelines.clean.CleanBodyHtml": 200,
+    "pipelines.markdown.BodyToMarkdown": 300,
+    "pipelines.summary.Summarize": 400,
+    "pipelines.archive.ArchiveWriter": 500,
+}
+
+EXTENSIONS = {
+    "crawler.extensions.DropCounter": 0,
+}
+
+# One short line per dropped item (reason and link) instead of Scrapy's dump of the item.
+LOG_FORMATTER = "crawler.logformatter.ArticleLogFormatter"
+
+# Politeness: a User-Agent naming the project, robots.txt, AutoThrottle, per-domain limit.
+USER_AGENT = "newsarchive (+https://github.com/newsarchive/newsarchive; Scrapy news archive crawler)"
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_DELAY = 0.25
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+DOWNLOAD_TIMEOUT = 30
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+# Beyond this a response is refused (a news page is far smaller).
+DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"
