@@ -53,31 +53,36 @@ def escape(value) -> str:
 
 
 def _strip_tags_for_summary(body_html: str) -> str:
-    # FORMAT.md, with its two deliberate fixes: script/style contents are dropped and
-    # entities decoded; otherwise tags are removed and the text between them joined as is.
+    # FORMAT.md step 1, with its fix: script/style contents are dropped first.
     text = re.sub(r"<(script|style)\b[^>]*>.*?</\1\s*>", "", body_html, flags=re.S | re.I)
-    text = re.sub(r"<[^>]*>", "", text)
-    return html.unescape(text)
+    return re.sub(r"<[^>]*>", "", text)
 
 
 def summary(body_html: str | None, language: str) -> str:
-    """The summary of FORMAT.md, before escaping."""
+    """The summary of FORMAT.md, before escaping.
+
+    Entities are decoded after the cut: the cut falls where the archive's generator put it
+    (it counted the raw text), and only the entities' text changes (`S&amp;...` becomes
+    `S&...`), which is what the existing files decode to.
+    """
     text = _strip_tags_for_summary(body_html or "")
     if not text:
         return ""
     if language.startswith("zh"):
-        return text if len(text) < 80 else text[:50] + "..."
-    words = text.split()
-    return text if len(words) < 50 else " ".join(words[:50]) + "..."
+        cut = text if len(text) < 80 else text[:50] + "..."
+    else:
+        words = text.split()
+        cut = text if len(words) < 50 else " ".join(words[:50]) + "..."
+    return html.unescape(cut)
 
 
 def _clean_id(article_id) -> str:
     if article_id is None or article_id == "" or article_id is False or article_id == 0:
         return ""
     text = _NAME_CONTROL.sub("", _NAME_REMOVED.sub("", str(article_id)))
-    # A name made only of dots would be `.` / `..` or a hidden file Hugo skips: treat it as
-    # no id (the md5 name is used instead).
-    return "" if not text.strip(".") else text
+    # Not in FORMAT.md: a name starting with a dot is a hidden file that Hugo skips, so
+    # leading dots are removed too; an id left empty falls back to the md5 name.
+    return text.lstrip(".")
 
 
 def md5_name(title: str, pub_date: str) -> str:
@@ -201,8 +206,13 @@ def id_key(stem: str) -> str:
 
 
 def temp_name(name: str) -> str:
-    # A leading dot: Hugo ignores hidden files; `.tmp` at the end: nor is it content.
-    return f".{name}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
+    # A leading dot: Hugo ignores hidden files; `.tmp` at the end: nor is it content. The
+    # name's digest (not the name) keeps it short even beside a 255-byte name.
+    digest = hashlib.sha1(name.encode("utf-8")).hexdigest()[:12]
+    return f".{digest}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
 
 
-TEMP_FILE = re.compile(r"^\..+\.\d+\.[0-9a-f]{8}\.tmp$")
+TEMP_FILE = re.compile(r"^\.[0-9a-f]{12}\.\d+\.[0-9a-f]{8}\.tmp$")
+
+# A folder or language is one plain path segment.
+SEGMENT = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")

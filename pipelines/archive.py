@@ -39,8 +39,9 @@ class ArchiveWriter:
     def process_item(self, item, spider=None):
         entry = self.entry_for(item)
         target = (self.root / entry.path).resolve()
-        # Folder names come from settings and sources; never let one lead out of the root.
-        if self.root not in target.parents:
+        # Folder names come from settings and sources (validated as one path segment);
+        # never let one lead out of its place in the root, whatever reached this point.
+        if target.parent.parent != (self.root / entry.language / "news").resolve():
             raise DropArticle("bad_path", entry.path)
         item["archive_path"] = entry.path
         if self.index.contains_name(entry.language, entry.folder, entry.name) or target.exists():

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from crawler.archive import LANGUAGES
+from crawler.archive import LANGUAGES, SEGMENT
 from pipelines.errors import DropArticle
 
 
@@ -29,4 +29,6 @@ class ValidateArticle:
         for field in ("folder", "category"):
             if not item.get(field):
                 raise DropArticle(f"missing_{field}")
+        if not SEGMENT.match(str(item["folder"])):
+            raise DropArticle("bad_folder", str(item["folder"]))
         return item

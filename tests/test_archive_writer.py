@@ -1,0 +1,198 @@
+"""The archive writer: names, paths, escaping, never overwriting, atomic files, hostile values."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+import frontmatter
+import pytest
+from scrapy.statscollectors import MemoryStatsCollector
+from scrapy.utils.test import get_crawler
+
+from crawler.archive import TEMP_FILE, archive_name, escape, md5_name, summary, temp_name
+from crawler.items import Article
+from crawler.timeutil import BEIJING
+from pipelines.archive import ArchiveWriter
+from pipelines.errors import DropArticle
+from pipelines.summary import Summarize
+from pipelines.validate import ValidateArticle
+
+WHEN = dt.datetime(2025, 2, 8, 21, 1, 46, tzinfo=BEIJING)
+
+
+def article(**fields) -> Article:
+    base = dict(id="20250208A0TEST", title="标题", link="https://new.qq.com/rain/a/20250208A0TEST00",
+                published=WHEN, author="", thumbnail="", body_html="<p>正文</p>", category="qq",
+                folder="qq", language="zh-CN", body_markdown="正文")
+    base.update(fields)
+    return Article(**base)
+
+
+@pytest.fixture
+def writer(tmp_path):
+    crawler = get_crawler(settings_dict={"ARCHIVE_DIR": str(tmp_path / "archive")})
+    stats = MemoryStatsCollector(crawler)
+    return ArchiveWriter(tmp_path / "archive", stats)
+
+
+def write(writer, item):
+    item = Summarize().process_item(ValidateArticle().process_item(item))
+    return writer.process_item(item)
+
+
+def test_path_and_name_follow_format(writer):
+    item = write(writer, article())
+    assert item["archive_path"] == "zh-CN/news/qq/20250208A0TEST.zh-CN.md"
+    text = (writer.root / item["archive_path"]).read_text(encoding="utf-8")
+    assert text.startswith('---\ntitle: "标题"\ndate: "2025-02-08 21:01:46"\nsummary: "正文"\ncategories:\n  - "qq"\n')
+    assert text.endswith("---\n\n正文\n\n[qq](https://new.qq.com/rain/a/20250208A0TEST00)\n")
+    assert writer.stats.get_value("archive/written") == 1
+
+
+def test_name_without_id_is_md5_of_title_and_date():
+    assert archive_name("", "Title", "2025-02-08 21:01:46", "en") == md5_name("Title", "2025-02-08 21:01:46") + ".en.md"
+    assert archive_name(0, "T", "2025-01-01 00:00:00", "en").startswith(md5_name("T", "2025-01-01 00:00:00"))
+    assert archive_name(6182, "t", "d", "zh-CN") == "6182.zh-CN.md"
+
+
+def test_name_drops_forbidden_characters():
+    assert archive_name("tag:reuters.com,2025-02-10:newsml_GNE9YZ0Dc0:0", "t", "d", "en") == "tagreuters.com,2025-02-10newsml_GNE9YZ0Dc00.en.md"
+    assert archive_name('a\\b/c*d?e:f"g<h>i|j', "t", "d", "en") == "abcdefghij.en.md"
+
+
+def test_time_is_written_in_beijing_time(writer):
+    utc = dt.datetime(2025, 2, 8, 13, 1, 46, tzinfo=dt.timezone.utc)
+    item = write(writer, article(published=utc))
+    post = frontmatter.load(writer.root / item["archive_path"])
+    assert post["date"] == "2025-02-08 21:01:46"
+
+
+def test_empty_body_leaves_three_empty_lines(writer):
+    item = write(writer, article(body_html="", body_markdown=""))
+    text = (writer.root / item["archive_path"]).read_text(encoding="utf-8")
+    assert 'summary: ""' in text
+    assert text.endswith('  - "taglist"\n---\n\n\n\n[qq](https://new.qq.com/rain/a/20250208A0TEST00)\n')
+
+
+def test_never_overwrites_an_existing_file(writer):
+    first = write(writer, article(title="第一"))
+    path = writer.root / first["archive_path"]
+    before = path.read_bytes()
+    write(writer, article(title="第二"))
+    assert path.read_bytes() == before
+    assert writer.stats.get_value("archive/skipped_existing") == 1
+
+
+@pytest.mark.parametrize("existing,new", [("20250208A08E8L", "20250208A08E8L00"), ("20250208A08E8L00", "20250208A08E8L")])
+def test_either_qq_id_form_counts_as_present(tmp_path, existing, new):
+    folder = tmp_path / "archive" / "zh-CN" / "news" / "qq"
+    folder.mkdir(parents=True)
+    (folder / f"{existing}.zh-CN.md").write_text("kept", encoding="utf-8")
+    writer = ArchiveWriter(tmp_path / "archive", MemoryStatsCollector(get_crawler()))
+    write(writer, article(id=new))
+    assert sorted(p.name for p in folder.iterdir()) == [f"{existing}.zh-CN.md"]
+    assert (folder / f"{existing}.zh-CN.md").read_text(encoding="utf-8") == "kept"
+    assert writer.stats.get_value("archive/skipped_existing") == 1
+
+
+def test_leftover_temporary_files_are_removed_at_start(tmp_path):
+    folder = tmp_path / "archive" / "zh-CN" / "news" / "qq"
+    folder.mkdir(parents=True)
+    leftover = folder / temp_name("20250208A0LEFT.zh-CN.md")
+    leftover.write_text("half a fi", encoding="utf-8")
+    assert TEMP_FILE.match(leftover.name) and leftover.name.startswith(".")
+    writer = ArchiveWriter(tmp_path / "archive", MemoryStatsCollector(get_crawler()))
+    write(writer, article())
+    assert not leftover.exists()
+    assert [p.name for p in folder.iterdir()] == ["20250208A0TEST.zh-CN.md"]
+
+
+def test_no_temporary_file_stays_after_writing(writer):
+    write(writer, article())
+    names = [p.name for p in (writer.root / "zh-CN/news/qq").iterdir()]
+    assert names == ["20250208A0TEST.zh-CN.md"]
+
+
+HOSTILE_TITLES = [
+    'He said "no"', "back\\slash\\", "line\nbreak\r\nand\ttab", "key: value", "# not a comment",
+    "---", "--- \n---", "!!python/object:os.system", "emoji 🚀 and U+2028\u2028here", "  padded  ",
+    "control\x01char\x7f and C1\x8f", "'single' & <html>", "{flow: [seq]}", "*alias &anchor",
+]
+
+
+@pytest.mark.parametrize("title", HOSTILE_TITLES)
+def test_hostile_titles_parse_back(writer, title):
+    item = write(writer, article(id="", title=title, thumbnail='https://x.test/a"b\\c.jpg'))
+    path = writer.root / item["archive_path"]
+    assert path.parent == writer.root / "zh-CN/news/qq"
+    post = frontmatter.load(path)
+    expected = " ".join(title.replace("\u2028", " ").replace("\r", " ").replace("\n", " ").replace("\t", " ").split(" ")).strip()
+    assert post["title"] == expected
+    assert post["thumbnail"] == 'https://x.test/a"b\\c.jpg'
+    assert post["widgets"] == ["search", "recent", "taglist"] and post["comments"] is False
+
+
+@pytest.mark.parametrize("bad_id", ["../../etc/passwd", "..", "/", "a/b", "c:\\d", "***", "x" * 400, "é" * 300, "\x00nul"])
+def test_hostile_ids_stay_inside_the_folder(writer, bad_id):
+    item = write(writer, article(id=bad_id))
+    path = (writer.root / item["archive_path"]).resolve()
+    assert path.parent == (writer.root / "zh-CN/news/qq").resolve()
+    assert len(path.name.encode("utf-8")) <= 255
+    assert not path.name.startswith(".")
+    assert frontmatter.load(path)["title"] == "标题"
+
+
+def test_long_ids_are_shortened_stably_and_distinctly():
+    a, b = "x" * 300 + "a", "x" * 300 + "b"
+    name_a, name_b = archive_name(a, "t", "d", "en"), archive_name(b, "t", "d", "en")
+    assert name_a != name_b
+    assert name_a == archive_name(a, "t", "d", "en")
+    assert len(name_a.encode()) == 255 and name_a.endswith(".en.md")
+
+
+def test_two_megabyte_body(writer):
+    body = "段落" * 500_000
+    item = write(writer, article(body_html=f"<p>{body}</p>", body_markdown=body))
+    post = frontmatter.load(writer.root / item["archive_path"])
+    assert post.content.startswith(body[:100]) and len(post.content) > 1_000_000
+    assert post["summary"] == body[:50] + "..."
+
+
+@pytest.mark.parametrize("folder", ["../../outside", "..", "a/b", ".hidden"])
+def test_folder_cannot_escape_its_place(writer, folder):
+    with pytest.raises(DropArticle) as exc:
+        write(writer, article(folder=folder))
+    assert exc.value.reason == "bad_folder"
+    if folder != ".hidden":
+        # The writer checks again, for items that did not pass through validation.
+        with pytest.raises(DropArticle) as exc:
+            writer.process_item(article(folder=folder))
+        assert exc.value.reason == "bad_path"
+    assert [p.name for p in writer.root.parent.iterdir()] in ([], ["archive"])
+
+
+@pytest.mark.parametrize("missing", ["title", "link", "published", "language"])
+def test_validation_drops_incomplete_articles(missing):
+    item = article()
+    item[missing] = None
+    with pytest.raises(DropArticle) as exc:
+        ValidateArticle().process_item(item)
+    assert exc.value.reason == f"missing_{missing}"
+
+
+def test_escape_rules():
+    assert escape("") == "" and escape(None) == ""
+    assert escape(' a"b\\c\nd\re\tf ') == 'a\\"b\\\\c d e f'
+
+
+def test_summary_rules():
+    assert summary("<p>短</p>", "zh-CN") == "短"
+    long_zh = "字" * 80
+    assert summary(f"<p>{long_zh}</p>", "zh-CN") == "字" * 50 + "..."
+    assert summary("<p>" + "字" * 79 + "</p>", "zh-CN") == "字" * 79
+    words = " ".join(f"w{i}" for i in range(60))
+    assert summary(f"<p>{words}</p>", "en") == " ".join(f"w{i}" for i in range(50)) + "..."
+    assert summary("<p>caption</p><p>next</p>", "en") == "captionnext"
+    assert summary("<style>p{}</style><script>x()</script><p>a &amp; b</p>", "en") == "a & b"
+    assert summary("", "en") == "" and summary("<div></div>", "zh-CN") == ""
