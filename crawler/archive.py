@@ -85,6 +85,11 @@ def _clean_id(article_id) -> str:
     return text.lstrip(".")
 
 
+def has_id(article_id) -> bool:
+    """Does the article's file name come from its id (else from md5 of title and time)?"""
+    return bool(_clean_id(article_id))
+
+
 def md5_name(title: str, pub_date: str) -> str:
     return hashlib.md5((title + pub_date).encode("utf-8")).hexdigest()
 

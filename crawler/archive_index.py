@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from pathlib import Path
 
 from crawler.archive import TEMP_FILE, id_key, is_archive_name
@@ -16,10 +17,26 @@ from crawler.archive import TEMP_FILE, id_key, is_archive_name
 logger = logging.getLogger(__name__)
 
 
+# The closing link `[label](url)` is the file's last line; 4 KiB from the end holds it.
+_TAIL_BYTES = 4096
+_CLOSING_LINK = re.compile(r"\[[^\]\n]*\]\(([^)\s]*)\)\s*$")
+
+
+def closing_link(path: str | os.PathLike) -> str | None:
+    """The link of an archive file's closing line, read from the end of the file only."""
+    with open(path, "rb") as fh:
+        size = fh.seek(0, os.SEEK_END)
+        fh.seek(max(0, size - _TAIL_BYTES))
+        tail = fh.read().decode("utf-8", "ignore")
+    m = _CLOSING_LINK.search(tail)
+    return m.group(1) if m else None
+
+
 class ArchiveIndex:
     def __init__(self, root: str | os.PathLike):
         self.root = Path(root)
         self._folders: dict[tuple[str, str], set[str]] = {}
+        self._links: dict[tuple[str, str], set[str]] = {}
 
     def folder_path(self, language: str, folder: str) -> Path:
         return self.root / language / "news" / folder
@@ -64,6 +81,34 @@ class ArchiveIndex:
         suffix = f".{language}.md"
         stem = name[: -len(suffix)] if name.endswith(suffix) else name
         self._keys(language, folder).add(id_key(stem))
+
+    def _link_set(self, language: str, folder: str) -> set[str]:
+        key = (language, folder)
+        links = self._links.get(key)
+        if links is None:
+            self._keys(language, folder)  # removes leftovers first
+            links = set()
+            directory = self.folder_path(language, folder)
+            try:
+                entries = list(os.scandir(directory))
+            except FileNotFoundError:
+                entries = []
+            for entry in entries:
+                if is_archive_name(entry.name):
+                    link = closing_link(entry.path)
+                    if link:
+                        links.add(link)
+            self._links[key] = links
+        return links
+
+    def contains_link(self, language: str, folder: str, link: str) -> bool:
+        """Is an article with this link in the folder? Reads the files' closing links once per
+        folder, so it is meant for sources whose names do not identify an article (md5 names)."""
+        return link in self._link_set(language, folder)
+
+    def add_link(self, language: str, folder: str, link: str) -> None:
+        if (language, folder) in self._links:
+            self._links[(language, folder)].add(link)
 
     def count(self, language: str, folder: str) -> int:
         return len(self._keys(language, folder))

@@ -6,7 +6,7 @@ import logging
 import os
 from pathlib import Path
 
-from crawler.archive import ArchiveEntry, temp_name
+from crawler.archive import ArchiveEntry, has_id, temp_name
 from crawler.archive_index import ArchiveIndex
 from pipelines.errors import DropArticle
 
@@ -36,6 +36,13 @@ class ArchiveWriter:
             body_markdown=item.get("body_markdown") or "",
         )
 
+    def is_known(self, entry: ArchiveEntry) -> bool:
+        if self.index.contains_name(entry.language, entry.folder, entry.name):
+            return True
+        # An md5 name changes with the title or time: such an article is known by its link.
+        # Id names identify the article themselves, so their folders are never read.
+        return not has_id(entry.id) and self.index.contains_link(entry.language, entry.folder, entry.link)
+
     def process_item(self, item, spider=None):
         entry = self.entry_for(item)
         target = (self.root / entry.path).resolve()
@@ -44,12 +51,13 @@ class ArchiveWriter:
         if target.parent.parent != (self.root / entry.language / "news").resolve():
             raise DropArticle("bad_path", entry.path)
         item["archive_path"] = entry.path
-        if self.index.contains_name(entry.language, entry.folder, entry.name) or target.exists():
+        if self.is_known(entry) or target.exists():
             self._inc("archive/skipped_existing")
             logger.debug("Already in the archive: %s (%s)", entry.path, entry.link)
             return item
         written = self.write(target, entry.text())
         self.index.add_name(entry.language, entry.folder, entry.name)
+        self.index.add_link(entry.language, entry.folder, entry.link)
         self._inc("archive/written" if written else "archive/skipped_existing")
         return item
 

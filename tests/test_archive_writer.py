@@ -196,3 +196,16 @@ def test_summary_rules():
     assert summary("<p>caption</p><p>next</p>", "en") == "captionnext"
     assert summary("<style>p{}</style><script>x()</script><p>a &amp; b</p>", "en") == "a & b"
     assert summary("", "en") == "" and summary("<div></div>", "zh-CN") == ""
+
+
+def test_article_without_id_is_known_by_its_link(tmp_path):
+    root = tmp_path / "archive"
+    first = ArchiveWriter(root, MemoryStatsCollector(get_crawler()))
+    write(first, article(id="", title="Old title", link="https://example.test/story-1"))
+    # A later run (fresh index) sees the same link with a changed title and time.
+    later = ArchiveWriter(root, MemoryStatsCollector(get_crawler()))
+    write(later, article(id="", title="New title", published=WHEN + dt.timedelta(hours=3), link="https://example.test/story-1"))
+    write(later, article(id="", title="Other story", link="https://example.test/story-2"))
+    assert len(list((root / "zh-CN/news/qq").iterdir())) == 2
+    assert later.stats.get_value("archive/skipped_existing") == 1
+    assert later.stats.get_value("archive/written") == 1
