@@ -49,3 +49,18 @@ REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
+
+# ---------------------------------------------------------------------------------------
+# qq (crawler/spiders/qq.py). Spider arguments override: -a channels=a,b -a pages=N -a hot=1.
+# QQ_DEVICE_ID, QQ_QIMEI36 and QQ_COOKIE are read from these settings or, when empty, from
+# the environment variables of the same names; they are never written in code.
+QQ_FEED_URL = "https://i.news.qq.com/web_feed/getPCList"
+QQ_CHANNELS = ["news_news_finance"]  # others seen in public code: see crawler/sources/qq.py
+QQ_PAGES = 1  # flush_num 1..QQ_PAGES per channel
+QQ_ITEM_COUNT = 12
+QQ_HOT_ENABLED = False
+QQ_HOT_URL = "https://r.inews.qq.com/gw/event/hot_ranking_list?page_size=50"
+QQ_REFERER = "https://news.qq.com/"
+QQ_DEVICE_ID = ""
+QQ_QIMEI36 = ""
+QQ_COOKIE = ""

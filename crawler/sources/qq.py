@@ -1,0 +1,704 @@
+"""Tencent News (qq.com): feed parsing and article page objects.
+
+Plain code: every function takes bytes, dicts or a Scrapy response and returns values or an
+Article, so it is tested without a crawl. The spider (crawler/spiders/qq.py) only wires it.
+
+Sources of the structures (the real material is in ../shared/corpus/qq/, see its README):
+
+- getPCList (`POST https://i.news.qq.com/web_feed/getPCList`): answer `{"code": 0, "data": [...]}`;
+  entry keys `id`, `title`, `articletype`, `publish_time`, `link_info.url`, `pic_info.big_img[]`,
+  `media_info.medal_info.medal_name` (a reader badge, never the author), `sub_item[]` on
+  aggregate cards (articletype "525"). Described in ../shared/sources/CATALOG.md (2.2 qq).
+- Channel ids, with the public code that sends them to getPCList:
+  `news_news_finance` (the old crawler; a "QQ 财经" scraper with a fixed REQUEST_BODY),
+  `news_news_tech` (a Java hot-spot crawler `QQNewCrawler` of shaoxiongdu's SkyEyeSystem, and
+  a THU course news client's README), `news_news_ent`, `news_news_world`, `news_news_mil`,
+  `news_news_game` (a multi-site `TengXunSpider` category_list), `news_news_fx` (a probe script
+  of Tencent list pagination). Found with code search; none of their code is used here.
+- Hot list (`GET https://r.inews.qq.com/gw/event/hot_ranking_list?page_size=N`): answer
+  `{"idlist": [{"ids_hash": ..., "newslist": [header, entry, ...]}]}`, entries with `id`,
+  `title`, `url` (often `https://view.inews.qq.com/a/<ID>`), `time`, `source` (the media),
+  `articletype`, `thumbnails_big[]`; the first entry is the list's header card (public code
+  reading it: a Python news digest by Zhuofeng Luo, `_HOT_RANKING_LIST_URL`).
+- kv_srv list (before getPCList): `{"ret": 0, "data": {"list": [...]}}` with `article_type`,
+  `url`, `title`, `publish_time`, `img`, `media_name`, `cms_id`/`article_id`
+  (../shared/corpus/qq/pages/api_kv_srv_*.json).
+- `originAttribute` (placeholders `<!--IMG_n-->` of `window.DATA.originContent.text`): the
+  attribute objects follow qq's `cnt_attr` shape seen in public code (`{"IMG_0": {"img":
+  {"imgurl1000": {"imgurl": ...}}, "desc": ...}}`); flat `url`/`origUrl`/`src` keys are read too.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from html import escape as html_escape
+from urllib.parse import parse_qs, urljoin, urlsplit
+
+from parsel import Selector
+from scrapy.http import HtmlResponse, Response
+
+from crawler.items import Article
+from crawler.timeutil import BadDate, parse_beijing
+
+CATEGORY = "qq"
+FOLDER = "qq"
+LANGUAGE = "zh-CN"
+
+ARTICLE_TYPE = "0"
+AGGREGATE_TYPE = "525"
+
+# An article id of the rain/omn family: 14 characters, or 16 in links (two more at the end).
+QQ_ID = r"\d{8}[A-Z][0-9A-Z]{5}(?:[0-9A-Z]{2})?"
+_URL_ID = re.compile(rf"/(?:rain/a|a)/({QQ_ID})(?:[?#/]|$)")
+# /omn/<date>/<ID>.html; the kv_srv list also gives /omn/TEC20201/TEC2020101401179000.html.
+_OMN_URL = re.compile(r"/(?:omn|cmsn)/[0-9A-Za-z]+/([0-9A-Za-z]{8,})\.html?$")
+_OLD_CHANNEL_URL = re.compile(r"/a/(\d{8})/(\d+)\.htm")
+RAIN_LINK = "https://new.qq.com/rain/a/{}"
+
+# `<title>` suffixes: `_腾讯新闻` (current, omn), `_腾讯网`, `_财经_腾讯网`, `_科技_腾讯网` (old).
+_TITLE_SUFFIX = re.compile(r"\s*_(?:[^_\s]{1,12}_)?腾讯(?:新闻|网)\s*$")
+
+# Body containers of the current layout, in the order they are tried.
+CURRENT_CONTAINERS = (
+    'div[class*="rich_media_content"]',
+    "div.article-content-wrap",
+    "#article-content",
+)
+CAPTION_SELECTORS = ("p.image_desc", "p.qqnews_image_desc", "span.img-desc", "span.caption", "i.desc")
+
+
+class QqFeedError(ValueError):
+    """A feed answer that cannot be read (bad JSON, error code, wrong shape)."""
+
+
+# --------------------------------------------------------------------------------------------
+# Encoding
+# --------------------------------------------------------------------------------------------
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.I)
+
+
+def _normalise_charset(name: str | None) -> str | None:
+    if not name:
+        return None
+    try:
+        codec = codecs.lookup(name.strip().strip("\"'")).name
+    except LookupError:
+        return None
+    # gb2312 and gbk are subsets of gb18030: decode all three as gb18030 (pages declared
+    # gb2312 routinely hold gbk-only characters).
+    if codec in ("gb2312", "gbk", "gb18030", "hz"):
+        return "gb18030"
+    return codec
+
+
+def _valid_utf8(body: bytes) -> bool:
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def declared_charset(body: bytes, content_type: str | bytes | None = None) -> str | None:
+    """The charset the HTTP header, else the first `<meta>`, declares (normalised), or None."""
+    if isinstance(content_type, bytes):
+        content_type = content_type.decode("latin-1")
+    if content_type:
+        m = _HEADER_CHARSET.search(content_type)
+        if m and _normalise_charset(m.group(1)):
+            return _normalise_charset(m.group(1))
+    m = _META_CHARSET.search(body[:16384])
+    if m:
+        return _normalise_charset(m.group(1).decode("ascii", "ignore"))
+    return None
+
+
+def decide_encoding(body: bytes, content_type: str | bytes | None = None) -> str:
+    """The encoding to read a qq page with.
+
+    qq serves GBK declared as `GB2312` (header, no meta), and saved pages are UTF-8 bytes
+    whose meta still says gb2312. The declaration is verified against the bytes: bytes that
+    are valid UTF-8 are read as UTF-8 whenever the declaration is a GB one (GBK text is
+    practically never valid UTF-8); a UTF-8 declaration on bytes that are not UTF-8 falls
+    back to gb18030. gb2312/gbk are read as gb18030 (their superset).
+    """
+    declared = declared_charset(body, content_type)
+    utf8 = _valid_utf8(body)
+    if declared in (None, "gb18030", "ascii"):
+        return "utf-8" if utf8 else "gb18030"
+    if declared == "utf-8" and not utf8:
+        try:
+            body.decode("gb18030")
+            return "gb18030"
+        except UnicodeDecodeError:
+            return "utf-8"
+    return declared
+
+
+def qq_response(response: Response) -> HtmlResponse:
+    """The response as an HtmlResponse whose text is decoded by decide_encoding()."""
+    encoding = decide_encoding(response.body, response.headers.get(b"Content-Type"))
+    return HtmlResponse(
+        url=response.url, status=response.status, headers=response.headers,
+        body=response.body, encoding=encoding, request=response.request,
+        flags=list(response.flags), protocol=getattr(response, "protocol", None),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Feeds
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class FeedEntry:
+    """One article a feed lists: what is carried to the page request."""
+
+    id: str
+    url: str
+    title: str = ""
+    publish_time: str = ""
+    thumbnail: str = ""
+    media: str = ""  # only from feeds whose field is the media (kv_srv media_name, hot source)
+    channel: str = ""
+
+    def to_meta(self) -> dict:
+        return dict(self.__dict__)
+
+    @classmethod
+    def from_meta(cls, value) -> "FeedEntry | None":
+        if value is None or isinstance(value, FeedEntry):
+            return value
+        known = {k: str(value.get(k) or "") for k in cls.__dataclass_fields__}
+        return cls(**known)
+
+    @property
+    def key(self) -> str:
+        """Identity for de-duplication: both qq id forms give the same key."""
+        return id_key(self.id or url_id(self.url) or self.url)
+
+
+@dataclass
+class FeedResult:
+    entries: list[FeedEntry] = field(default_factory=list)
+    skipped_types: Counter = field(default_factory=Counter)
+    missing_link: int = 0
+    duplicates: int = 0
+
+
+def id_key(article_id: str) -> str:
+    """qq's 16-character id folds to its 14-character form."""
+    m = re.fullmatch(r"(\d{8}[A-Z][0-9A-Z]{5})[0-9A-Z]{2}", article_id or "")
+    return m.group(1) if m else (article_id or "")
+
+
+def url_id(url: str) -> str:
+    """The article id in a qq article URL, or ""."""
+    path = urlsplit(url or "").path
+    m = _URL_ID.search(path) or _OMN_URL.search(path)
+    if m:
+        return m.group(1)
+    m = _OLD_CHANNEL_URL.search(path)
+    return m.group(1) + m.group(2) if m else ""
+
+
+def _load(payload) -> dict:
+    if isinstance(payload, dict):
+        return payload
+    if isinstance(payload, bytes):
+        try:
+            payload = payload.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise QqFeedError(f"feed answer is not UTF-8 JSON: {exc}") from exc
+    if not isinstance(payload, str):
+        raise QqFeedError(f"feed answer of unexpected type {type(payload).__name__}")
+    try:
+        data = json.loads(payload)
+    except json.JSONDecodeError as exc:
+        raise QqFeedError(f"feed answer is not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from exc
+    if not isinstance(data, dict):
+        raise QqFeedError(f"feed answer is a JSON {type(data).__name__}, not an object")
+    return data
+
+
+def _first(value):
+    if isinstance(value, list):
+        return value[0] if value else ""
+    return value or ""
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value).strip()
+
+
+class _Collector:
+    def __init__(self, channel: str):
+        self.result = FeedResult()
+        self.seen: set[str] = set()
+        self.channel = channel
+
+    def add(self, entry: FeedEntry) -> None:
+        if entry.key in self.seen:
+            self.result.duplicates += 1
+            return
+        self.seen.add(entry.key)
+        self.result.entries.append(entry)
+
+    def skip(self, kind) -> None:
+        self.result.skipped_types[_text(kind) or "unknown"] += 1
+
+
+def _pc_entry(raw: dict, out: _Collector) -> None:
+    kind = _text(raw.get("articletype"))
+    if kind == AGGREGATE_TYPE:
+        subs = raw.get("sub_item") or []
+        if not isinstance(subs, list) or not subs:
+            out.skip(AGGREGATE_TYPE)
+        for sub in subs if isinstance(subs, list) else []:
+            if isinstance(sub, dict):
+                _pc_entry(sub, out)
+        return
+    if kind != ARTICLE_TYPE:
+        out.skip(kind)
+        return
+    url = _text((raw.get("link_info") or {}).get("url")) if isinstance(raw.get("link_info"), dict) else ""
+    if not url:
+        out.result.missing_link += 1
+        return
+    pic = raw.get("pic_info") if isinstance(raw.get("pic_info"), dict) else {}
+    # media_info.medal_info.medal_name is a reader badge: deliberately not read.
+    out.add(FeedEntry(
+        id=_text(raw.get("id")) or url_id(url), url=url, title=_text(raw.get("title")),
+        publish_time=_text(raw.get("publish_time")), thumbnail=_text(_first(pic.get("big_img"))),
+        channel=out.channel,
+    ))
+
+
+def _kv_entry(raw: dict, out: _Collector) -> None:
+    kind = _text(raw.get("article_type"))
+    if kind != ARTICLE_TYPE:
+        out.skip(kind)
+        return
+    url = _text(raw.get("url"))
+    if not url:
+        out.result.missing_link += 1
+        return
+    out.add(FeedEntry(
+        id=_text(raw.get("cms_id")) or url_id(url) or _text(raw.get("article_id")), url=url,
+        title=_text(raw.get("title")), publish_time=_text(raw.get("publish_time")),
+        thumbnail=_text(raw.get("img")) or _text(raw.get("thumb_nail_2x")) or _text(raw.get("thumb_nail")),
+        media=_text(raw.get("media_name")), channel=out.channel,
+    ))
+
+
+def _hot_entry(raw: dict, out: _Collector) -> None:
+    kind = _text(raw.get("articletype"))
+    if kind != ARTICLE_TYPE:
+        out.skip(kind)
+        return
+    url = _text(raw.get("url")) or _text(raw.get("surl"))
+    if not url:
+        out.result.missing_link += 1
+        return
+    thumb = _first(raw.get("thumbnails_big")) or _first(raw.get("thumbnails"))
+    out.add(FeedEntry(
+        id=_text(raw.get("id")) or url_id(url), url=url, title=_text(raw.get("title")),
+        publish_time=_text(raw.get("time")), thumbnail=_text(thumb), media=_text(raw.get("source")),
+        channel=out.channel,
+    ))
+
+
+def _read_list(listing, read_entry, out: _Collector, what: str) -> FeedResult:
+    if not isinstance(listing, list):
+        raise QqFeedError(f"feed answer has no {what}")
+    for raw in listing:
+        if isinstance(raw, dict):
+            read_entry(raw, out)
+        else:
+            out.skip("not_an_object")
+    return out.result
+
+
+def qq_feed_items(payload, *, channel: str = "") -> FeedResult:
+    """Articles of a getPCList answer (also the older kv_srv list and the hot list).
+
+    Returns the entries (deduplicated within the answer), the skipped entry types with their
+    counts, how many entries had no link. Raises QqFeedError when the answer is not usable.
+    """
+    data = _load(payload)
+    if "idlist" in data:
+        return qq_hot_items(data, channel=channel)
+    out = _Collector(channel)
+    if "code" in data:
+        if str(data.get("code")) != "0":
+            raise QqFeedError(f"feed answered code {data.get('code')!r}: {_text(data.get('msg') or data.get('message'))}")
+        return _read_list(data.get("data"), _pc_entry, out, "data list")
+    if "ret" in data:
+        if str(data.get("ret")) != "0":
+            raise QqFeedError(f"feed answered ret {data.get('ret')!r}: {_text(data.get('msg'))}")
+        listing = (data.get("data") or {}).get("list") if isinstance(data.get("data"), dict) else None
+        return _read_list(listing, _kv_entry, out, "data.list")
+    raise QqFeedError("feed answer has neither code/data, ret/data.list nor idlist")
+
+
+def qq_hot_items(payload, *, channel: str = "hot") -> FeedResult:
+    """Articles of the hot ranking list; its first entry is the list's header and is skipped."""
+    data = _load(payload)
+    if "ret" in data and str(data.get("ret")) != "0":
+        raise QqFeedError(f"hot list answered ret {data.get('ret')!r}")
+    idlist = data.get("idlist")
+    if not isinstance(idlist, list) or not idlist or not isinstance(idlist[0], dict):
+        raise QqFeedError("hot list answer has no idlist")
+    newslist = idlist[0].get("newslist")
+    if not isinstance(newslist, list):
+        raise QqFeedError("hot list answer has no newslist")
+    out = _Collector(channel)
+    for raw in newslist[1:]:
+        if isinstance(raw, dict):
+            _hot_entry(raw, out)
+    return out.result
+
+
+# --------------------------------------------------------------------------------------------
+# Article pages
+# --------------------------------------------------------------------------------------------
+
+
+def json_object_after(text: str, marker: str) -> dict | None:
+    """The JSON object assigned after `marker` (e.g. `window.DATA`), read by a JSON decoder.
+
+    The object's end is found by `raw_decode`; nothing is evaluated. None when absent or not
+    JSON.
+    """
+    for m in re.finditer(re.escape(marker) + r"\s*=\s*", text):
+        start = m.end()
+        try:
+            value, _ = json.JSONDecoder().raw_decode(text, start)
+        except json.JSONDecodeError:
+            continue
+        if isinstance(value, dict):
+            return value
+    return None
+
+
+_JS_STRING_FIELD = r"""(?:^|[\s{{,]){key}\s*:\s*(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)")"""
+
+
+def js_string_field(script: str, key: str) -> str:
+    """A string field of a JavaScript object literal (`ARTICLE_INFO`), without evaluating it."""
+    m = re.search(_JS_STRING_FIELD.format(key=re.escape(key)), script, re.M)
+    if not m:
+        return ""
+    raw = m.group(1) if m.group(1) is not None else m.group(2)
+    return re.sub(r"\\(.)", r"\1", raw)
+
+
+def strip_site_suffix(title: str) -> str:
+    return _TITLE_SUFFIX.sub("", (title or "").strip()).strip()
+
+
+def _clean_text(value: str | None) -> str:
+    return re.sub(r"\s+", " ", value or "").strip()
+
+
+def _has_content(node: Selector) -> bool:
+    text = "".join(node.xpath(".//text()[not(ancestor::script) and not(ancestor::style)]").getall())
+    return bool(text.strip()) or bool(node.css("img"))
+
+
+def _image_url(img: Selector) -> str:
+    return (img.attrib.get("data-src") or img.attrib.get("src") or "").strip()
+
+
+def _absolute(url: str, base: str) -> str:
+    if not url:
+        return ""
+    if url.startswith("//"):
+        return ("https:" if not base.startswith("http:") else "http:") + url
+    return urljoin(base, url)
+
+
+def is_not_found(response: HtmlResponse) -> bool:
+    """qq's not-found answer: a 404/410, or the `notfound.htm` landing page (served as 200)."""
+    if response.status in (404, 410):
+        return True
+    if "notfound" in urlsplit(response.url).path.lower():
+        return True
+    title = _clean_text(response.xpath("//title/text()").get())
+    body_text = _clean_text("".join(response.xpath("//body//text()[not(ancestor::script)]").getall()))
+    scripts = " ".join(response.xpath("//script/text()").getall())
+    return not title and not body_text and ("babygohome" in scripts or "notfound" in scripts)
+
+
+@dataclass
+class PageData:
+    """What one layout reads from a page, before the merge with the feed entry."""
+
+    layout: str
+    title: str = ""
+    time: str = ""
+    media: str = ""
+    cover: str = ""
+    body_html: str = ""
+    body_fallback: str = ""
+    article_id: str = ""
+    canonical: str = ""
+    paid: bool = False
+    extra_times: list = field(default_factory=list)
+
+
+def _page_title(response: HtmlResponse, *candidates: str) -> str:
+    # Script data titles are kept as given (inner white space included); element texts are
+    # squeezed. The article's own h1 first: the current layout has promotional h1 elsewhere.
+    for value in candidates:
+        title = strip_site_suffix(value or "")
+        if title:
+            return title
+    article_h1 = response.css(".content-article h1::text, .LEFT h1::text, .qq_article h1::text, .hd h1::text").get()
+    for value in (article_h1, response.css("h1::text").get(),
+                  response.xpath('//meta[@property="og:title"]/@content').get(),
+                  response.xpath("//title/text()").get()):
+        title = strip_site_suffix(_clean_text(value))
+        if title:
+            return title
+    return ""
+
+
+def _og(response: HtmlResponse, prop: str) -> str:
+    return (response.xpath(f'//meta[@property="og:{prop}"]/@content').get() or "").strip()
+
+
+def _canonical(response: HtmlResponse) -> str:
+    return ((response.xpath('//link[@rel="canonical"]/@href').get() or "").strip()
+            or _og(response, "url"))
+
+
+def _attr_image(attribute) -> tuple[str, str]:
+    """(image URL, caption) of one originAttribute entry."""
+    if not isinstance(attribute, dict):
+        return "", ""
+    url = ""
+    for key in ("origUrl", "url", "src", "imgurl"):
+        if isinstance(attribute.get(key), str) and attribute[key].strip():
+            url = attribute[key].strip()
+            break
+    img = attribute.get("img")
+    if not url and isinstance(img, dict):
+        for size in ("imgurl0", "imgurl1000", "imgurl641", "imgurl640", *sorted(img)):
+            sized = img.get(size)
+            if isinstance(sized, dict) and isinstance(sized.get("imgurl"), str) and sized["imgurl"].strip():
+                url = sized["imgurl"].strip()
+                break
+            if isinstance(sized, str) and sized.strip():
+                url = sized.strip()
+                break
+    caption = attribute.get("desc") or attribute.get("caption") or ""
+    return url, caption.strip() if isinstance(caption, str) else ""
+
+
+def origin_content_html(data: dict) -> str:
+    """`window.DATA.originContent.text` with its `<!--IMG_n-->` placeholders filled in.
+
+    Each placeholder becomes the image (from `originAttribute`) and, when the attribute has
+    a caption, the caption as its own paragraph (`p.image_desc`) under the image. A
+    placeholder without attribute is removed. "" when there is no originContent text.
+    """
+    origin = data.get("originContent")
+    text = origin.get("text") if isinstance(origin, dict) else origin if isinstance(origin, str) else ""
+    if not isinstance(text, str) or not text.strip():
+        return ""
+    attributes = data.get("originAttribute") if isinstance(data.get("originAttribute"), dict) else {}
+
+    def fill(m: re.Match) -> str:
+        url, caption = _attr_image(attributes.get(m.group(1)))
+        if not url:
+            return ""
+        html = f'<p><img src="{html_escape(url)}"/></p>'
+        if caption:
+            html += f'<p class="image_desc">{html_escape(caption)}</p>'
+        return html
+
+    filled = re.sub(r"<!--\s*((?:IMG|VIDEO)_\d+)\s*-->", fill, text)
+    return f'<div class="rich_media_content">{filled}</div>'
+
+
+def parse_current_layout(response: HtmlResponse, data: dict | None) -> PageData:
+    """new.qq.com/rain/a/<ID> since 2024: window.DATA JSON plus a body container."""
+    data = data or {}
+    page = PageData(layout="current")
+    page.title = _page_title(response, _text(data.get("title")))
+    page.time = _text(data.get("pubtime") or data.get("publish_time"))
+    page.media = _text(data.get("media")) or _clean_text(response.css(".media-name::text").get())
+    page.article_id = _text(data.get("cms_id") or data.get("cmsId") or data.get("article_id"))
+    page.canonical = _canonical(response)
+    page.paid = bool(data.get("article_is_pay"))
+    for key in ("shareImg", "share_img", "thumbnail", "bigImage", "img", "cover"):
+        if isinstance(data.get(key), str) and data[key].strip():
+            page.cover = data[key].strip()
+            break
+    page.cover = page.cover or _og(response, "image")
+    container = None
+    for selector in CURRENT_CONTAINERS:
+        found = response.css(selector)
+        if found:
+            container = found[0]
+            break
+    if container is not None and _has_content(container):
+        page.body_html = container.get()
+    else:
+        fallback = origin_content_html(data)
+        if fallback:
+            page.body_html = fallback
+            page.body_fallback = "originContent"
+    return page
+
+
+# Elements of the old templates' containers that are page furniture, not the article.
+_OLD_FURNITURE = (
+    "script", "style", "iframe", ".mbArticleShareBtn", ".rv-root-v2", "#tipsWBzf",
+    "a#backqqcom", "#Status",
+)
+
+
+def _without_furniture(node: Selector) -> str:
+    """The container's outer HTML without page furniture (parsed anew: the page is untouched)."""
+    copy = Selector(text=node.get(), type="html").xpath("//body/*[1]")[0]
+    for selector in _OLD_FURNITURE:
+        for el in copy.css(selector):
+            el.root.drop_tree()
+    return copy.get()
+
+
+def parse_omn_layout(response: HtmlResponse, data: dict | None) -> PageData:
+    """new.qq.com/omn/<date>/<ID>.html (2019 - April 2024): `.content-article` + window.DATA."""
+    data = data or {}
+    page = PageData(layout="omn")
+    page.title = _page_title(response, _text(data.get("title")))
+    page.time = _text(data.get("pubtime"))
+    page.media = _text(data.get("media")) or _clean_text(response.css("a.author::text, .author .name::text").get())
+    page.article_id = _text(data.get("cms_id") or data.get("article_id"))
+    page.canonical = _canonical(response)
+    container = response.css(".content-article")
+    if container and _has_content(container[0]):
+        page.body_html = _without_furniture(container[0])
+    first_img = response.css(".content-article img.content-picture")
+    page.cover = _og(response, "image") or (_image_url(first_img[0]) if first_img else "")
+    return page
+
+
+def parse_channel_layout(response: HtmlResponse) -> PageData:
+    """<channel>.qq.com/a/<date>/<n>.htm (to 2019): ARTICLE_INFO + #Cnt-Main-Article-QQ."""
+    script = " ".join(s for s in response.xpath("//script/text()").getall() if "ARTICLE_INFO" in s)
+    page = PageData(layout="channel")
+    page.title = _page_title(response, js_string_field(script, "title"))
+    page.time = js_string_field(script, "pubtime") or _clean_text(
+        response.css("span.a_time::text, span.pubTime::text, span.article-time::text").get())
+    page.media = _clean_text(
+        response.css("span.a_source a::text, span.a_source::text, span.where a::text, span.where::text,"
+                     " span.color-a-1 a::text").get())
+    page.article_id = js_string_field(script, "id")
+    page.canonical = js_string_field(script, "article_url") or _canonical(response)
+    container = response.css("#Cnt-Main-Article-QQ")
+    if container and _has_content(container[0]):
+        page.body_html = _without_furniture(container[0])
+    page.cover = _og(response, "image")
+    return page
+
+
+def detect_layout(response: HtmlResponse, data: dict | None) -> str:
+    if any(response.css(sel) for sel in CURRENT_CONTAINERS):
+        return "current"
+    if response.css(".content-article"):
+        return "omn"
+    if response.css("#Cnt-Main-Article-QQ") or "ARTICLE_INFO" in response.text:
+        return "channel"
+    if data is not None:
+        return "current"
+    return "unknown"
+
+
+def _read_time(*values: str):
+    """The first readable time of the candidates (feed first), or None."""
+    for value in values:
+        if not value:
+            continue
+        try:
+            return parse_beijing(value)
+        except BadDate:
+            continue
+    return None
+
+
+def article_link(article_id: str, response_url: str, canonical: str = "") -> str:
+    """`https://new.qq.com/rain/a/<ID>` for rain/omn ids (the archive's form), else the page's."""
+    for candidate in (url_id(response_url), article_id, url_id(canonical)):
+        if candidate and re.fullmatch(QQ_ID, candidate):
+            return RAIN_LINK.format(candidate)
+    return canonical or response_url
+
+
+def parse_article(response: Response, entry: FeedEntry | dict | None = None) -> Article:
+    """Turn an article page (any qq layout) plus its feed entry into an Article.
+
+    The feed's title, time and cover win; the page fills what the feed lacks. An Article
+    that must make no file carries `drop_reason` ("removed", "paid", "empty_body",
+    "bad_date", "no_body").
+    """
+    entry = FeedEntry.from_meta(entry)
+    if not isinstance(response, HtmlResponse) or response.encoding != decide_encoding(
+            response.body, response.headers.get(b"Content-Type")):
+        response = qq_response(response)
+    article = Article(
+        id=(entry.id if entry else "") or url_id(response.url), title=entry.title if entry else "",
+        link="", published=None, author="", thumbnail=entry.thumbnail if entry else "",
+        body_html="", category=CATEGORY, folder=FOLDER, language=LANGUAGE, body_fallback="",
+        drop_reason="",
+    )
+    if is_not_found(response):
+        # The landing page names the missing article's address in `uri=`.
+        missing = parse_qs(urlsplit(response.url).query).get("uri", [""])[0]
+        original = entry.url if entry else (missing or response.url)
+        article["id"] = article["id"] or url_id(original)
+        article["link"] = article_link(article["id"], original)
+        article["drop_reason"] = "removed"
+        return article
+
+    data = json_object_after(response.text, "window.DATA")
+    layout = detect_layout(response, data)
+    if layout == "current":
+        page = parse_current_layout(response, data)
+    elif layout == "omn":
+        page = parse_omn_layout(response, data)
+    elif layout == "channel":
+        page = parse_channel_layout(response)
+    else:
+        page = PageData(layout="unknown", title=_page_title(response), canonical=_canonical(response))
+
+    article["id"] = article["id"] or page.article_id
+    article["link"] = article_link(article["id"] or page.article_id, response.url, page.canonical)
+    article["title"] = article["title"] or page.title
+    article["author"] = page.media or (entry.media if entry else "")
+    article["body_html"] = page.body_html
+    article["body_fallback"] = page.body_fallback
+    cover = article["thumbnail"] or page.cover
+    if not cover and page.body_html:
+        imgs = Selector(text=page.body_html).css("img")
+        cover = _image_url(imgs[0]) if imgs else ""
+    article["thumbnail"] = _absolute(cover, response.url) if cover else ""
+    article["published"] = _read_time(entry.publish_time if entry else "", page.time)
+
+    if layout == "unknown":
+        article["drop_reason"] = "no_body"  # not an article page of a known layout
+    elif page.paid:
+        article["drop_reason"] = "paid"
+    elif article["published"] is None:
+        article["drop_reason"] = "bad_date"
+    elif not page.body_html:
+        article["drop_reason"] = "empty_body"
+    return article

@@ -1,0 +1,271 @@
+"""`scrapy crawl qq`: Tencent News articles into the archive.
+
+Discovery: the PC feed (getPCList, one POST per channel and page), optionally the hot list,
+or given article URLs (`-a urls=U1,U2`, `-a url_file=PATH`). Every endpoint is a setting
+(QQ_FEED_URL, QQ_HOT_URL), so tests and users can point the spider elsewhere; page requests
+go to the URL the feed gives. The archive is the state: an article whose file exists (either
+qq id form) is not requested again.
+
+Arguments: channels=a,b  pages=N  limit=N  since=YYYY-MM-DD  urls=U1,U2  url_file=PATH  hot=0|1
+Settings: QQ_FEED_URL, QQ_CHANNELS, QQ_PAGES, QQ_ITEM_COUNT, QQ_HOT_ENABLED, QQ_HOT_URL,
+QQ_REFERER, QQ_DEVICE_ID, QQ_QIMEI36, QQ_COOKIE (the last three also from the environment).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from pathlib import Path
+
+import scrapy
+
+from crawler.archive import archive_name
+from crawler.archive_index import ArchiveIndex
+from crawler.sources.qq import (
+    FOLDER, LANGUAGE, FeedEntry, FeedResult, QqFeedError, parse_article, qq_feed_items,
+    qq_hot_items, url_id,
+)
+from crawler.timeutil import BEIJING, BadDate, format_archive_date, parse_beijing
+
+DEFAULTS = {
+    "QQ_FEED_URL": "https://i.news.qq.com/web_feed/getPCList",
+    "QQ_CHANNELS": ["news_news_finance"],
+    "QQ_PAGES": 1,
+    "QQ_ITEM_COUNT": 12,
+    "QQ_HOT_ENABLED": False,
+    "QQ_HOT_URL": "https://r.inews.qq.com/gw/event/hot_ranking_list?page_size=50",
+    "QQ_REFERER": "https://news.qq.com/",
+}
+SECRETS = ("QQ_DEVICE_ID", "QQ_QIMEI36", "QQ_COOKIE")
+
+
+def _split(value) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        parts = value
+    else:
+        parts = str(value).replace("\n", ",").split(",")
+    return [p.strip() for p in parts if p and str(p).strip()]
+
+
+def _positive_int(name: str, value) -> int:
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        raise ValueError(f"qq spider: {name} must be a positive integer, got {value!r}") from None
+    if number < 1:
+        raise ValueError(f"qq spider: {name} must be a positive integer, got {value!r}")
+    return number
+
+
+def _bool(value) -> bool:
+    return str(value).strip().lower() in ("1", "true", "yes", "on")
+
+
+class QqSpider(scrapy.Spider):
+    name = "qq"
+
+    def __init__(self, *args, channels=None, pages=None, urls=None, url_file=None, limit=None,
+                 since=None, hot=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.arg_channels = _split(channels) if channels is not None else None
+        self.arg_pages = _positive_int("pages", pages) if pages is not None else None
+        self.limit = _positive_int("limit", limit) if limit is not None else None
+        self.arg_hot = _bool(hot) if hot is not None else None
+        self.since = None
+        if since is not None:
+            try:
+                day = dt.date.fromisoformat(str(since).strip())
+            except ValueError:
+                raise ValueError(f"qq spider: since must be YYYY-MM-DD, got {since!r}") from None
+            self.since = dt.datetime(day.year, day.month, day.day, tzinfo=BEIJING)
+        self.direct_urls = _split(urls)
+        if url_file:
+            path = Path(url_file)
+            try:
+                lines = path.read_text(encoding="utf-8").splitlines()
+            except OSError as exc:
+                raise ValueError(f"qq spider: cannot read url_file {url_file}: {exc}") from None
+            self.direct_urls += [ln.strip() for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]
+        self._seen: set[str] = set()
+        self._requested = 0
+        self._index: ArchiveIndex | None = None
+
+    # ---------------------------------------------------------------- configuration
+
+    def setting(self, name: str):
+        settings = getattr(self, "settings", None)
+        value = settings.get(name) if settings is not None else None
+        if name in SECRETS:
+            return value or os.environ.get(name, "")
+        return DEFAULTS.get(name) if value is None else value
+
+    @property
+    def channels(self) -> list[str]:
+        return self.arg_channels if self.arg_channels is not None else _split(self.setting("QQ_CHANNELS"))
+
+    @property
+    def pages(self) -> int:
+        return self.arg_pages or _positive_int("QQ_PAGES", self.setting("QQ_PAGES"))
+
+    @property
+    def hot_enabled(self) -> bool:
+        return self.arg_hot if self.arg_hot is not None else _bool(self.setting("QQ_HOT_ENABLED"))
+
+    @property
+    def index(self) -> ArchiveIndex:
+        if self._index is None:
+            root = self.settings.get("ARCHIVE_DIR") if getattr(self, "settings", None) else None
+            self._index = ArchiveIndex(root or "output")
+        return self._index
+
+    def _inc(self, key: str, count: int = 1) -> None:
+        crawler = getattr(self, "crawler", None)
+        if crawler is not None and crawler.stats is not None and count:
+            crawler.stats.inc_value(key, count)
+
+    # ---------------------------------------------------------------- requests
+
+    def feed_body(self, channel: str, page: int) -> dict:
+        return {
+            "base_req": {"from": "pc"},
+            "forward": "1",
+            "qimei36": self.setting("QQ_QIMEI36") or "",
+            "device_id": self.setting("QQ_DEVICE_ID") or "",
+            "flush_num": page,
+            "channel_id": channel,
+            "item_count": _positive_int("QQ_ITEM_COUNT", self.setting("QQ_ITEM_COUNT")),
+            "is_local_chlid": "0",
+        }
+
+    def _headers(self, json_body: bool) -> dict:
+        headers = {"Referer": self.setting("QQ_REFERER"), "Accept": "application/json, text/plain, */*"}
+        if json_body:
+            headers["Content-Type"] = "application/json;charset=UTF-8"
+        cookie = self.setting("QQ_COOKIE")
+        if cookie:
+            headers["Cookie"] = cookie
+        return headers
+
+    def feed_requests(self):
+        for channel in self.channels:
+            for page in range(1, self.pages + 1):
+                yield scrapy.Request(
+                    self.setting("QQ_FEED_URL"), method="POST",
+                    body=json.dumps(self.feed_body(channel, page), ensure_ascii=False, separators=(",", ":")),
+                    headers=self._headers(True), callback=self.parse_feed, errback=self.discovery_failed,
+                    cb_kwargs={"channel": channel}, dont_filter=True,
+                    meta={"qq_discovery": f"{channel} page {page}"},
+                )
+        if self.hot_enabled:
+            yield scrapy.Request(
+                self.setting("QQ_HOT_URL"), headers=self._headers(False), callback=self.parse_hot,
+                errback=self.discovery_failed, dont_filter=True, meta={"qq_discovery": "hot list"},
+            )
+
+    def initial_requests(self):
+        if self.direct_urls:
+            for url in self.direct_urls:
+                request = self.article_request(FeedEntry(id=url_id(url), url=url), with_entry=False)
+                if request is not None:
+                    yield request
+            return
+        yield from self.feed_requests()
+
+    async def start(self):
+        for request in self.initial_requests():
+            yield request
+
+    def is_known(self, entry: FeedEntry) -> bool:
+        """Is the article already in the archive (under either qq id form)?"""
+        if entry.id:
+            name = archive_name(entry.id, "", "", LANGUAGE)
+        elif entry.title and entry.publish_time:
+            try:
+                name = archive_name("", entry.title, format_archive_date(parse_beijing(entry.publish_time)), LANGUAGE)
+            except BadDate:
+                return False
+        else:
+            return False
+        return self.index.contains_name(LANGUAGE, FOLDER, name)
+
+    def _too_old(self, entry: FeedEntry) -> bool:
+        if self.since is None or not entry.publish_time:
+            return False
+        try:
+            return parse_beijing(entry.publish_time) < self.since
+        except BadDate:
+            return False
+
+    def article_request(self, entry: FeedEntry, *, with_entry: bool = True) -> scrapy.Request | None:
+        """The page request for one discovered article, or None (duplicate, known, old, limit)."""
+        key = entry.key
+        if key in self._seen:
+            self._inc("qq/duplicate")
+            return None
+        self._seen.add(key)
+        self._inc("qq/discovered")
+        if self._too_old(entry):
+            self._inc("qq/skipped_old")
+            return None
+        if self.is_known(entry):
+            self._inc("qq/skipped_known")
+            return None
+        if self.limit is not None and self._requested >= self.limit:
+            self._inc("qq/skipped_limit")
+            return None
+        self._requested += 1
+        self._inc("qq/requested")
+        return scrapy.Request(
+            entry.url, callback=self.parse_page, errback=self.page_failed,
+            meta={"qq_entry": entry.to_meta() if with_entry else None,
+                  "handle_httpstatus_list": [404, 410]},
+        )
+
+    # ---------------------------------------------------------------- callbacks
+
+    def _follow(self, result: FeedResult):
+        for kind, count in result.skipped_types.items():
+            self._inc(f"qq/skipped_type/{kind}", count)
+        self._inc("qq/missing_link", result.missing_link)
+        self._inc("qq/duplicate", result.duplicates)
+        for entry in result.entries:
+            request = self.article_request(entry)
+            if request is not None:
+                yield request
+
+    def parse_feed(self, response, channel: str = ""):
+        try:
+            result = qq_feed_items(response.body, channel=channel)
+        except QqFeedError as exc:
+            self._discovery_error(response.meta.get("qq_discovery", response.url), str(exc))
+            return
+        yield from self._follow(result)
+
+    def parse_hot(self, response):
+        try:
+            result = qq_hot_items(response.body)
+        except QqFeedError as exc:
+            self._discovery_error("hot list", str(exc))
+            return
+        yield from self._follow(result)
+
+    def parse_page(self, response):
+        yield parse_article(response, response.meta.get("qq_entry"))
+
+    def _discovery_error(self, what: str, message: str) -> None:
+        self._inc("qq/discovery_failed")
+        self.logger.error("qq discovery failed (%s): %s", what, message)
+
+    def discovery_failed(self, failure):
+        request = getattr(failure, "request", None)
+        what = request.meta.get("qq_discovery", request.url) if request is not None else "?"
+        self._discovery_error(what, failure.getErrorMessage() or repr(failure.value))
+
+    def page_failed(self, failure):
+        request = getattr(failure, "request", None)
+        self._inc("qq/page_failed")
+        self.logger.error("qq article page failed: %s: %s", request.url if request is not None else "?",
+                          failure.getErrorMessage() or repr(failure.value))
