@@ -64,3 +64,20 @@ QQ_REFERER = "https://news.qq.com/"
 QQ_DEVICE_ID = ""
 QQ_QIMEI36 = ""
 QQ_COOKIE = ""
+
+# --- Record/replay, run report, exit status (crawler/middlewares.py, crawler/report.py) ------
+# FIXTURES_RECORD = "fixtures/qq/<name>"  records every request and response of the crawl;
+# FIXTURES_REPLAY = "fixtures/qq/<name>"  replays it with no network (a miss: exit status 5).
+FIXTURES_RECORD = None
+FIXTURES_REPLAY = None
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.FailedDownloads": 10,
+    "crawler.middlewares.FixturesMiddleware": 950,
+}
+EXTENSIONS["crawler.report.RunReport"] = 1000
+# Path of the JSON run report written at the end of a run (None: no file).
+RUN_REPORT = None
+# More errors than this (ERROR log lines + failed downloads handled by an errback): exit 1.
+RUN_MAX_ERRORS = 0
+# Drop reasons that do not count as an extraction failure (exit 3) when nothing is written.
+RUN_HEALTHY_DROP_REASONS = ["removed", "paid", "empty", "duplicate", "too_old", "off_site"]
