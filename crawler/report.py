@@ -69,7 +69,9 @@ PRECEDENCE = (EXIT_REPLAY_MISS, EXIT_INTERRUPTED, EXIT_DISCOVERY, EXIT_EXTRACTIO
 
 DEFAULT_MAX_ERRORS = 0
 # Drop reasons that say something about the article, not about our extraction.
-DEFAULT_HEALTHY_DROP_REASONS = ("removed", "paid", "empty", "duplicate", "too_old", "off_site")
+# qq's "empty_body" is an article whose container is there but empty with no originContent
+# (the issue's "paid or empty" articles); its "no_body" (no known layout) is not healthy.
+DEFAULT_HEALTHY_DROP_REASONS = ("removed", "paid", "empty", "empty_body", "duplicate", "too_old", "off_site")
 INTERRUPTED_REASONS = ("shutdown", "cancelled")
 
 
@@ -97,9 +99,14 @@ def _prefixed(stats: dict, prefix: str) -> dict[str, int]:
 
 
 def describe_drop(reason: str) -> str:
-    """`missing_body` -> "body missing", `bad_date` -> "date unreadable", else the reason."""
+    """`missing_body`/`no_body` -> "body missing", `bad_date` -> "date unreadable", `empty_x` ->
+    "x empty", else the reason itself."""
     if reason.startswith("missing_"):
         return f"{reason[len('missing_'):]} missing"
+    if reason.startswith("no_"):
+        return f"{reason[len('no_'):]} missing"
+    if reason.startswith("empty_"):
+        return f"{reason[len('empty_'):]} empty"
     if reason.startswith("bad_"):
         return f"{reason[len('bad_'):]} unreadable"
     return reason

@@ -80,4 +80,4 @@ RUN_REPORT = None
 # More errors than this (ERROR log lines + failed downloads handled by an errback): exit 1.
 RUN_MAX_ERRORS = 0
 # Drop reasons that do not count as an extraction failure (exit 3) when nothing is written.
-RUN_HEALTHY_DROP_REASONS = ["removed", "paid", "empty", "duplicate", "too_old", "off_site"]
+RUN_HEALTHY_DROP_REASONS = ["removed", "paid", "empty", "empty_body", "duplicate", "too_old", "off_site"]

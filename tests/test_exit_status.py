@@ -41,6 +41,10 @@ def test_extraction_failure_names_the_field():
     assert decision.reasons == ["fetched 12 article pages, wrote 0: body missing in 12"]
     stats = {"qq/requested": 5, "article/dropped/missing_title": 2, "article/dropped/bad_date": 3}
     assert decide_exit(stats, "qq").reasons == ["fetched 5 article pages, wrote 0: date unreadable in 3, title missing in 2"]
+    # qq's own reasons: "no_body" (no known layout) fails, "empty_body" (an empty article) does not.
+    assert decide_exit({"qq/requested": 4, "article/dropped/no_body": 4}, "qq").reasons == \
+        ["fetched 4 article pages, wrote 0: body missing in 4"]
+    assert decide_exit({"qq/requested": 4, "article/dropped/empty_body": 4}, "qq").code == EXIT_OK
 
 
 @pytest.mark.parametrize("stats", [
