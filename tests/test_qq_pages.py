@@ -258,8 +258,7 @@ def test_every_real_item_in_every_container_variant(capsys):
             assert not article.get("drop_reason"), (item["link"], variant, article.get("drop_reason"))
             assert article["title"] == item["title"]
             assert article["published"].strftime("%Y-%m-%d %H:%M:%S") == item["pub_date"]
-            if item.get("image"):
-                assert article["thumbnail"] == item["image"]
+            assert article["thumbnail"] == item["image"]
             assert article["id"] == str(item["id"])
             assert article["link"] == item["link"]
             assert article["body_fallback"] == ("originContent" if variant == "originContent" else "")

@@ -686,10 +686,16 @@ def parse_article(response: Response, entry: FeedEntry | dict | None = None) -> 
     article["author"] = page.media or (entry.media if entry else "")
     article["body_html"] = page.body_html
     article["body_fallback"] = page.body_fallback
-    cover = article["thumbnail"] or page.cover
-    if not cover and page.body_html:
-        imgs = Selector(text=page.body_html).css("img")
-        cover = _image_url(imgs[0]) if imgs else ""
+    if entry:
+        # The archive shows the cover the feed showed, and none when the feed had none
+        # (as every qq file of the archive does); the page's pictures are not covers.
+        cover = entry.thumbnail
+    else:
+        # A direct URL has no feed entry: the page's own cover, else its first picture.
+        cover = page.cover
+        if not cover and page.body_html:
+            imgs = Selector(text=page.body_html).css("img")
+            cover = _image_url(imgs[0]) if imgs else ""
     article["thumbnail"] = _absolute(cover, response.url) if cover else ""
     article["published"] = _read_time(entry.publish_time if entry else "", page.time)
 
