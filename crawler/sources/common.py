@@ -1,0 +1,188 @@
+"""What the API spiders of jinwucj, wallstreetcn and thehill share.
+
+`SourceSpider` is a scrapy.Spider with the bookkeeping every one of them does the same way:
+
+- settings with defaults, and secrets (tokens, device ids, cookies) read from the setting or,
+  when that is empty, from the environment variable of the same name; never from code;
+- `-a limit=N` (at most N articles taken per run);
+- stats `<spider>/discovered`, `/skipped_known`, `/skipped_limit`, `/duplicate`, `/requested`,
+  `/discovery_failed`, `/http_denied`, `/time_fallback`, `/page_failed`;
+- the archive as state: an article whose id names a file of the folder is not taken again;
+- 401/403 answers counted as `<spider>/http_denied` and logged as an ERROR naming the URL.
+
+Plain helpers (`load_json`, `source_time`, `first_text`) turn API values into Article fields.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+
+import scrapy
+
+from crawler.archive import archive_name
+from crawler.archive_index import ArchiveIndex
+from crawler.timeutil import BEIJING, BadDate, parse_beijing
+
+DENIED = (401, 403)
+
+
+class SourceError(ValueError):
+    """An API answer that cannot be read (bad JSON, error code, wrong shape)."""
+
+
+def load_json(payload) -> dict:
+    if isinstance(payload, (bytes, bytearray)):
+        payload = bytes(payload).decode("utf-8-sig", "replace")
+    if isinstance(payload, str):
+        try:
+            payload = json.loads(payload)
+        except json.JSONDecodeError as exc:
+            raise SourceError(f"answer is not JSON: {exc}") from None
+    if not isinstance(payload, dict):
+        raise SourceError("answer is not a JSON object")
+    return payload
+
+
+def first_text(*values) -> str:
+    """The first value that is a non-blank string (or a number), stripped."""
+    for value in values:
+        if isinstance(value, bool) or value is None:
+            continue
+        if isinstance(value, (int, float)):
+            return str(value)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return ""
+
+
+def source_time(*values, default_tz: dt.tzinfo = BEIJING) -> dt.datetime | None:
+    """The first readable time of the candidates (the source's own fields, in order of
+    preference), as Beijing time; None when none is readable."""
+    for value in values:
+        if value is None or value == "" or value == 0:
+            continue
+        try:
+            return parse_beijing(value, default_tz=default_tz)
+        except BadDate:
+            continue
+    return None
+
+
+def positive_int(spider: str, name: str, value) -> int:
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        raise ValueError(f"{spider} spider: {name} must be a positive integer, got {value!r}") from None
+    if number < 1:
+        raise ValueError(f"{spider} spider: {name} must be a positive integer, got {value!r}")
+    return number
+
+
+class SourceSpider(scrapy.Spider):
+    """Base of the API spiders; subclasses set name, FOLDER, LANGUAGE, DEFAULTS, SECRETS."""
+
+    FOLDER = ""
+    LANGUAGE = ""
+    DEFAULTS: dict = {}
+    SECRETS: tuple = ()
+
+    def __init__(self, *args, limit=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.limit = positive_int(self.name, "limit", limit) if limit is not None else None
+        self._seen: set[str] = set()
+        self._taken = 0
+        self._index: ArchiveIndex | None = None
+
+    # ------------------------------------------------------------ configuration
+
+    def setting(self, name: str):
+        settings = getattr(self, "settings", None)
+        value = settings.get(name) if settings is not None else None
+        if name in self.SECRETS:
+            return value or os.environ.get(name, "")
+        return self.DEFAULTS.get(name) if value is None else value
+
+    def setting_dict(self, name: str) -> dict:
+        settings = getattr(self, "settings", None)
+        if settings is not None and settings.get(name) is not None:
+            return dict(settings.getdict(name))
+        return dict(self.DEFAULTS.get(name) or {})
+
+    @property
+    def index(self) -> ArchiveIndex:
+        if self._index is None:
+            root = self.settings.get("ARCHIVE_DIR") if getattr(self, "settings", None) else None
+            self._index = ArchiveIndex(root or "output")
+        return self._index
+
+    def inc(self, key: str, count: int = 1) -> None:
+        crawler = getattr(self, "crawler", None)
+        if crawler is not None and crawler.stats is not None and count:
+            crawler.stats.inc_value(f"{self.name}/{key}", count)
+
+    # ------------------------------------------------------------ incremental runs
+
+    def is_known(self, article_id) -> bool:
+        if article_id in (None, ""):
+            return False
+        name = archive_name(article_id, "", "", self.LANGUAGE)
+        return self.index.contains_name(self.LANGUAGE, self.FOLDER, name)
+
+    def take(self, article_id) -> bool:
+        """Count one discovered article; True when it is to be requested (or emitted):
+        not seen before in this run, not in the archive, not beyond `limit`."""
+        key = str(article_id)
+        if key in self._seen:
+            self.inc("duplicate")
+            return False
+        self._seen.add(key)
+        self.inc("discovered")
+        if self.is_known(article_id):
+            self.inc("skipped_known")
+            return False
+        if self.limit is not None and self._taken >= self.limit:
+            self.inc("skipped_limit")
+            return False
+        self._taken += 1
+        self.inc("requested")
+        return True
+
+    def published_or_now(self, published: dt.datetime | None, link: str) -> dt.datetime:
+        """The source's time, or the crawl time as the last resort (counted, logged)."""
+        if published is not None:
+            return published
+        self.inc("time_fallback")
+        self.logger.warning("%s: no readable publication time for %s; crawl time used", self.name, link)
+        return dt.datetime.now(BEIJING).replace(microsecond=0)
+
+    # ------------------------------------------------------------ failures
+
+    def denied(self, response) -> bool:
+        """True (counted and logged) when the site refused us (401/403)."""
+        if response.status in DENIED:
+            self.inc("http_denied")
+            self.logger.error(
+                "%s: HTTP %s (access denied) for %s: a token/cookie setting may be needed or stale",
+                self.name, response.status, response.url)
+            return True
+        return False
+
+    def discovery_error(self, what: str, message: str) -> None:
+        self.inc("discovery_failed")
+        self.logger.error("%s discovery failed (%s): %s", self.name, what, message)
+
+    def discovery_failed(self, failure):
+        request = getattr(failure, "request", None)
+        self.discovery_error(request.url if request is not None else "?",
+                             failure.getErrorMessage() or repr(failure.value))
+
+    def page_error(self, url: str, message: str) -> None:
+        self.inc("page_failed")
+        self.logger.error("%s article request failed: %s: %s", self.name, url, message)
+
+    def page_failed(self, failure):
+        request = getattr(failure, "request", None)
+        self.page_error(request.url if request is not None else "?",
+                        failure.getErrorMessage() or repr(failure.value))

@@ -1,0 +1,133 @@
+"""Run Articles through the project's real item pipelines (ITEM_PIPELINES of crawler.settings,
+in order) into an archive directory, as a crawl would; used by the per-source tests of
+jinwucj, wallstreetcn and thehill."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from pathlib import Path
+
+import pytest
+from scrapy.settings import Settings
+from scrapy.statscollectors import MemoryStatsCollector
+from scrapy.utils.misc import load_object
+
+from crawler import settings as project_settings
+from pipelines.errors import DropArticle
+from markdown_it import MarkdownIt
+
+from tests.support.text import visible_text
+
+
+class _Crawler:
+    def __init__(self, settings):
+        self.settings = settings
+        self.stats = MemoryStatsCollector(self)
+        self.spider = None
+
+
+def pipelines(archive_dir: str | Path) -> list:
+    settings = Settings()
+    settings.setmodule(project_settings)
+    settings.set("ARCHIVE_DIR", str(archive_dir))
+    crawler = _Crawler(settings)
+    chain = []
+    for path, _order in sorted(settings.getdict("ITEM_PIPELINES").items(), key=lambda kv: kv[1]):
+        try:
+            cls = load_object(path)
+        except (ImportError, NameError, AttributeError) as exc:
+            pytest.skip(f"pipeline {path} of ITEM_PIPELINES is not in the tree yet: {exc}")
+        chain.append(cls.from_crawler(crawler) if hasattr(cls, "from_crawler") else cls())
+    return chain
+
+
+def run(chain: list, item):
+    """The item after every pipeline, or the DropArticle that stopped it."""
+    try:
+        for pipe in chain:
+            item = pipe.process_item(item, None)
+    except DropArticle as exc:
+        return exc
+    return item
+
+
+def text_of_html(body_html: str) -> str:
+    from crawler.html_clean import TEXT_DROPPING_TAGS
+
+    return visible_text(body_html, also_drop=TEXT_DROPPING_TAGS)
+
+
+# Hugo's goldmark renders ~~strikethrough~~ (extension on by default); tests.support.text's
+# renderer is CommonMark + tables only, so strikethrough is enabled here as well.
+_MD = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+
+
+def text_of_markdown(markdown: str) -> str:
+    return visible_text(_MD.render(markdown))
+
+
+def front_matter(text: str) -> dict:
+    """title/date/thumbnail/categories/lang of an archive file (the fixed layout of FORMAT.md)."""
+    head = text.split("\n---\n", 1)[0]
+    values = {}
+    for key in ("title", "date", "summary", "thumbnail"):
+        m = re.search(rf'^{key}: "(.*)"$', head, re.M)
+        values[key] = m.group(1).replace('\\"', '"').replace("\\\\", "\\") if m else None
+    values["categories"] = re.findall(r'^categories:\n  - "(.*)"$', head, re.M)
+    values["lang"] = re.findall(r'^lang:\n  - "(.*)"$', head, re.M)
+    return values
+
+
+def format_escape(value: str) -> str:
+    """FORMAT.md's value as written (white space collapsed to one space per character, strip)."""
+    return re.sub(r"[\n\r\t]", " ", value or "").strip()
+
+
+def beijing(value: str) -> dt.datetime:
+    return dt.datetime.strptime(value, "%Y-%m-%d %H:%M:%S").replace(tzinfo=dt.timezone(dt.timedelta(hours=8)))
+
+
+def unescape_title(value: str) -> str:
+    return html.unescape(value)
+
+
+def split_file(text: str) -> tuple[str, str, str]:
+    """(front matter, body Markdown, closing line) of an archive file."""
+    assert text.startswith("---\n"), text[:80]
+    head, rest = text[4:].split("\n---\n", 1)
+    body, closing = rest.rsplit("\n\n", 1) if "\n\n" in rest else ("", rest)
+    return head, body.strip(), closing.strip()
+
+
+def check_file(archive: Path, result, *, item: dict, folder: str, language: str, expected_title: str,
+               expected_date: str, expected_thumbnail: str, expected_html: str) -> list[str]:
+    """Problems of one written article (empty list when it is right)."""
+    problems = []
+    name = f"{item['id']}.{language}.md"
+    expected_path = f"{language}/news/{folder}/{name}"
+    if result.get("archive_path") != expected_path:
+        problems.append(f"path {result.get('archive_path')!r} != {expected_path!r}")
+        return problems
+    text = (archive / expected_path).read_text(encoding="utf-8")
+    values = front_matter(text)
+    _, body, closing = split_file(text)
+    checks = {
+        "title": (values["title"], format_escape(expected_title)),
+        "date": (values["date"], expected_date),
+        "thumbnail": (values["thumbnail"], expected_thumbnail),
+        "categories": (values["categories"], [folder]),
+        "lang": (values["lang"], [language]),
+        "closing": (closing, f"[{folder}]({item['link']})"),
+        "body": (text_of_markdown(body), text_of_html(expected_html)),
+    }
+    for what, (got, want) in checks.items():
+        if got != want:
+            problems.append(f"{what}: {str(got)[:120]!r} != {str(want)[:120]!r}")
+    return problems
+
+
+def archive_files(root: Path) -> dict:
+    """{relative path: bytes} of every archive file under root (for expected-file comparisons)."""
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(Path(root).rglob("*.md"))}

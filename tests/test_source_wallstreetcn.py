@@ -1,0 +1,112 @@
+"""wallstreetcn: every real item as the flow + detail APIs serve it, through the parser and the
+pipelines; and the real `scrapy crawl wallstreetcn` against a local server (fixtures/wallstreetcn/)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from crawler.sources import wallstreetcn as source
+from crawler.sources.common import SourceError
+from tests.support import wallstreetcn_responses as responses
+from tests.support.cli import run_scrapy
+from tests.support.server import Reply, TestServer
+from tests.support.shared import seed_items
+from tests.support.source_pipeline import archive_files, check_file, pipelines, run
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURE = ROOT / "fixtures" / "wallstreetcn" / "basic"
+_NONE_IMG = re.compile(r"<p><img src='None' /></p>")
+
+
+def test_every_real_item(tmp_path, capsys):
+    items = seed_items("wallstreetcn")
+    chain = pipelines(tmp_path)
+    flow = source.flow_entries(responses.flow_answer(items))
+    assert not flow.skipped_types
+    assert [e.id for e in flow.entries] == [str(i["id"]) for i in items]
+    counts, problems = Counter(), {}
+    for item, entry in zip(items, flow.entries):
+        assert entry.kind == responses.kind(item) and entry.link == item["link"] and not entry.paid
+        result = run(chain, source.parse_detail(responses.detail_answer(item), entry))
+        if not hasattr(result, "get"):
+            counts[f"dropped/{result}"] += 1
+            continue
+        counts[entry.kind] += 1
+        found = check_file(tmp_path, result, item=item, folder="wallstreetcn", language="zh-CN",
+                           expected_title=item["title"], expected_date=item["pub_date"],
+                           expected_thumbnail=item.get("image") or "",
+                           expected_html=_NONE_IMG.sub("", item["description"]))
+        if found:
+            problems[item["link"]] = found
+    with capsys.disabled():
+        print(f"\nwallstreetcn: {len(items)} real items; files written and checked: articles "
+              f"{counts['article']}, charts {counts['chart']}; dropped: "
+              f"{sum(v for k, v in counts.items() if k.startswith('dropped'))}; problems: {len(problems)}")
+    assert not problems, dict(list(problems.items())[:5])
+    assert counts["article"] + counts["chart"] == len(items)
+
+
+def test_flow_skips_other_types_and_flags_paid():
+    answer = json.dumps({"code": 20000, "data": {"items": [
+        {"resource_type": "ad", "resource": {"id": 1}},
+        {"resource_type": "theme", "resource": {"id": 2, "title": "专题"}},
+        {"resource_type": "article", "resource": {"id": 3, "title": "付费", "uri": "https://wallstreetcn.com/premium/articles/3",
+                                                  "is_need_pay": True, "display_time": 1760000000}},
+        {"resource_type": "live", "resource": {"id": 4, "title": "快讯", "images": [{"uri": "https://img.example/a.png"}]}},
+    ]}})
+    result = source.flow_entries(answer)
+    assert result.skipped_types == {"ad": 1, "theme": 1}
+    assert [(e.id, e.kind, e.paid) for e in result.entries] == [("3", "article", True), ("4", "chart", False)]
+    assert result.entries[1].link == "https://wallstreetcn.com/charts/4"
+    assert result.entries[1].thumbnail == "https://img.example/a.png"
+
+
+def test_detail_paid_and_errors():
+    entry = source.FlowEntry(id="9", kind="article", display_time=1760000000)
+    paid = source.parse_detail(json.dumps({"data": {"id": 9, "title": "T", "content": "<p>x</p>", "is_need_pay": True}}), entry)
+    assert paid["drop_reason"] == "paid"
+    assert paid["published"].isoformat() == "2025-10-09T16:53:20+08:00"
+    with pytest.raises(SourceError):
+        source.parse_detail(b'{"code": 40400, "message": "not found"}', entry)
+
+
+def _crawl(server, archive, *extra):
+    return run_scrapy(
+        "crawl", "wallstreetcn",
+        "-s", f"WALLSTREETCN_FLOW_URL={server.url('/apiv1/content/information-flow?channel=global&accept=article&cursor=&limit=20&action=upglide')}",
+        "-s", f"WALLSTREETCN_ARTICLE_URL={server.url('/apiv1/content/articles/{id}?extract=0&accept_theme=theme,premium-theme')}",
+        "-s", f"WALLSTREETCN_CHART_URL={server.url('/apiv1/content/charts/{id}')}",
+        "-s", f"ARCHIVE_DIR={archive}", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", *extra)
+
+
+def test_crawl_fixture_end_to_end(tmp_path):
+    archive = tmp_path / "archive"
+    with TestServer() as server:
+        server.load_fixture(FIXTURE)
+        first = _crawl(server, archive)
+        assert first.returncode == 0, first.stderr[-3000:]
+        assert archive_files(archive) == archive_files(FIXTURE / "expected"), first.stderr[-3000:]
+        assert "'wallstreetcn/requested': 3" in first.stderr
+        assert "'wallstreetcn/skipped_paid': 1" in first.stderr
+        assert "'wallstreetcn/skipped_type/ad': 1" in first.stderr
+        details = [p for p in server.requested() if "/articles/" in p or "/charts/" in p]
+        assert len(details) == 3
+        second = _crawl(server, archive)
+        assert second.returncode == 0, second.stderr[-3000:]
+        assert "'wallstreetcn/skipped_known': 3" in second.stderr
+        assert "'wallstreetcn/requested'" not in second.stderr
+        assert len([p for p in server.requested() if "/articles/" in p or "/charts/" in p]) == 3
+        assert archive_files(archive) == archive_files(FIXTURE / "expected")
+
+
+def test_crawl_denied_is_counted(tmp_path):
+    with TestServer() as server:
+        server.add("GET", "/apiv1/content/information-flow", Reply(status=403, body=b"forbidden"))
+        result = _crawl(server, tmp_path / "archive")
+    assert "'wallstreetcn/http_denied': 1" in result.stderr
+    assert "access denied" in result.stderr
