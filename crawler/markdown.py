@@ -1,0 +1,392 @@
+"""Clean body HTML -> the Markdown of an archive file (html2text, configured and corrected).
+
+html2text is used for the block structure (paragraphs, headings, lists, quotes, tables, links,
+images, code). Three of its behaviours are wrong for Chinese text, so they are taken out of
+its hands:
+
+(a) after a closing `**` it inserts a space before the next character when that is a letter,
+    which includes every CJK character and full-width punctuation (`**重要** 内容`);
+(b) nested or adjacent <strong>/<b> give runs such as `******` or `**a****b**`;
+(c) it places `**`/`*` wherever the tags were, also where CommonMark's flanking rules do not
+    let them open or close emphasis (`中文**“加粗”**中文`, `**加粗 **中文`): the reader then
+    sees literal asterisks and no bold.
+
+So html2text never sees an emphasis tag. Before conversion the tree is rewritten: an
+emphasis element inside another one is unwrapped (the outer one wins: no nested markers); an
+emphasis element containing blocks is unwrapped (markers cannot span paragraphs); every other
+<strong>/<b> and <em>/<i> becomes a pair of noncharacter markers around its content. After
+conversion `_place_emphasis` turns each marker pair into `**...**` / `*...*`: white space at
+the inner edges is moved outside, adjacent pairs of the same kind are merged, and where the
+opening or closing marker would not be left-/right-flanking one punctuation character is
+moved from the inside to the outside (`中文“**加粗**”中文`), which always makes it flank.
+If that is impossible (the edge is Markdown syntax such as a link or an escape, or nothing
+is left inside) the markers are dropped: the text survives without bold rather than with
+literal asterisks.
+
+Text escaping is also ours (html2text escapes only some of the characters that matter): see
+`escape_text`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import html2text
+from lxml import etree
+
+from crawler.html_clean import inner_html, parse_body
+
+# Noncharacters (never in interchanged text) mark emphasis between the tree and the output.
+STRONG_OPEN, STRONG_CLOSE, EM_OPEN, EM_CLOSE = "\ufdd0", "\ufdd1", "\ufdd2", "\ufdd3"
+_MARKERS = {STRONG_OPEN: ("**", STRONG_CLOSE), EM_OPEN: ("*", EM_CLOSE)}
+_NONCHARACTERS = re.compile("[\ufdd0-\ufdef]")
+_EMPHASIS_MARKERS = re.compile("[\ufdd0-\ufdd3]")
+
+_STRONG_TAGS = ("strong", "b")
+_EM_TAGS = ("em", "i")
+_EMPHASIS_TAGS = frozenset(_STRONG_TAGS + _EM_TAGS)
+
+# Block elements html2text does not know (it would run their text into the neighbours').
+_AS_DIV = frozenset({
+    "section", "article", "header", "footer", "aside", "main", "nav", "figure", "address",
+    "center", "details", "summary", "hgroup", "picture",
+})
+_BLOCK_TAGS = frozenset({
+    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd",
+    "table", "tr", "td", "th", "blockquote", "pre", "hr", "figcaption",
+}) | _AS_DIV
+
+
+class _Converter(html2text.HTML2Text):
+    """html2text with our escaping instead of its partial one (entity_char=True is the only
+    way to make its handle_data skip escape_md_section)."""
+
+    def handle_data(self, data: str, entity_char: bool = False) -> None:
+        if data and not self.code and not self.pre:
+            data = escape_text(data)
+        super().handle_data(data, entity_char=True)
+
+
+def _converter() -> _Converter:
+    h = _Converter(bodywidth=0)
+    h.unicode_snob = True  # keep unicode characters (no ASCII look-alikes)
+    h.inline_links = True
+    h.protect_links = False
+    h.wrap_links = False
+    h.wrap_list_items = False
+    h.wrap_tables = False
+    h.pad_tables = False
+    h.ignore_images = False
+    h.images_to_alt = False
+    h.images_with_size = False
+    h.ignore_emphasis = True  # emphasis is ours (see the module docstring)
+    h.use_automatic_links = False
+    h.skip_internal_links = False
+    h.single_line_break = False
+    h.escape_snob = False
+    h.ul_item_mark = "-"
+    h.emphasis_mark = "*"
+    return h
+
+
+# --------------------------------------------------------------------------------------------
+# Escaping of text that looks like Markdown
+
+# Everywhere: characters that start inline syntax. `<` could open raw HTML or an autolink,
+# `&` an entity, `|` a table cell, `[`/`]` a link, `*`/`_` emphasis, backtick code.
+_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<|&])|!$")
+# At the start of a text chunk (which may start a line): block syntax. Escaping it where the
+# chunk turns out not to start a line is harmless (`\#` renders `#`).
+_LINE_START = re.compile(r"^(\s*)(?:([#>+=~-])|(\d+)([.)]))")
+
+
+def escape_text(text: str) -> str:
+    # A chunk ending in "!" may be followed by a link: "![" would make it an image.
+    text = _INLINE_SPECIAL.sub(lambda m: "\\" + (m.group(1) or m.group(0)), text)
+    return _LINE_START.sub(lambda m: m.group(1) + ("\\" + m.group(2) if m.group(2) else m.group(3) + "\\" + m.group(4)), text)
+
+
+# --------------------------------------------------------------------------------------------
+# Tree rewriting before html2text
+
+
+def _has_ancestor(element, tags) -> bool:
+    parent = element.getparent()
+    while parent is not None:
+        if parent.tag in tags:
+            return True
+        parent = parent.getparent()
+    return False
+
+
+def _mark(element, open_marker: str, close_marker: str) -> None:
+    element.text = open_marker + (element.text or "")
+    if len(element):
+        last = element[-1]
+        last.tail = (last.tail or "") + close_marker
+    else:
+        element.text += close_marker
+    element.drop_tag()
+
+
+_KEPT_ATTRIBUTES = frozenset({"href", "src", "alt", "title", "start", "colspan"})
+
+
+def _prepare(body) -> None:
+    # Only the attributes html2text reads: style/class attributes are most of qq's bytes.
+    for element in body.iter(etree.Element):
+        for name in [n for n in element.attrib if n not in _KEPT_ATTRIBUTES]:
+            del element.attrib[name]
+    for element in list(body.iter(*_AS_DIV)):
+        element.tag = "div"
+    # figcaption: its own paragraph under the image.
+    for element in list(body.iter("figcaption")):
+        element.tag = "p"
+    _unwrap_layout_tables(body)
+    # A link inside a link cannot be written in Markdown: the inner one is unwrapped.
+    for link in [a for a in body.iter("a") if _has_ancestor(a, ("a",))]:
+        link.drop_tag()
+    # Decide for every emphasis element before changing any (an unwrapped outer element
+    # must still count as the ancestor of the inner ones).
+    decisions = [
+        (element, _has_ancestor(element, _EMPHASIS_TAGS) or any(d.tag in _BLOCK_TAGS for d in element.iter()))
+        for element in body.iter(*_EMPHASIS_TAGS)
+    ]
+    for element, unwrap in decisions:
+        if unwrap:
+            element.drop_tag()
+        elif element.tag in _STRONG_TAGS:
+            _mark(element, STRONG_OPEN, STRONG_CLOSE)
+        else:
+            _mark(element, EM_OPEN, EM_CLOSE)
+
+
+# --------------------------------------------------------------------------------------------
+# Emphasis placement after html2text
+
+_WHITESPACE = re.compile(r"\s")
+_ESCAPED_EDGE = re.compile(r"^\\[!-/:-@\[-`{-~]")
+
+
+def _is_punct(char: str) -> bool:
+    # CommonMark 0.31 punctuation: ASCII punctuation, Unicode P* and S* categories.
+    return unicodedata.category(char)[0] in "PS"
+
+
+def _can_open(prev: str, nxt: str) -> bool:
+    if not nxt or nxt.isspace():
+        return False
+    return not _is_punct(nxt) or not prev or prev.isspace() or _is_punct(prev)
+
+
+def _can_close(prev: str, nxt: str) -> bool:
+    if not prev or prev.isspace():
+        return False
+    return not _is_punct(prev) or not nxt or nxt.isspace() or _is_punct(nxt)
+
+
+_CJK = re.compile("[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
+_SYNTAX_EDGE = set("\\[]()!<>`*_")
+
+
+def _emphasise(out: list[str], inner: str, mark: str, following: str) -> None:
+    """Append `inner` to `out` wrapped in `mark` where CommonMark will render it."""
+    stripped = inner.strip()
+    if not stripped or "\n\n" in stripped.replace(" ", ""):
+        out.append(inner)
+        return
+    start = inner.index(stripped[0])
+    lead, trail = inner[:start], inner[start + len(stripped):]
+    prev = (lead[-1:] if lead else ("".join(out[-1:])[-1:] if out else ""))
+    before, after = "", ""
+    if not _can_open(prev, stripped[0]):
+        match = _ESCAPED_EDGE.match(stripped)
+        edge = match.group(0) if match else stripped[0]
+        if edge[0] in _SYNTAX_EDGE and not match:
+            out.append(inner)
+            return
+        before, stripped = edge, stripped[len(edge):]
+    nxt = trail[:1] if trail else following[:1]
+    if stripped and not _can_close(stripped[-1], nxt):
+        edge = stripped[-2:] if len(stripped) >= 2 and stripped[-2] == "\\" else stripped[-1]
+        if edge[0] in _SYNTAX_EDGE and len(edge) == 1:
+            out.append(inner)
+            return
+        stripped, after = stripped[: -len(edge)], edge
+    if not stripped or not _can_open(before[-1:] or prev, stripped[0]) or not _can_close(stripped[-1], after[:1] or nxt):
+        out.append(inner)
+        return
+    if not after and trail and _CJK.match(following[:1]):
+        # White space the source had inside the run, before a CJK character: not meaningful
+        # in Chinese, and `** 中` reads like html2text's fault (a).
+        trail = ""
+    out.append(f"{lead}{before}{mark}{stripped}{mark}{after}{trail}")
+
+
+_PAIR = re.compile("([\ufdd0\ufdd2])([^\ufdd0-\ufdd3]*)([\ufdd1\ufdd3])")
+_ADJACENT = re.compile("\ufdd1\ufdd0|\ufdd3\ufdd2")
+
+
+def _place_emphasis(markdown: str) -> str:
+    if STRONG_OPEN not in markdown and EM_OPEN not in markdown:
+        return markdown
+    markdown = _ADJACENT.sub("", markdown)  # <b>a</b><b>b</b> is one run
+    out: list[str] = []
+    pos = 0
+    for match in _PAIR.finditer(markdown):
+        out.append(markdown[pos:match.start()])
+        following = _EMPHASIS_MARKERS.sub("", markdown[match.end():match.end() + 8])
+        _emphasise(out, match.group(2), _MARKERS[match.group(1)][0], following)
+        pos = match.end()
+    out.append(markdown[pos:])
+    return _EMPHASIS_MARKERS.sub("", "".join(out))
+
+
+# --------------------------------------------------------------------------------------------
+
+_MANY_BLANK_LINES = re.compile(r"\n{3,}")
+_TOP_LIST_ITEM = re.compile(r"^  (?:-|\d+\.) ")
+
+
+def _dedent_lists(markdown: str) -> str:
+    """html2text indents top-level list items by two spaces. The archive strips the body, so
+    a body starting with a list would lose the indent of its first item only, and the next
+    items would then nest under it. Top-level lists (with everything indented inside them)
+    are moved two columns left, which CommonMark reads the same way."""
+    if "\n  " not in "\n" + markdown:
+        return markdown
+    lines = markdown.split("\n")
+    in_list = previous_blank = False
+    for index, line in enumerate(lines):
+        if _TOP_LIST_ITEM.match(line):
+            in_list = True
+        elif in_list and previous_blank and line and not line[0].isspace():
+            in_list = False
+        if in_list and line.startswith("  "):
+            lines[index] = line = line[2:]
+        previous_blank = not line.strip()
+    return "\n".join(lines)
+
+
+# At this point html2text's own list items are indented (two spaces or more): a list marker
+# at column 0 (or right after a quote's `> `) comes from text split over several elements
+# (`<span>01</span><span>.</span>`), which escape_text could not see as a whole.
+_FALSE_LIST_ITEM = re.compile(r"^((?:> ?)*)(?:(\d{1,9})([.)])|([-+*]))(?=[ \t]|$)", re.M)
+
+
+def _escape_false_list_items(markdown: str) -> str:
+    def escape(match: re.Match) -> str:
+        if match.group(2):
+            return f"{match.group(1)}{match.group(2)}\\{match.group(3)}"
+        return f"{match.group(1)}\\{match.group(4)}"
+
+    return _FALSE_LIST_ITEM.sub(lambda m: m.group(0) if _is_rule(m) else escape(m), markdown)
+
+
+def _is_rule(match: re.Match) -> bool:
+    # html2text writes <hr> as "* * *" at column 0.
+    line_end = match.string.find("\n", match.start())
+    return match.string[match.start(): line_end if line_end >= 0 else None] == "* * *"
+
+
+# --------------------------------------------------------------------------------------------
+# Tables. html2text's tables do not render as CommonMark+GFM tables in general (no header row,
+# colspans, line breaks in cells), so data tables are written here, as GFM tables, and
+# layout tables (holding other tables or block content) are unwrapped into blocks.
+
+_LAYOUT_CONTENT = frozenset({"table", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "blockquote", "pre", "hr"})
+_TABLE_PLACEHOLDER = re.compile("\ufdd4(\\d+)\ufdd5")
+
+
+def _unwrap_layout_tables(body) -> None:
+    for table in [t for t in body.iter("table")]:
+        if any(d.tag in _LAYOUT_CONTENT for d in table.iter() if d is not table):
+            own = [e for e in table.iter("tr", "td", "th", "caption", "thead", "tbody", "tfoot", "colgroup", "col")
+                   if _nearest_table(e) is table]
+            for element in own:
+                if element.tag == "col":
+                    element.drop_tree()
+                elif element.tag in ("thead", "tbody", "tfoot", "colgroup"):
+                    element.drop_tag()
+                else:
+                    element.tag = "div"
+            table.tag = "div"
+
+
+def _nearest_table(element):
+    parent = element.getparent()
+    while parent is not None and parent.tag != "table":
+        parent = parent.getparent()
+    return parent
+
+
+def _rows(table):
+    for element in table.iter("tr"):
+        cells = [c for c in element if c.tag in ("td", "th")]
+        if cells:
+            yield cells
+
+
+def _cell_markdown(cell) -> str:
+    for br in list(cell.iter("br", "p", "div", "li")):
+        br.tail = " " + (br.tail or "")
+    cell.tag = "div"
+    cell.tail = None
+    text = _convert(etree.tostring(cell, encoding="unicode", method="html"))
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _extract_tables(body) -> list[str]:
+    """Replace each remaining (data) table by a placeholder paragraph; return the tables'
+    GFM Markdown, in placeholder order."""
+    tables = []
+    for table in list(body.iter("table")):
+        rows = []
+        for cells in _rows(table):
+            row = []
+            for cell in cells:
+                span = cell.get("colspan") or "1"
+                row.append(_cell_markdown(cell))
+                row.extend([""] * (min(int(span), 50) - 1 if span.isdigit() else 0))
+            rows.append(row)
+        replacement = etree.Element("p")
+        if rows:
+            width = max(len(row) for row in rows)
+            lines = ["| " + " | ".join(row + [""] * (width - len(row))) + " |" for row in rows]
+            lines.insert(1, "|" + " --- |" * width)
+            replacement.text = f"\ufdd4{len(tables)}\ufdd5"
+            tables.append("\n".join(lines))
+        replacement.tail = table.tail
+        table.getparent().replace(table, replacement)
+    return tables
+
+
+def _insert_tables(markdown: str, tables: list[str]) -> str:
+    def insert(match: re.Match) -> str:
+        line_start = markdown.rfind("\n", 0, match.start()) + 1
+        prefix = markdown[line_start:match.start()]  # "> " inside a quote
+        return tables[int(match.group(1))].replace("\n", "\n" + prefix)
+
+    return _TABLE_PLACEHOLDER.sub(insert, markdown)
+
+
+def _convert(html: str) -> str:
+    """html2text + our corrections on prepared HTML."""
+    markdown = _converter().handle(html)
+    return _place_emphasis(_escape_false_list_items(markdown))
+
+
+def html_to_markdown(clean_html: str) -> str:
+    """Markdown of a cleaned body (see crawler.html_clean), stripped; "" for no body."""
+    if not clean_html or not clean_html.strip():
+        return ""
+    body = parse_body(_NONCHARACTERS.sub("", clean_html))
+    if body is None:
+        return ""
+    _prepare(body)
+    tables = _extract_tables(body)
+    markdown = _dedent_lists(_convert(inner_html(body)))
+    if tables:
+        markdown = _insert_tables(markdown, tables)
+    return _MANY_BLANK_LINES.sub("\n\n", markdown).strip()

@@ -1,0 +1,96 @@
+"""What a reader sees of an HTML body or of a Markdown file, for fidelity tests.
+
+White-space normalisation: all white space (Unicode, including no-break spaces) is removed.
+Chinese text has no meaningful spaces, and block boundaries differ legitimately between the
+source HTML and the rendered Markdown (a <div> boundary has no character of its own, Markdown
+adds line breaks); comparing without any white space is the one normalisation that is exact
+for both. The price is that a lost space between two English words would go unnoticed; the
+cleaning rules never remove white space (see crawler.html_clean), and the unit tests check
+the English cases they care about directly.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+from markdown_it import MarkdownIt
+
+_PARSER = etree.HTMLParser(recover=True, huge_tree=True)
+_WHITESPACE = re.compile(r"\s+")
+_INVISIBLE = ("script", "style", "template")
+
+# CommonMark, raw HTML *off*: Hugo's goldmark (unsafe = false, the default) omits raw HTML,
+# so HTML left in the Markdown must show up here as a difference, not be rendered.
+_MD = MarkdownIt("commonmark", {"html": False}).enable("table")
+
+
+def _body(html: str):
+    if not html or not html.strip():
+        return None
+    html = re.sub(r"^\s*<\?xml[^>]*>", "", html)
+    if not re.search(r"<(?:html|body|head)[\s>/]", html, re.I):
+        html = "<html><body>" + html + "</body></html>"
+    root = etree.fromstring(html, _PARSER)
+    return None if root is None else root.find("body")
+
+
+def _drop(body, tags) -> None:
+    for node in list(body.iter(etree.Comment, etree.ProcessingInstruction, *tags)):
+        parent = node.getparent()
+        if parent is None:
+            continue
+        if node.tail:
+            previous = node.getprevious()
+            if previous is not None:
+                previous.tail = (previous.tail or "") + node.tail
+            else:
+                parent.text = (parent.text or "") + node.tail
+        parent.remove(node)
+
+
+def visible_text(html: str, also_drop=()) -> str:
+    """Text a reader sees of an HTML body (no script/style/template, no comments), all white
+    space removed. `also_drop`: further tags whose text is not counted."""
+    body = _body(html)
+    if body is None:
+        return ""
+    _drop(body, tuple(_INVISIBLE) + tuple(also_drop))
+    return _WHITESPACE.sub("", "".join(body.itertext()))
+
+
+def render(markdown: str) -> str:
+    return _MD.render(markdown)
+
+
+def rendered_text(markdown: str) -> str:
+    """Visible text of the Markdown rendered as CommonMark (+ tables), white space removed."""
+    return visible_text(render(markdown))
+
+
+def images_of_html(html: str, also_drop=()) -> list[str]:
+    """URLs of the images of an HTML body in order: a lazy `data-src` (data-original,
+    data-actualsrc) else `src`; images without any are left out."""
+    body = _body(html)
+    if body is None:
+        return []
+    _drop(body, tuple(_INVISIBLE) + tuple(also_drop))
+    urls = []
+    for img in body.iter("img"):
+        for name in ("data-src", "data-original", "data-actualsrc", "src"):
+            value = (img.get(name) or "").strip()
+            if value:
+                urls.append(value)
+                break
+    return urls
+
+
+def images_of_markdown(markdown: str) -> list[str]:
+    """src of every image the Markdown renders to (markdown-it's normalised URLs)."""
+    body = _body(render(markdown))
+    return [] if body is None else [img.get("src") or "" for img in body.iter("img")]
+
+
+def normalize_link(url: str) -> str:
+    """A URL as markdown-it writes it into src/href (percent-encoding), for comparisons."""
+    return _MD.normalizeLink(url)

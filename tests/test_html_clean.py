@@ -1,0 +1,114 @@
+"""One test per cleaning rule (crawler.html_clean.RULES): its effect, and that text survives."""
+
+import time
+
+from crawler import html_clean
+from crawler.html_clean import RULES, TEXT_DROPPING_TAGS, clean_body_html
+from tests.support.text import visible_text
+
+BASE = "https://news.example.com/a/2024/story.html"
+
+
+def test_rules_are_named_and_ordered():
+    assert [r.__name__ for r in RULES] == [
+        "remove_comments", "remove_scripts", "remove_active_content", "remove_event_handlers",
+        "remove_script_links", "make_image_urls_absolute", "remove_placeholder_images",
+        "make_link_urls_absolute", "remove_empty_wrappers",
+    ]
+    assert {"script", "noscript", "iframe"} <= TEXT_DROPPING_TAGS
+
+
+def test_remove_comments_joins_sentence_without_space():
+    out = clean_body_html("<p>今天<!-- -->天气<!-- x -->很好</p><!-- end -->", BASE)
+    assert out == "<p>今天天气很好</p>"
+
+
+def test_remove_scripts():
+    out = clean_body_html("<p>前文<script>var a = 1;</script>后文</p><style>p{}</style><noscript>开启脚本</noscript><template>模板</template>", BASE)
+    assert out == "<p>前文后文</p>"
+
+
+def test_remove_active_content_keeps_form_text():
+    html = '<p>看视频<iframe src="https://v.example.com/x">框</iframe>吧</p><object data="x">插件</object><embed src="y"><form action="/s"><p>表单里的话</p><input value="v"><button>按钮</button></form><svg><text>图</text></svg>'
+    out = clean_body_html(html, BASE)
+    for tag in ("iframe", "object", "embed", "form", "input", "button", "svg"):
+        assert "<" + tag not in out
+    assert visible_text(out) == "看视频吧表单里的话"
+
+
+def test_remove_event_handlers():
+    out = clean_body_html('<p onclick="steal()" OnMouseOver="x()" class="k">正文<img src="/a.png" onerror="bad()"></p>', BASE)
+    assert "onclick" not in out.lower() and "onerror" not in out and "onmouseover" not in out.lower()
+    assert 'class="k"' in out and "正文" in out
+
+
+def test_remove_script_links_keeps_text():
+    out = clean_body_html('<p><a href=" JavaScript:void(0)">点这里</a>和<a href="vbscript:x">那里</a></p>', BASE)
+    assert out == "<p><a>点这里</a>和<a>那里</a></p>"
+
+
+def test_make_image_urls_absolute_lazy_wins():
+    html = ('<p><img data-src="//img.example.com/1.jpg" src="data:image/gif;base64,R0lGOD">'
+            '<img data-original="/pics/2.png" src="/blank.gif">'
+            '<img data-actualsrc="3.jpg" src="placeholder.gif">'
+            '<img src="../4.jpg">文字</p>')
+    out = clean_body_html(html, BASE)
+    assert 'src="https://img.example.com/1.jpg"' in out
+    assert 'src="https://news.example.com/pics/2.png"' in out
+    assert 'src="https://news.example.com/a/2024/3.jpg"' in out
+    assert 'src="https://news.example.com/a/4.jpg"' in out
+    assert "data-" not in out and "blank.gif" not in out and "文字" in out
+
+
+def test_remove_placeholder_images():
+    out = clean_body_html('<p>图<img src="data:image/svg+xml,%3Csvg%3E">后<img src="/x.jpg"></p>', BASE)
+    assert "data:" not in out and 'src="https://news.example.com/x.jpg"' in out and "图后" in out
+
+
+def test_make_link_urls_absolute():
+    out = clean_body_html('<p><a href="/b">一</a><a href="//cdn.example.org/c">二</a><a href="d e">三</a><a href="mailto:x@example.com">四</a></p>', BASE)
+    assert 'href="https://news.example.com/b"' in out
+    assert 'href="https://cdn.example.org/c"' in out
+    assert 'href="https://news.example.com/a/2024/d%20e"' in out
+    assert 'href="mailto:x@example.com"' in out
+
+
+def test_remove_empty_wrappers_recursively_but_never_text():
+    html = '<div><section><span></span><p> </p></section><p>保留<span></span>文字</p><p><span><img src="/i.jpg"></span></p></div>one<span> </span>two'
+    out = clean_body_html(html, BASE)
+    assert "<section" not in out and "<span></span>" not in out
+    assert "i.jpg" in out and "保留文字" in out
+    assert "one two" in out  # white space of an emptied element stays
+
+
+def test_empty_cells_are_not_removed():
+    out = clean_body_html("<table><tr><td></td><td>值</td></tr></table>", BASE)
+    assert out.count("<td>") == 2
+
+
+def test_inputs_of_every_shape():
+    assert clean_body_html("", BASE) == ""
+    assert clean_body_html("   ", BASE) == ""
+    assert clean_body_html("<html><body></body></html>", BASE) == ""
+    assert clean_body_html("纯文本第一行\n\n第二行 &amp; 更多", BASE) == "<p>纯文本第一行</p><p>第二行 &amp; 更多</p>"
+    assert clean_body_html("前置文字<p>一</p><p>二</p>尾巴", BASE) == "前置文字<p>一</p><p>二</p>尾巴"
+    doc = '<?xml version="1.0" encoding="gbk"?><html><head><meta charset="gbk"><title>标题</title></head><body><p>正文</p></body></html>'
+    assert clean_body_html(doc, BASE) == "<p>正文</p>"
+
+
+def test_text_nodes_are_not_reflowed():
+    assert clean_body_html("<pre>a\n   b</pre><p>x  y</p>", BASE) == "<pre>a\n   b</pre><p>x  y</p>"
+
+
+def test_five_megabytes_quickly():
+    body = "<div>" + "<p>这是一个很长的段落<span>内容</span><!-- --><img data-src='/p.jpg' src='x.gif'></p>" * 60000 + "</div>"
+    assert len(body.encode()) > 5_000_000
+    start = time.perf_counter()
+    out = clean_body_html(body, BASE)
+    assert time.perf_counter() - start < 5
+    assert out.count("https://news.example.com/p.jpg") == 60000
+
+
+def test_module_exposes_helpers():
+    assert html_clean.absolute_url("//x.example.com/a", "") == "https://x.example.com/a"
+    assert html_clean.is_plain_text("no tags here") and not html_clean.is_plain_text("<p>x</p>")

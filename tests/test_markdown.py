@@ -1,0 +1,159 @@
+"""html_to_markdown: html2text's faults on Chinese text (one test each), images, wrapping,
+Markdown-looking text, block structure. All snippets are invented."""
+
+import re
+
+import pytest
+
+from crawler.html_clean import clean_body_html
+from crawler.markdown import html_to_markdown
+from tests.support.text import images_of_markdown, render, rendered_text, visible_text
+
+BASE = "https://news.example.com/a/1.html"
+
+
+def md(html):
+    return html_to_markdown(clean_body_html(html, BASE))
+
+
+def assert_strong(markdown, text):
+    # The bold run may keep an outer quotation mark inside it: only the rendering matters.
+    assert re.search(f"<strong>[^<]?{text}[^<]?</strong>", render(markdown)), markdown
+
+
+# (a) html2text inserts a space after a closing ** before CJK / full-width punctuation.
+@pytest.mark.parametrize("html,expected", [
+    ("<p><strong>重要</strong>内容</p>", "**重要**内容"),
+    ("<p><b>注意</b>，这里</p>", "**注意**，这里"),
+    ("<p>前面<strong>中间</strong>后面</p>", "前面**中间**后面"),
+])
+def test_no_space_after_bold_before_cjk(html, expected):
+    out = md(html)
+    assert out == expected
+    assert not re.search(r"\*\* [\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]", out)
+
+
+# (b) nested / adjacent bold gives ****** runs.
+@pytest.mark.parametrize("html,expected", [
+    ("<p><strong><b>加粗</b></strong>后</p>", "**加粗**后"),
+    ("<p><b><strong>加粗</strong></b>后</p>", "**加粗**后"),
+    ("<p><b>甲</b><b>乙</b></p>", "**甲乙**"),
+    ("<p><strong><span><strong>甲</strong></span><strong>乙</strong></strong>丙</p>", "**甲乙**丙"),
+])
+def test_no_asterisk_runs(html, expected):
+    out = md(html)
+    assert out == expected
+    assert "***" not in out
+    assert_strong(out, expected.split("**")[1])
+
+
+# (c) markers where CommonMark would not render them.
+@pytest.mark.parametrize("html,bold", [
+    ("<p><strong>“引号”</strong>后</p>", "引号"),
+    ("<p>中文<strong>“加粗”</strong>中文</p>", "加粗"),
+    ("<p>中文<strong> 空格 </strong>中文</p>", "空格"),
+    ("<p>中文<b>（括号）</b>中文</p>", "括号"),
+    ("<p>前<em>「斜体」</em>后</p>", None),
+])
+def test_emphasis_renders_under_commonmark(html, bold):
+    out = md(html)
+    assert rendered_text(out) == visible_text(html)
+    assert "*" not in rendered_text(out)
+    if bold:
+        assert_strong(out, bold)
+    else:
+        assert "<em>斜体</em>" in render(out)
+
+
+def test_emphasis_that_cannot_render_is_dropped_not_left_as_asterisks():
+    out = md('<p>中文<strong><a href="/x">链接</a></strong>中文</p>')
+    assert rendered_text(out) == "中文链接中文"
+    assert "*" not in out
+
+
+def test_emphasis_over_paragraphs_is_dropped():
+    out = md("<strong><p>第一段</p><p>第二段</p></strong>")
+    assert rendered_text(out) == "第一段第二段" and "*" not in out
+
+
+def test_images_absolute_and_inline():
+    out = md('<p>看图<img data-src="/p/1.jpg" src="data:image/gif;base64,AAA" alt="示意"></p>')
+    assert "![示意](https://news.example.com/p/1.jpg)" in out
+    assert images_of_markdown(out) == ["https://news.example.com/p/1.jpg"]
+    assert "[1]:" not in out
+
+
+def test_figure_caption_on_its_own_line():
+    out = md('<figure><img src="https://img.example.com/a.png"><figcaption>图注文字</figcaption></figure>')
+    assert out == "![](https://img.example.com/a.png)\n\n图注文字"
+
+
+def test_no_hard_wrap_on_long_paragraph():
+    text = "这是一段很长的文字，" * 100 + " and a long English sentence that goes on" * 20
+    out = md(f"<p>{text}</p>")
+    assert "\n" not in out
+
+
+def test_br_is_a_hard_break_and_paragraphs_are_blank_line_separated():
+    out = md("<p>第一行<br>第二行</p><p>第二段</p>")
+    assert out == "第一行  \n第二行\n\n第二段"
+    assert "<br" in render(out)
+
+
+@pytest.mark.parametrize("text", [
+    "1. 不是列表", "# 不是标题", "* 不是列表", "- 也不是", "> 不是引用", "+ 加号",
+    "[x](y) 不是链接", "a\\b 反斜杠 \\* 星", "snake_case_name 和 http://a_b.example.com/x_y",
+    "*星号* 和 _下划线_ 和 `反引号`", "&amp; 实体 &copy; 样子", "<div> 标签样子", "a | b | c",
+    "===", "---", "~~~", "2024) 括号", "感叹!", "```",
+])
+def test_markdown_looking_text_survives(text):
+    html = "<p>" + text.replace("&", "&amp;").replace("<", "&lt;") + "</p>"
+    assert rendered_text(md(html)) == visible_text(html)
+
+
+def test_markdown_looking_text_split_over_elements():
+    html = "<p><span>01</span><span>.</span></p><p>看<span>!</span><a href='/t'>标签</a></p>"
+    assert rendered_text(md(html)) == visible_text(html)
+
+
+def test_headings_lists_quotes():
+    out = md("<h2>标题</h2><ul><li>一</li><li>二</li></ul><ol><li>甲</li><li>乙</li></ol><blockquote><p>引文</p></blockquote>")
+    html = render(out)
+    assert "<h2>标题</h2>" in html
+    assert html.count("<li>") == 4 and "<ul>" in html and "<ol>" in html
+    assert "<blockquote>" in html
+    assert out.startswith("## 标题")
+
+
+def test_body_starting_with_list_keeps_items_flat():
+    out = md("<ul><li>一</li><li>二</li></ul>")
+    assert render(out).count("<li>") == 2 and render(out).count("<ul>") == 1
+
+
+def test_tables_render():
+    html = "<table><tr><td colspan='2'>表头<br>两行</td></tr><tr><td>1|2</td><td><b>值</b></td></tr></table>"
+    out = md(html)
+    rendered = render(out)
+    assert "<table>" in rendered and "<strong>值</strong>" in rendered
+    assert rendered_text(out) == visible_text(html)
+
+
+def test_layout_table_is_unwrapped():
+    html = "<table><tr><td><h3>栏目</h3><table><tr><td>内</td></tr></table></td></tr></table>"
+    out = md(html)
+    assert rendered_text(out) == visible_text(html)
+    assert "<h3>栏目</h3>" in render(out)
+
+
+def test_link_kept():
+    assert md('<p>见<a href="/r">报告</a></p>') == "见[报告](https://news.example.com/r)"
+
+
+def test_nested_links():
+    out = md('<p><a href="/a">外<a href="/b">内</a>层</a></p>')
+    assert rendered_text(out) == visible_text('<p>外内层</p>')
+
+
+def test_empty_and_stripped():
+    assert html_to_markdown("") == ""
+    assert html_to_markdown("<p>  正文  </p>\n") == "正文"
