@@ -257,7 +257,9 @@ class QqSpider(scrapy.Spider):
 
     def _discovery_error(self, what: str, message: str) -> None:
         self._inc("qq/discovery_failed")
-        self.logger.error("qq discovery failed (%s): %s", what, message)
+        # WARNING, not ERROR: counted in qq/discovery_failed (exit status 4 when nothing was
+        # discovered); an ERROR line would count the same failure a second time.
+        self.logger.warning("qq discovery failed (%s): %s", what, message)
 
     def discovery_failed(self, failure):
         request = getattr(failure, "request", None)
@@ -267,5 +269,6 @@ class QqSpider(scrapy.Spider):
     def page_failed(self, failure):
         request = getattr(failure, "request", None)
         self._inc("qq/page_failed")
-        self.logger.error("qq article page failed: %s: %s", request.url if request is not None else "?",
-                          failure.getErrorMessage() or repr(failure.value))
+        # WARNING, not ERROR: counted in qq/page_failed (and downloader/failed_quiet).
+        self.logger.warning("qq article page failed: %s: %s", request.url if request is not None else "?",
+                            failure.getErrorMessage() or repr(failure.value))
