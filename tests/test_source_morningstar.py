@@ -1,0 +1,65 @@
+"""morningstar: every real item as the news list and the article pages serve it, through the
+parser and the pipelines; and the real `scrapy crawl morningstar` against a local server
+serving fixtures/morningstar/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from crawler.sources import morningstar as source
+from tests.support import page_source_tests as shared
+from tests.support import morningstar_responses as responses
+from tests.support.cli import run_scrapy
+from tests.support.page_responses import response
+from tests.support.server import Reply, TestServer
+from tests.support.shared import seed_items
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURE = ROOT / "fixtures" / "morningstar" / "basic"
+
+
+def test_every_real_item_parsed(capsys):
+    shared.check_parsed(source, responses, seed_items("morningstar"), "morningstar", capsys)
+
+
+def test_every_real_item_written(tmp_path, capsys):
+    items = seed_items("morningstar")
+    counts = shared.check_written(source, responses, items, "morningstar", tmp_path, capsys)
+    assert counts["written"] == len(items)
+
+
+def test_list_links_are_resolved_against_the_site_not_the_mirror():
+    page = response("http://127.0.0.1:9/news", b'<div class="mdc-feed__mdc"><a href="/news/x/1/a"><header><h2>\n A\n</h2>'
+                    b'</header></a><a href="/news/x/1/a"><header><h2>A</h2></header></a><a href="#">skip</a></div>')
+    assert [(e.link, e.title) for e in source.list_entries(page.selector)] == [("https://www.morningstar.com/news/x/1/a", "A")]
+
+
+def test_page_without_time_has_none_and_ads_go():
+    page = response("https://www.morningstar.com/news/x/1/a",
+                    b'<html><body><h1>T</h1><div class="mdc-article-body"><p>One.</p><div class="article-ad">Ad</div>'
+                    b'<p>Two.</p></div></body></html>')
+    article = source.parse_article(page)
+    assert article["published"] is None and article["title"] == "T"
+    assert "Ad" not in article["body_html"] and "Two." in article["body_html"]
+
+
+def _crawl(server, archive, *extra):
+    return run_scrapy(
+        "crawl", "morningstar", "-s", f"MORNINGSTAR_LIST_URL={server.url('/news')}",
+        "-s", f"MORNINGSTAR_ARTICLE_URL={server.base}{{path}}", "-s", f"ARCHIVE_DIR={archive}",
+        "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s", "RETRY_TIMES=0", *extra)
+
+
+def test_crawl_fixture_end_to_end(tmp_path):
+    with TestServer() as server:
+        server.load_fixture(FIXTURE)
+        shared.check_crawl_twice("morningstar", FIXTURE, _crawl, server, tmp_path / "archive", lambda p: p.startswith("/news/"))
+
+
+def test_crawl_denied_list_is_counted(tmp_path):
+    with TestServer() as server:
+        server.add("GET", "/news", Reply(status=403, body=b"<html>blocked by WAF</html>"))
+        result = _crawl(server, tmp_path / "archive")
+    assert "'morningstar/http_denied': 1" in result.stderr
+    assert "'morningstar/discovery_failed': 1" in result.stderr
+    assert result.returncode != 0

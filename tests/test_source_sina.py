@@ -1,0 +1,161 @@
+"""sina: every real item as the roll feed and the article pages serve it, through the parser and
+the pipelines; the real finance.sina.com.cn page of GeneralNewsExtractor; and the real
+`scrapy crawl sina` against a local server serving fixtures/sina/."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from parsel import Selector
+
+from crawler.sources import sina as source
+from crawler.sources.common import SourceError
+from tests.support import sina_responses as responses
+from tests.support import page_source_tests as shared
+from tests.support.cli import run_scrapy
+from tests.support.page_responses import response
+from tests.support.server import Reply, TestServer
+from tests.support.shared import seed_items, shared_path
+from tests.support.source_pipeline import check_file, pipelines, run, text_of_html
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURE = ROOT / "fixtures" / "sina" / "basic"
+FOLDER, LANGUAGE = "sina", "zh-CN"
+
+
+def _articles(items):
+    entries = source.feed_entries(responses.feed_answer(items))
+    assert [e.id for e in entries] == [i["id"] for i in items]
+    for index, (item, entry) in enumerate(zip(items, entries)):
+        yield item, source.parse_article(responses.page_response(item, index), entry.to_meta())
+
+
+def test_every_real_item_parsed(capsys):
+    items = seed_items("sina")
+    counts, problems = Counter(), {}
+    for index, (item, article) in enumerate(_articles(items)):
+        expected = source.clean_body(item["description"])
+        if text_of_html(expected) != text_of_html(item["description"]):
+            counts["qr_or_editor_text_removed"] += 1
+        got = {
+            "id": article["id"], "title": article["title"], "link": article["link"],
+            "date": article["published"].strftime("%Y-%m-%d %H:%M:%S"), "offset": article["published"].utcoffset().seconds,
+            "thumbnail": article["thumbnail"], "drop": article["drop_reason"], "text": text_of_html(article["body_html"]),
+        }
+        want = {"id": item["id"], "title": item["title"], "link": item["link"], "date": item["pub_date"],
+                "offset": 8 * 3600, "thumbnail": "", "drop": "", "text": text_of_html(expected)}
+        if got != want:
+            problems[item["link"]] = {k: (str(got[k])[:80], str(want[k])[:80]) for k in got if got[k] != want[k]}
+        counts[f"time_from_{responses.feed_time(index)}"] += 1
+        counts["gbk_pages" if responses.gbk(index) else "utf8_pages"] += 1
+    with capsys.disabled():
+        print(f"\nsina: {len(items)} real items parsed from feed + page; {dict(counts)}; problems: {len(problems)}")
+    assert not problems, dict(list(problems.items())[:5])
+
+
+def test_every_real_item_written(tmp_path, capsys):
+    items = seed_items("sina")
+    chain = pipelines(tmp_path)
+    counts, problems = Counter(), {}
+    for item, article in _articles(items):
+        result = run(chain, article)
+        if not hasattr(result, "get"):
+            counts[f"dropped/{result}"] += 1
+            continue
+        counts["written"] += 1
+        found = check_file(tmp_path, result, item=item, folder=FOLDER, language=LANGUAGE,
+                           expected_title=item["title"], expected_date=item["pub_date"], expected_thumbnail="",
+                           expected_html=source.clean_body(item["description"]))
+        # check_file expects the category to equal the folder; sina's is sina_us_stock.
+        found = [p for p in found if not p.startswith(("categories:", "closing:"))]
+        text = (tmp_path / result["archive_path"]).read_text(encoding="utf-8")
+        if f'categories:\n  - "{source.CATEGORY}"' not in text or not text.endswith(f"[{source.CATEGORY}]({item['link']})\n"):
+            found.append("category or closing link")
+        if found:
+            problems[item["link"]] = found
+    with capsys.disabled():
+        print(f"\nsina: {len(items)} real items; files written and checked: {counts['written']}; "
+              f"dropped: {sum(v for k, v in counts.items() if k.startswith('dropped'))}; problems: {len(problems)}")
+    assert not problems, dict(list(problems.items())[:5])
+    assert counts["written"] == len(items)
+
+
+def test_real_page_gne_sina_3():
+    """The real finance.sina.com.cn/stock/usstock page (2019) of GeneralNewsExtractor's tests."""
+    path = shared_path("corpus", "pages", "gne", "sina", "3.html")
+    url = "https://finance.sina.com.cn/stock/usstock/c/2019-09-09/doc-iicezzrq4681677.shtml"
+    article = source.parse_article(response(url, path.read_bytes(), "text/html"))
+    page = Selector(text=path.read_bytes().decode("utf-8"))
+    assert article["title"] == page.css("h1.main-title::text").get().strip()
+    assert article["published"].strftime("%Y-%m-%d %H:%M:%S") == "2019-09-09 20:52:38"
+    assert page.css(".date::text").get().startswith(article["published"].strftime("%Y年%m月%d日 %H:%M"))
+    assert article["link"] == url and article["drop_reason"] == ""
+    assert article["thumbnail"].startswith("https://n.sinaimg.cn/")
+    # Body text = the page's own `.article` paragraphs and picture captions, in page order,
+    # minus the editor line (责任编辑).
+    parts = page.xpath('//div[@id="artibody"]//*[self::p[not(contains(@class, "article-editor"))]'
+                       ' or self::span[@class="img_descr"]]')
+    assert len(parts) > 50
+    expected = "".join("".join(node.css("::text").getall()) for node in parts)
+    got = text_of_html(article["body_html"])
+    assert got == "".join(expected.split())
+    assert "责任编辑" not in got and "责任编辑" in "".join(page.css(".article ::text").getall())
+
+
+def test_real_page_as_gbk_bytes():
+    """The same page served as GBK bytes declared gb2312 (what older sina pages are)."""
+    path = shared_path("corpus", "pages", "gne", "sina", "3.html")
+    text = path.read_bytes().decode("utf-8").replace('<meta charset="utf-8">', '<meta charset="gb2312">')
+    url = "https://finance.sina.com.cn/stock/usstock/c/2019-09-09/doc-iicezzrq4681677.shtml"
+    as_utf8 = source.parse_article(response(url, path.read_bytes(), "text/html"))
+    as_gbk = source.parse_article(response(url, text.encode("gb18030"), "text/html; charset=GB2312"))
+    assert as_gbk["title"] == as_utf8["title"]
+    assert text_of_html(as_gbk["body_html"]) == text_of_html(as_utf8["body_html"])
+
+
+def test_feed_errors_and_jsonp():
+    with pytest.raises(SourceError, match="no result"):
+        source.feed_entries(b'{"error": "x"}')
+    with pytest.raises(SourceError, match="code"):
+        source.feed_entries(b'{"result": {"status": {"code": 11, "msg": "bad lid"}, "data": []}}')
+    jsonp = b'cb({"result": {"status": {"code": 0}, "data": [{"oid": "1", "url": "https://finance.sina.com.cn/a.shtml", ' \
+            b'"title": "t", "ctime": "1738627850", "img": {"u": "https://n.sinaimg.cn/x.jpg"}}, {"oid": "2"}]}});'
+    entries = source.feed_entries(jsonp)
+    assert [(e.id, e.thumbnail) for e in entries] == [("1", "https://n.sinaimg.cn/x.jpg")]
+
+
+def test_page_without_article_is_no_body():
+    page = response("https://finance.sina.com.cn/x.shtml", "<html><body><p>别的页面</p></body></html>".encode())
+    assert source.parse_article(page, {"id": "9", "url": "https://finance.sina.com.cn/x.shtml", "title": "t"})["drop_reason"] == "no_body"
+
+
+# ------------------------------------------------------------------ the real crawl
+
+
+def _crawl(server, archive, *extra):
+    return run_scrapy(
+        "crawl", "sina", "-s", f"SINA_ROLL_URL={server.url('/api/roll/get')}?pageid={{pageid}}&lid={{lid}}&k=&num={{num}}&page={{page}}",
+        "-s", f"SINA_ARTICLE_URL={server.base}{{path}}", "-s", f"ARCHIVE_DIR={archive}",
+        "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s", "RETRY_TIMES=0", *extra)
+
+
+def test_crawl_fixture_end_to_end(tmp_path):
+    with TestServer() as server:
+        server.load_fixture(FIXTURE)
+        shared.check_crawl_twice("sina", FIXTURE, _crawl, server, tmp_path / "archive", lambda p: p.endswith(".shtml"))
+
+
+def test_crawl_denied_is_counted(tmp_path):
+    feed = json.dumps({"result": {"status": {"code": 0}, "data": [
+        {"oid": "42", "url": "https://finance.sina.com.cn/stock/usstock/c/2026-01-02/doc-test42.shtml",
+         "title": "测试标题", "ctime": "1767312000"}]}}, ensure_ascii=False).encode()
+    with TestServer() as server:
+        server.add("GET", "/api/roll/get", Reply(body=feed, headers={"Content-Type": "application/json"}))
+        server.add("GET", "/stock/usstock/c/2026-01-02/doc-test42.shtml", Reply(status=403, body=b"denied"))
+        result = _crawl(server, tmp_path / "archive")
+    assert "'sina/http_denied': 1" in result.stderr
+    assert "access denied" in result.stderr
+    assert not shared.md_files(tmp_path / "archive")

@@ -1,0 +1,61 @@
+"""stheadline: every real item (both site layouts) as the list and the article pages serve it,
+through the parser and the pipelines; and the real `scrapy crawl stheadline` against a local
+server serving fixtures/stheadline/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import quote
+
+from crawler.sources import stheadline as source
+from tests.support import page_source_tests as shared
+from tests.support import stheadline_responses as responses
+from tests.support.cli import run_scrapy
+from tests.support.server import Reply, TestServer
+from tests.support.shared import seed_items
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURE = ROOT / "fixtures" / "stheadline" / "basic"
+LIST_PATH = "/finance/" + quote("財經")
+
+
+def test_every_real_item_parsed(capsys):
+    items = seed_items("stheadline")
+    print_layouts(items, capsys)
+    shared.check_parsed(source, responses, items, "stheadline", capsys)
+
+
+def print_layouts(items, capsys):
+    with capsys.disabled():
+        current = sum(1 for i in items if responses.current(i))
+        print(f"\nstheadline: {current} items of the current www layout (div.content-body), "
+              f"{len(items) - current} of the archive-era std layout (.paragraphs)")
+
+
+def test_every_real_item_written(tmp_path, capsys):
+    items = seed_items("stheadline")
+    counts = shared.check_written(source, responses, items, "stheadline", tmp_path, capsys)
+    assert counts["written"] == len(items)
+
+
+def _crawl(server, archive, *extra):
+    return run_scrapy(
+        "crawl", "stheadline", "-s", f"STHEADLINE_LIST_URL={server.url(LIST_PATH)}",
+        "-s", f"STHEADLINE_ARTICLE_URL={server.base}{{path}}", "-s", f"ARCHIVE_DIR={archive}",
+        "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s", "RETRY_TIMES=0", *extra)
+
+
+def test_crawl_fixture_end_to_end(tmp_path):
+    with TestServer() as server:
+        server.load_fixture(FIXTURE)
+        shared.check_crawl_twice("stheadline", FIXTURE, _crawl, server, tmp_path / "archive", lambda p: p.startswith("/realtime-finance/"))
+
+
+def test_crawl_denied_article_is_counted(tmp_path):
+    page = ('<div class="news-detail"><a href="/realtime-finance/1/測試"><span class="title">測試標題</span></a></div>').encode()
+    with TestServer() as server:
+        server.add("GET", LIST_PATH, Reply(body=page, headers={"Content-Type": "text/html; charset=utf-8"}))
+        server.add("GET", "/realtime-finance/1/" + quote("測試"), Reply(status=401, body=b"login"))
+        result = _crawl(server, tmp_path / "archive")
+    assert "'stheadline/http_denied': 1" in result.stderr
+    assert "access denied" in result.stderr
