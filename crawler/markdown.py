@@ -98,7 +98,8 @@ def _converter() -> _Converter:
 _INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<|&])|!$")
 # At the start of a text chunk (which may start a line): block syntax. Escaping it where the
 # chunk turns out not to start a line is harmless (`\#` renders `#`).
-_LINE_START = re.compile(r"^(\s*)(?:([#>+=~-])|(\d+)([.)]))")
+# (An emphasis marker of ours may stand before it: `<b>###</b>` is still `###` at a line start.)
+_LINE_START = re.compile(r"^([\s\ufdd0-\ufdd3]*)(?:([#>+=~-])|(\d+)([.)]))")
 
 
 def escape_text(text: str) -> str:
@@ -143,10 +144,30 @@ def _prepare(body) -> None:
     # figcaption: its own paragraph under the image.
     for element in list(body.iter("figcaption")):
         element.tag = "p"
+    # Table parts outside any table (broken markup): a browser ignores those tags and shows
+    # their text, html2text would write table syntax for them.
+    for element in [e for e in body.iter("tr", "td", "th", "thead", "tbody", "tfoot", "caption") if _nearest_table(e) is None]:
+        element.tag = "div" if element.tag in ("tr", "caption") else "span"
+        if element.tag == "span":
+            element.tail = " " + (element.tail or "")
     _unwrap_layout_tables(body)
     # A link inside a link cannot be written in Markdown: the inner one is unwrapped.
     for link in [a for a in body.iter("a") if _has_ancestor(a, ("a",))]:
         link.drop_tag()
+    for link in body.iter("a"):
+        # A title is not shown, and html2text writes it unescaped (a `"` in it breaks the
+        # link); line breaks inside link text would end the link at a blank line.
+        link.attrib.pop("title", None)
+        # Link text is inline: blocks inside a link (a list of logos) become inline runs.
+        for inner in [d for d in link.iter() if d is not link and d.tag in _BLOCK_TAGS]:
+            inner.tag = "span"
+            inner.tail = " " + (inner.tail or "")
+        for br in list(link.iter("br")):
+            br.tail = " " + (br.tail or "")
+            br.drop_tag()
+    for img in body.iter("img"):
+        if '"' in (img.get("title") or "") or ")" in (img.get("title") or ""):
+            del img.attrib["title"]
     # Decide for every emphasis element before changing any (an unwrapped outer element
     # must still count as the ancestor of the inner ones).
     decisions = [
@@ -193,12 +214,23 @@ _SYNTAX_EDGE = set("\\[]()!<>`*_")
 def _emphasise(out: list[str], inner: str, mark: str, following: str) -> None:
     """Append `inner` to `out` wrapped in `mark` where CommonMark will render it."""
     stripped = inner.strip()
-    if not stripped or "\n\n" in stripped.replace(" ", ""):
+    last = next((piece for piece in reversed(out) if piece), "")
+    if (not stripped or "\n\n" in stripped.replace(" ", "")
+            # Emphasis of punctuation alone is invisible; and a run touching another run's
+            # marker (`**A***.*`) makes a delimiter run CommonMark cannot split.
+            or not any(c.isalnum() for c in stripped)
+            or (last.endswith("*") and not last.endswith("\\*") and not inner[:1].isspace())
+            or (following.startswith("*") and not inner[-1:].isspace())):
         out.append(inner)
         return
     start = inner.index(stripped[0])
     lead, trail = inner[:start], inner[start + len(stripped):]
-    prev = (lead[-1:] if lead else ("".join(out[-1:])[-1:] if out else ""))
+    if trail and _CJK.match(following[:1]):
+        # White space the source had inside the run, before a CJK character: not meaningful
+        # in Chinese, and `** 中` reads like html2text's fault (a).
+        trail = ""
+    prev = lead[-1:] if lead else last[-1:]
+    nxt = trail[:1] if trail else following[:1]
     before, after = "", ""
     if not _can_open(prev, stripped[0]):
         match = _ESCAPED_EDGE.match(stripped)
@@ -206,24 +238,26 @@ def _emphasise(out: list[str], inner: str, mark: str, following: str) -> None:
         if edge[0] in _SYNTAX_EDGE and not match:
             out.append(inner)
             return
-        before, stripped = edge, stripped[len(edge):]
-    nxt = trail[:1] if trail else following[:1]
+        rest = stripped[len(edge):]
+        before, stripped = edge + rest[: len(rest) - len(rest.lstrip())], rest.lstrip()
     if stripped and not _can_close(stripped[-1], nxt):
         edge = stripped[-2:] if len(stripped) >= 2 and stripped[-2] == "\\" else stripped[-1]
         if edge[0] in _SYNTAX_EDGE and len(edge) == 1:
             out.append(inner)
             return
-        stripped, after = stripped[: -len(edge)], edge
+        rest = stripped[: -len(edge)]
+        space = rest[len(rest.rstrip()):]
+        if _CJK.match(edge):
+            space = ""  # `**编辑** ｜` would be a stray space before full-width punctuation
+        stripped, after = rest.rstrip(), space + edge
     if not stripped or not _can_open(before[-1:] or prev, stripped[0]) or not _can_close(stripped[-1], after[:1] or nxt):
-        out.append(inner)
+        out.append(f"{lead}{before}{stripped}{after}{trail}")  # the text, without emphasis
         return
-    if not after and trail and _CJK.match(following[:1]):
-        # White space the source had inside the run, before a CJK character: not meaningful
-        # in Chinese, and `** 中` reads like html2text's fault (a).
-        trail = ""
     out.append(f"{lead}{before}{mark}{stripped}{mark}{after}{trail}")
 
 
+_SPACE_BEFORE_CJK = re.compile("[ \t\u00a0]+(?=[\ufdd0-\ufdd3]*[\u3000-\u303f\u3400-\u9fff\uff00-\uffef])")
+_TOUCHING_RUNS = re.compile(r"(?<![*\\])\*\*\*\*(?!\*)")
 _PAIR = re.compile("([\ufdd0\ufdd2])([^\ufdd0-\ufdd3]*)([\ufdd1\ufdd3])")
 _ADJACENT = re.compile("\ufdd1\ufdd0|\ufdd3\ufdd2")
 
@@ -235,12 +269,21 @@ def _place_emphasis(markdown: str) -> str:
     out: list[str] = []
     pos = 0
     for match in _PAIR.finditer(markdown):
+        if match.start() < pos:
+            continue
         out.append(markdown[pos:match.start()])
-        following = _EMPHASIS_MARKERS.sub("", markdown[match.end():match.end() + 8])
-        _emphasise(out, match.group(2), _MARKERS[match.group(1)][0], following)
         pos = match.end()
+        # A space between the bold run and a following CJK character is dropped: FORMAT.md
+        # wants no stray spaces between Chinese characters and bold text.
+        space = _SPACE_BEFORE_CJK.match(markdown, pos)
+        if space:
+            pos = space.end()
+        following = _EMPHASIS_MARKERS.sub("", markdown[pos:pos + 8])
+        _emphasise(out, match.group(2), _MARKERS[match.group(1)][0], following)
     out.append(markdown[pos:])
-    return _EMPHASIS_MARKERS.sub("", "".join(out))
+    # Two runs that touch after placement (`**a****b**`, e.g. around an emptied element) are
+    # one run: a `****` delimiter run would not render.
+    return _TOUCHING_RUNS.sub("", _EMPHASIS_MARKERS.sub("", "".join(out)))
 
 
 # --------------------------------------------------------------------------------------------
@@ -362,6 +405,26 @@ def _extract_tables(body) -> list[str]:
     return tables
 
 
+def _extract_preformatted(body, blocks: list[str]) -> None:
+    """Replace each <pre> by a placeholder paragraph; append its fenced code block to `blocks`.
+
+    html2text writes <pre> as an indented code block, which the list handling around it can
+    shift (a `<pre>` after a list loses its indent and `-----` lines become headings); a
+    fenced block keeps the text whatever the indentation."""
+    for pre in list(body.iter("pre")):
+        if _has_ancestor(pre, ("pre",)):
+            continue
+        for br in list(pre.iter("br")):
+            br.tail = "\n" + (br.tail or "")
+        text = "".join(pre.itertext()).strip("\n")
+        fence = "`" * max(3, max((len(run) for run in re.findall("`+", text)), default=0) + 1)
+        replacement = etree.Element("p")
+        replacement.text = f"\ufdd4{len(blocks)}\ufdd5"
+        replacement.tail = pre.tail
+        blocks.append(f"{fence}\n{text}\n{fence}" if text.strip() else "")
+        pre.getparent().replace(pre, replacement)
+
+
 def _insert_tables(markdown: str, tables: list[str]) -> str:
     def insert(match: re.Match) -> str:
         line_start = markdown.rfind("\n", 0, match.start()) + 1
@@ -371,9 +434,14 @@ def _insert_tables(markdown: str, tables: list[str]) -> str:
     return _TABLE_PLACEHOLDER.sub(insert, markdown)
 
 
+# html2text writes a list item whose content is a list as `-     - item` (or `1.  - item`);
+# CommonMark reads content indented by five or more columns as a code block.
+_LIST_MARKER_GAP = re.compile(r"^(\s*(?:[-*+]|\d{1,9}[.)])) {2,}(?=[-*+]|\d{1,9}[.)] )", re.M)
+
+
 def _convert(html: str) -> str:
     """html2text + our corrections on prepared HTML."""
-    markdown = _converter().handle(html)
+    markdown = _LIST_MARKER_GAP.sub(r"\1 ", _converter().handle(html))
     return _place_emphasis(_escape_false_list_items(markdown))
 
 
@@ -386,6 +454,7 @@ def html_to_markdown(clean_html: str) -> str:
         return ""
     _prepare(body)
     tables = _extract_tables(body)
+    _extract_preformatted(body, tables)
     markdown = _dedent_lists(_convert(inner_html(body)))
     if tables:
         markdown = _insert_tables(markdown, tables)

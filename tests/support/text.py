@@ -16,19 +16,25 @@ import re
 from lxml import etree
 from markdown_it import MarkdownIt
 
+from crawler.html_clean import _VOID_UNKNOWN_TO_LIBXML2
+
 _PARSER = etree.HTMLParser(recover=True, huge_tree=True)
 _WHITESPACE = re.compile(r"\s+")
 _INVISIBLE = ("script", "style", "template")
 
 # CommonMark, raw HTML *off*: Hugo's goldmark (unsafe = false, the default) omits raw HTML,
 # so HTML left in the Markdown must show up here as a difference, not be rendered.
-_MD = MarkdownIt("commonmark", {"html": False}).enable("table")
+# Tables and strikethrough as in Hugo's goldmark defaults.
+_MD = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
 
 
 def _body(html: str):
     if not html or not html.strip():
         return None
     html = re.sub(r"^\s*<\?xml[^>]*>", "", html)
+    # <source>, <embed>, <track>, <wbr> are void in HTML; libxml2 does not know it and would
+    # swallow what follows them (an <img> inside <picture>) the way no browser does.
+    html = _VOID_UNKNOWN_TO_LIBXML2.sub(lambda m: f"{m.group(0)}</{m.group(1)}>", html)
     if not re.search(r"<(?:html|body|head)[\s>/]", html, re.I):
         html = "<html><body>" + html + "</body></html>"
     root = etree.fromstring(html, _PARSER)
