@@ -12,11 +12,12 @@ import frontmatter
 import pytest
 
 from crawler.archive import ArchiveEntry, escape
+from crawler.html_clean import TEXT_DROPPING_TAGS
 from crawler.legacy import article_from_legacy
 from crawler.timeutil import parse_beijing
 from tests.support.cli import run_scrapy
 from tests.support.shared import shared_path
-from tests.support.text import rendered_text
+from tests.support.text import rendered_text, visible_text
 
 # ../shared/corpus/README.md: written from a later version of the item than the one kept.
 LATER_VERSION = {"1279667.en", "1628107.en", "3740047.zh-CN", "3740335.zh-CN"}
@@ -31,6 +32,10 @@ def legacy_summary(body_html: str, language: str) -> str:
         return text if len(text) < 80 else text[:50] + "..."
     words = text.split()
     return text if len(words) < 50 else " ".join(words[:50]) + "..."
+
+
+def _without_markup(text: str) -> str:
+    return re.sub(r"!\[[^\]]*\]\(data:[^)]*\)|[*#>]|(?<=\d)[.)]", "", text)
 
 
 def front_matter_and_link(text: str) -> tuple[str, str]:
@@ -100,8 +105,8 @@ def test_front_matter_and_closing_link_byte_identical(imported):
         assert want_summary == escape(legacy_summary(body, item["language"]))
         if re.search(r"<(script|style)\b", body, re.I):
             # ... and the fix drops the leaked style/script text.
-            leaked = re.search(r"<(script|style)\b[^>]*>(.*?)</\1", body, re.S | re.I).group(2).strip()
-            assert leaked[:20] in want_summary and leaked[:20] not in our_summary
+            leaked = re.search(r"<(script|style)\b[^>]*>(.*?)</\1", body, re.S | re.I).group(2).split()[0]
+            assert leaked in want_summary and leaked not in our_summary
             style_fixed += 1
         else:
             assert re.search(r"&#?\w+;", want_summary), pair["name"]
@@ -115,18 +120,32 @@ def test_front_matter_and_closing_link_byte_identical(imported):
 
 def test_bodies_render_to_the_examples_text(imported):
     examples, pairs, archive, _ = imported
-    same = 0
+    same = asterisks = markup = 0
     mismatched = []
     for pair in pairs:
         if pair["name"] in LATER_VERSION:
             continue
+        item = json.loads((examples / pair["item_file"]).read_text(encoding="utf-8"))
         want = rendered_text(body_of((examples / pair["archive_file"]).read_text(encoding="utf-8")))
         ours = rendered_text(body_of((archive / pair["archive_file"].removeprefix("archive/content/")).read_text(encoding="utf-8")))
         if want == ours:
             same += 1
+        elif "*" not in visible_text(item["description"]) and want.replace("*", "") == ours.replace("*", ""):
+            # The old converter put `**` where CommonMark cannot open or close emphasis, so
+            # the example shows literal asterisks the source never had; ours renders the
+            # bold (crawler.markdown, fault (c)).
+            asterisks += 1
+        elif (ours == visible_text(item["description"], TEXT_DROPPING_TAGS)
+              and _without_markup(want) == _without_markup(ours)):
+            # The old converter left text that looks like Markdown unescaped (`## x`, `> x`,
+            # `1) x` in a paragraph became a heading, a quote, a list) and wrote placeholder
+            # data: images that do not render; ours keeps the source's text exactly (checked
+            # against the source here), and the two differ only in those characters.
+            markup += 1
         else:
             mismatched.append(pair["name"])
-    print(f"\nbodies rendering to the example's text: {same} of {len(pairs) - len(LATER_VERSION)}; differing: {mismatched}")
+    print(f"\nbodies rendering to the example's text: {same} identical, {asterisks} identical but for the "
+          f"example's unrendered `**`, {markup} where ours keeps Markdown-like source text the example lost, of {len(pairs) - len(LATER_VERSION)}; differing: {mismatched}")
     assert mismatched == []
 
 

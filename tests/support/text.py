@@ -62,7 +62,20 @@ def visible_text(html: str, also_drop=()) -> str:
     if body is None:
         return ""
     _drop(body, tuple(_INVISIBLE) + tuple(also_drop))
+    _number_ordered_lists(body)
     return _WHITESPACE.sub("", "".join(body.itertext()))
+
+
+def _number_ordered_lists(body) -> None:
+    """A reader sees the numbers of an ordered list: write them into the text (`1.`), so that
+    `1. text` kept as text and `1. text` rendered as a list read the same."""
+    for ol in body.iter("ol"):
+        start = ol.get("start") or "1"
+        number = int(start) if start.isdigit() else 1
+        for li in ol:
+            if li.tag == "li":
+                li.text = f"{number}." + (li.text or "")
+                number += 1
 
 
 def render(markdown: str) -> str:
