@@ -173,7 +173,8 @@ def test_old_layouts_decode_and_resolve(replayed):
     assert 'title: "示例银行下调存款利率 专家称对居民影响有限"' in finance and 'date: "2019-09-23 07:48:00"' in finance
     assert 'title: "示例研究团队让机器人学会整理桌面"' in tech and 'date: "2016-10-14 07:17:00"' in tech
     # `//` and relative image URLs become absolute; direct URLs take the page's cover.
-    assert "![](https://inews.gtimg.com/newsapp_bt/0/FixtureOmn01/1000)" in omn
+    # The omn caption `<i class="desc">` inline after its image: its own line under the image.
+    assert "![](https://inews.gtimg.com/newsapp_bt/0/FixtureOmn01/1000)\n\n修缮后的古镇主街。\n" in omn
     assert 'thumbnail: "https://inews.gtimg.com/newsapp_bt/0/FixtureOmn01/1000"' in omn
     assert "finance.qq.com/pic/20190923/000123_01.jpg)" in finance
     assert 'thumbnail: "http://img1.gtimg.com/tech/pics/hv1/fixture/cover.jpg"' in tech

@@ -575,6 +575,46 @@ def _without_furniture(node: Selector) -> str:
     return copy.get()
 
 
+_INLINE_CAPTION_TAGS = ("i", "span", "em", "small")
+
+
+def captions_on_own_line(body_html: str) -> str:
+    """Inline captions (CAPTION_SELECTORS) that end the block holding their image become a
+    paragraph of their own (`p.image_desc`) right after that block.
+
+    The omn layout writes `<p class="one-p"><img class="content-picture"><i class="desc">…</i></p>`:
+    left inline, the caption would run on the image's line. A caption with text after it in
+    the same block is left where it is (moving it would change the text order).
+    """
+    if not body_html or ("desc" not in body_html and "caption" not in body_html):
+        return body_html  # every caption class holds one of the two
+    root = Selector(text=body_html, type="html").xpath("//body/*[1]")
+    if not root:
+        return body_html
+    root = root[0]
+    changed = False
+    for selector in CAPTION_SELECTORS:
+        for caption in root.css(selector):
+            el = caption.root
+            parent = el.getparent()
+            if el.tag not in _INLINE_CAPTION_TAGS or parent is None or parent.getparent() is None:
+                continue
+            if not parent.xpath(".//img") or (el.tail or "").strip():
+                continue
+            if any((sib.text_content() or "").strip() or (sib.tail or "").strip() or sib.xpath(".//img")
+                   for sib in el.itersiblings()):
+                continue
+            paragraph = parent.makeelement("p", {"class": "image_desc"})
+            paragraph.text = el.text
+            for child in list(el):
+                paragraph.append(child)
+            el.drop_tree()  # keeps its (blank) tail in place
+            paragraph.tail, parent.tail = parent.tail, None
+            parent.addnext(paragraph)
+            changed = True
+    return root.get() if changed else body_html
+
+
 def parse_omn_layout(response: HtmlResponse, data: dict | None) -> PageData:
     """new.qq.com/omn/<date>/<ID>.html (2019 - April 2024): `.content-article` + window.DATA."""
     data = data or {}
@@ -684,7 +724,7 @@ def parse_article(response: Response, entry: FeedEntry | dict | None = None) -> 
     article["link"] = article_link(article["id"] or page.article_id, response.url, page.canonical)
     article["title"] = article["title"] or page.title
     article["author"] = page.media or (entry.media if entry else "")
-    article["body_html"] = page.body_html
+    article["body_html"] = page.body_html = captions_on_own_line(page.body_html)
     article["body_fallback"] = page.body_fallback
     if entry:
         # The archive shows the cover the feed showed, and none when the feed had none
