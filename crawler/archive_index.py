@@ -12,7 +12,7 @@ import os
 import re
 from pathlib import Path
 
-from crawler.archive import TEMP_FILE, id_key, is_archive_name
+from crawler.archive import TEMP_FILE, _clean_id, id_key, is_archive_name
 
 logger = logging.getLogger(__name__)
 
@@ -32,11 +32,21 @@ def closing_link(path: str | os.PathLike) -> str | None:
     return m.group(1) if m else None
 
 
+# Articles that made no file for a lasting reason (removed, paid): one line each, so that the
+# next night does not request them again. A hidden name: Hugo ignores it.
+DROP_LEDGER = ".dropped.tsv"
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
 class ArchiveIndex:
     def __init__(self, root: str | os.PathLike):
         self.root = Path(root)
         self._folders: dict[tuple[str, str], set[str]] = {}
         self._links: dict[tuple[str, str], set[str]] = {}
+        self._dropped: dict[tuple[str, str], set[str]] = {}
 
     def folder_path(self, language: str, folder: str) -> Path:
         return self.root / language / "news" / folder
@@ -71,11 +81,41 @@ class ArchiveIndex:
                 keys.add(id_key(stem))
         return keys
 
-    def contains_name(self, language: str, folder: str, name: str) -> bool:
-        """Is an article of this file name (or its other qq id form) in the archive?"""
+    def contains_name(self, language: str, folder: str, name: str, *, include_dropped: bool = True) -> bool:
+        """Is an article of this file name (or its other qq id form) in the archive, or
+        (include_dropped) remembered as dropped for a lasting reason?"""
         suffix = f".{language}.md"
         stem = name[: -len(suffix)] if name.endswith(suffix) else name
-        return id_key(stem) in self._keys(language, folder)
+        key = id_key(stem)
+        return key in self._keys(language, folder) or (include_dropped and key in self._dropped_keys(language, folder))
+
+    def _dropped_keys(self, language: str, folder: str) -> set[str]:
+        key = (language, folder)
+        keys = self._dropped.get(key)
+        if keys is None:
+            keys = self._dropped[key] = set()
+            try:
+                with open(self.folder_path(language, folder) / DROP_LEDGER, encoding="utf-8") as fh:
+                    for line in fh:
+                        fields = line.rstrip("\n").split("\t")
+                        keys.update(f for f in fields[:2] if f)  # id key, link
+            except FileNotFoundError:
+                pass
+        return keys
+
+    def record_drop(self, language: str, folder: str, article_id, link: str, reason: str) -> None:
+        """Remember an article that makes no file for a lasting reason (appended, one short
+        line per write, so concurrent appends do not interleave)."""
+        stem = _clean_id(article_id)
+        keys = self._dropped_keys(language, folder)
+        if (stem and id_key(stem) in keys) or (not stem and link in keys):
+            return
+        directory = self.folder_path(language, folder)
+        directory.mkdir(parents=True, exist_ok=True)
+        line = "\t".join((id_key(stem) if stem else "", _one_line(link), reason)) + "\n"
+        with open(directory / DROP_LEDGER, "a", encoding="utf-8") as fh:
+            fh.write(line)
+        keys.update(k for k in (id_key(stem) if stem else "", link) if k)
 
     def add_name(self, language: str, folder: str, name: str) -> None:
         suffix = f".{language}.md"
@@ -101,10 +141,11 @@ class ArchiveIndex:
             self._links[key] = links
         return links
 
-    def contains_link(self, language: str, folder: str, link: str) -> bool:
-        """Is an article with this link in the folder? Reads the files' closing links once per
-        folder, so it is meant for sources whose names do not identify an article (md5 names)."""
-        return link in self._link_set(language, folder)
+    def contains_link(self, language: str, folder: str, link: str, *, include_dropped: bool = True) -> bool:
+        """Is an article with this link in the folder (or remembered as dropped)? Reads the
+        files' closing links once per folder, so it is meant for sources whose names do not
+        identify an article (md5 names)."""
+        return link in self._link_set(language, folder) or (include_dropped and link in self._dropped_keys(language, folder))
 
     def add_link(self, language: str, folder: str, link: str) -> None:
         if (language, folder) in self._links:

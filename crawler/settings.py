@@ -11,6 +11,9 @@ COMMANDS_MODULE = "crawler.commands"
 
 # Where the archive lives: <ARCHIVE_DIR>/<language>/news/<folder>/<name>.md
 ARCHIVE_DIR = "output"
+# Drop reasons that last: such articles are remembered in the folder's hidden `.dropped.tsv`
+# and not requested again by later runs (empty bodies are retried: qq serves them for a while).
+ARCHIVE_REMEMBER_DROPS = ["removed", "paid"]
 
 ITEM_PIPELINES = {
     "pipelines.validate.ValidateArticle": 100,
@@ -22,6 +25,7 @@ ITEM_PIPELINES = {
 
 EXTENSIONS = {
     "crawler.extensions.DropCounter": 0,
+    "crawler.lock.ArchiveLock": -100,  # first: the archive lock (issue 4, block at the end)
 }
 
 # One short line per dropped item (reason and link) instead of Scrapy's dump of the item.
@@ -127,3 +131,16 @@ STHEADLINE_LIST_URL = "https://www.stheadline.com/finance/財經"
 STHEADLINE_SITE_URL = "https://www.stheadline.com"
 STHEADLINE_ARTICLE_URL = "{url}"
 STHEADLINE_COOKIE = ""
+
+# ---------------------------------------------------------------------------------------
+# Nightly operation (issue 4): the archive lock (crawler/lock.py) and field coverage
+# (crawler/report.py). Exit statuses 7 (locked) and 8 (coverage): see docs/nightly.md.
+# A second run on the same ARCHIVE_DIR while one runs logs one line and exits with status 7.
+ARCHIVE_LOCK = True
+ARCHIVE_LOCK_FILE = ".newsarchive.lock"  # hidden: Hugo ignores dotfiles
+# Least share of the written articles with a non-empty field (the body's share also counts
+# the articles dropped for an empty body); below it the run exits with status 8.
+RUN_MIN_COVERAGE = {"body": 0.9, "thumbnail": 0.5, "author": 0.5}
+# Coverage is judged only when at least this many articles were written (or, for the body,
+# written or dropped for an empty body): a run that finds little or nothing new is healthy.
+RUN_COVERAGE_MIN_ITEMS = 5

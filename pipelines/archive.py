@@ -37,11 +37,12 @@ class ArchiveWriter:
         )
 
     def is_known(self, entry: ArchiveEntry) -> bool:
-        if self.index.contains_name(entry.language, entry.folder, entry.name):
+        if self.index.contains_name(entry.language, entry.folder, entry.name, include_dropped=False):
             return True
         # An md5 name changes with the title or time: such an article is known by its link.
         # Id names identify the article themselves, so their folders are never read.
-        return not has_id(entry.id) and self.index.contains_link(entry.language, entry.folder, entry.link)
+        return not has_id(entry.id) and self.index.contains_link(entry.language, entry.folder, entry.link,
+                                                                 include_dropped=False)
 
     def process_item(self, item, spider=None):
         entry = self.entry_for(item)

@@ -209,3 +209,20 @@ def test_article_without_id_is_known_by_its_link(tmp_path):
     assert len(list((root / "zh-CN/news/qq").iterdir())) == 2
     assert later.stats.get_value("archive/skipped_existing") == 1
     assert later.stats.get_value("archive/written") == 1
+
+
+def test_drop_ledger_remembers_lasting_drops(tmp_path):
+    from crawler.archive_index import ArchiveIndex
+
+    root = tmp_path / "archive"
+    ArchiveIndex(root).record_drop("zh-CN", "qq", "20250310A0GONE00", "https://new.qq.com/rain/a/20250310A0GONE00", "removed")
+    ArchiveIndex(root).record_drop("en", "demo", "", "https://example.test/paid", "paid")
+    later = ArchiveIndex(root)
+    # Either qq id form is known for the spiders; the writer (include_dropped=False) is not blocked.
+    assert later.contains_name("zh-CN", "qq", "20250310A0GONE.zh-CN.md")
+    assert not later.contains_name("zh-CN", "qq", "20250310A0GONE.zh-CN.md", include_dropped=False)
+    assert later.contains_link("en", "demo", "https://example.test/paid")
+    assert not later.contains_link("en", "demo", "https://example.test/other")
+    ledger = root / "zh-CN/news/qq/.dropped.tsv"
+    later.record_drop("zh-CN", "qq", "20250310A0GONE", "https://new.qq.com/rain/a/20250310A0GONE00", "removed")
+    assert ledger.read_text(encoding="utf-8").count("\n") == 1  # remembered once

@@ -55,10 +55,12 @@ def replay(name: str, archive: Path, report: Path, *extra: str, log_level: str =
 
 
 def archive_files(root: Path) -> dict[str, bytes]:
-    """Every file under an archive root (relative POSIX path -> bytes)."""
+    """The articles' files under an archive root (relative POSIX path -> bytes); hidden run
+    state (the lock, the drop ledger) is not compared here."""
     if not root.is_dir():
         return {}
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*.md"))
+            if p.is_file() and not p.name.startswith(".")}
 
 
 def expected_files(name: str) -> dict[str, bytes]:
