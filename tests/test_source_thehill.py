@@ -40,23 +40,17 @@ def test_every_real_item(tmp_path, capsys):
         found = check_file(tmp_path, result, item=item, folder="thehill", language="en",
                            expected_title=item["title"], expected_date=item["pub_date"],
                            expected_thumbnail="", expected_html=cleaned)
-        if found and "<table" in cleaned and all(p.startswith("body:") for p in found):
-            # Newsletter bodies laid out with nested <table>s: the Markdown conversion
-            # (crawler/markdown.py) loses their text; known, see test_newsletter_tables.
-            counts["table_layout_text_lost"] += 1
-        elif found:
+        if found:
             problems[item["link"]] = found
     with capsys.disabled():
         print(f"\nthehill: {len(items)} real items; files written and checked: {counts['written']}; "
               f"bodies where .ad-unit/.hardwall/aside/embed removal took visible text: "
-              f"{counts['text_removed_by_ad_rules']}; table-layout newsletters whose text the Markdown "
-              f"conversion loses: {counts['table_layout_text_lost']}; dropped: "
+              f"{counts['text_removed_by_ad_rules']}; dropped: "
               f"{sum(v for k, v in counts.items() if k.startswith('dropped'))}; problems: {len(problems)}")
     assert not problems, dict(list(problems.items())[:5])
     assert counts["written"] == len(items)
 
 
-@pytest.mark.xfail(reason="crawler/markdown.py loses text of nested layout <table>s (newsletters)", strict=False)
 def test_newsletter_tables(tmp_path):
     items = [i for i in seed_items("thehill") if "<table" in source.clean_post_html(i["description"])]
     chain = pipelines(tmp_path)
