@@ -240,7 +240,11 @@ def _emphasise(out: list[str], inner: str, mark: str, following: str) -> None:
             return
         rest = stripped[len(edge):]
         before, stripped = edge + rest[: len(rest) - len(rest.lstrip())], rest.lstrip()
-    if stripped and not _can_close(stripped[-1], nxt):
+    if before and len(stripped) > 1 and _is_punct(stripped[-1]) and stripped[-2:-1] != "\\" and stripped[-1] not in _SYNTAX_EDGE:
+        # The opening punctuation went outside: its partner goes too (`“**青禾**”`, not
+        # `“**青禾”**`).
+        after, stripped = stripped[-1], stripped[:-1].rstrip()
+    elif stripped and not _can_close(stripped[-1], nxt):
         edge = stripped[-2:] if len(stripped) >= 2 and stripped[-2] == "\\" else stripped[-1]
         if edge[0] in _SYNTAX_EDGE and len(edge) == 1:
             out.append(inner)

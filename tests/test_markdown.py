@@ -157,3 +157,11 @@ def test_nested_links():
 def test_empty_and_stripped():
     assert html_to_markdown("") == ""
     assert html_to_markdown("<p>  正文  </p>\n") == "正文"
+
+
+def test_quotes_around_a_bold_run_stay_outside_both_markers():
+    from tests.support.text import render
+
+    markdown = html_to_markdown("<p>名为<strong>“青禾”</strong>的产品</p>")
+    assert markdown == "名为“**青禾**”的产品"
+    assert "<strong>青禾</strong>" in render(markdown)
