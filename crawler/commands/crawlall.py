@@ -1,0 +1,345 @@
+"""`scrapy crawlall`: every enabled source in one process, one run report, one exit status.
+
+    scrapy crawlall [SOURCE ...] [-a NAME=VALUE ...] [-s NAME=VALUE ...] [--list]
+
+Sources: the project's spiders that are sources (every spider of SPIDER_MODULES except
+`generic` and `import-json`) plus every site file of GENERIC_SITES_DIR with `enabled = true`
+(each run by crawler/spiders/generic.py under the site's name). Which ones run:
+
+- names given on the command line, else CRAWLALL_SPIDERS, else all of the above;
+- a site with `enabled = false` runs only when named (command line or CRAWLALL_SPIDERS);
+- CRAWLALL_DISABLED names sources never run (it wins);
+- an unknown name, or a site named like a spider, is a usage error (exit 2).
+
+Every source gets its own Crawler of one CrawlerProcess (`-s` settings apply to all; the
+settings of CRAWLALL_SOURCE_SETTINGS[<name>] to that source only, e.g. its FIXTURES_REPLAY
+folder); `-a` arguments are given to every spider (`-a limit=5` limits each source).
+
+Log counts: Scrapy's LogCount extension counts every log line of the process in every
+crawler's stats, so one source's ERROR would fail all. crawlall replaces it per crawler with
+`SourceLogCount`, which counts the lines logged for that crawler's spider (Scrapy's and the
+spiders' own lines carry the spider); lines that name no spider are counted once for the
+whole run (`unattributed` in the report) and fail the run (exit 1) when there are more
+ERROR lines among them than RUN_MAX_ERRORS and no source failed otherwise.
+
+Exit status: each source's status is decided by crawler.report (RunReport at its close, the
+same `decide_exit` as `scrapy crawl`); a source that could not start (bad site file, error
+in the spider's constructor) is status 1. The command's status is the WORST source's, where
+"worst" follows crawler.report.PRECEDENCE, the order in which one run's statuses already win
+over each other: 7 locked, 5 replay miss, 6 interrupted, 4 discovery failure, 3 extraction
+failure, 8 coverage, 1 errors, then 0 healthy. (Statuses are not ordered by number: a replay
+miss means the run tested nothing, an error count above the limit may still have written
+everything.) Every failing source is listed on stderr and in the report.
+
+Run report: RUN_REPORT names one JSON file for the whole run (each crawler's own RunReport
+writes none), written atomically at the end:
+
+    {"command": "crawlall", "start_time", "end_time", "duration_seconds",
+     "exit_status": {"code", "name", "reasons": ["<source>: <reason>", ...], "worst_sources"},
+     "sources": {"<name>": <crawler.report.build_report of that crawler, with "kind":
+                 "spider"|"site" and "exit_status">, ...},
+     "summary": {"<name>": {"exit_status", "exit_name", "discovered", "requested", "written",
+                 "body_fallbacks"}, ...},
+     "totals": {"sources", "failed", "written", ...}, "unattributed": {"log_count": {...}}}
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import sys
+
+from scrapy import signals
+from scrapy.commands import BaseRunSpiderCommand
+from scrapy.crawler import Crawler
+from scrapy.exceptions import UsageError
+from scrapy.utils.log import LogCounterHandler
+
+from crawler import report
+from crawler.sources import generic
+
+logger = logging.getLogger(__name__)
+
+NOT_SOURCES = ("generic", "import-json")
+GENERIC_SPIDER = "generic"
+LOGCOUNT = "scrapy.extensions.logcount.LogCount"
+SOURCE_LOGCOUNT = "crawler.commands.crawlall.SourceLogCount"
+
+
+def severity(code: int) -> int:
+    """Rank of an exit status: 0 is the worst (first of crawler.report.PRECEDENCE); healthy
+    is last; an unknown non-zero status ranks with errors."""
+    order = list(report.PRECEDENCE)
+    if code == report.EXIT_OK:
+        return len(order) + 1
+    if code in order:
+        return order.index(code)
+    return order.index(report.EXIT_ERRORS) if report.EXIT_ERRORS in order else len(order)
+
+
+def worst(codes) -> int:
+    codes = list(codes)
+    return min(codes, key=severity) if codes else report.EXIT_OK
+
+
+# ------------------------------------------------------------------------------ log counting
+
+
+class _Unattributed:
+    """Counts of log lines that name no spider (shared by the crawlers of one run)."""
+
+    counts: dict[str, int] = {}
+    handler = None
+
+    @classmethod
+    def reset(cls):
+        cls.counts = {}
+
+
+class _UnattributedHandler(logging.Handler):
+    def emit(self, record):
+        if getattr(record, "spider", None) is None:
+            key = record.levelname
+            _Unattributed.counts[key] = _Unattributed.counts.get(key, 0) + 1
+
+
+class _SpiderFilter(logging.Filter):
+    def __init__(self, crawler):
+        super().__init__()
+        self.crawler = crawler
+
+    def filter(self, record):
+        spider = getattr(record, "spider", None)
+        return spider is not None and spider is getattr(self.crawler, "spider", None)
+
+
+class SourceLogCount:
+    """Scrapy's LogCount for one crawler of many: only lines logged for its own spider."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.handler = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        ext = cls(crawler)
+        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        return ext
+
+    def spider_opened(self, spider):
+        self.handler = LogCounterHandler(self.crawler, level=self.crawler.settings.get("LOG_LEVEL"))
+        self.handler.addFilter(_SpiderFilter(self.crawler))
+        logging.root.addHandler(self.handler)
+
+    def spider_closed(self, spider, reason):
+        if self.handler is not None:
+            logging.root.removeHandler(self.handler)
+            self.handler = None
+
+
+# ------------------------------------------------------------------------------ sources
+
+
+class Source:
+    def __init__(self, name: str, kind: str, spidercls, kwargs: dict):
+        self.name = name
+        self.kind = kind  # "spider" or "site"
+        self.spidercls = spidercls
+        self.kwargs = kwargs
+        self.crawler: Crawler | None = None
+        self.start_error: str = ""
+
+
+def available_sources(spider_loader, settings) -> tuple[list[str], dict[str, generic.SiteConfig]]:
+    spiders = [name for name in sorted(spider_loader.list()) if name not in NOT_SOURCES]
+    sites = {config.name: config for config in generic.load_sites(settings.get("GENERIC_SITES_DIR") or "sites")}
+    clash = sorted(set(spiders) & set(sites))
+    if clash:
+        raise UsageError(f"site file(s) named like a spider: {', '.join(clash)} (rename the file)", print_help=False)
+    return spiders, sites
+
+
+def select_sources(names: list[str], spiders: list[str], sites: dict, disabled) -> list[str]:
+    disabled = set(disabled)
+    if names:
+        unknown = [n for n in names if n not in spiders and n not in sites]
+        if unknown:
+            raise UsageError(f"unknown source(s): {', '.join(unknown)} (spiders: {', '.join(spiders)}; "
+                             f"sites: {', '.join(sorted(sites)) or 'none'})", print_help=False)
+        chosen = list(dict.fromkeys(names))
+    else:
+        chosen = spiders + [name for name, config in sorted(sites.items()) if config.enabled]
+    return [n for n in chosen if n not in disabled]
+
+
+class Command(BaseRunSpiderCommand):
+    requires_project = True
+
+    def syntax(self) -> str:
+        return "[options] [source ...]"
+
+    def short_desc(self) -> str:
+        return "Run every enabled source (spiders and site files) in one process; one report, worst exit status"
+
+    def long_desc(self) -> str:
+        return (__doc__ or "").strip()
+
+    def add_options(self, parser) -> None:
+        super().add_options(parser)
+        parser.add_argument("--list", dest="list_only", action="store_true",
+                            help="print the sources that would run, and exit")
+
+    def run(self, args, opts) -> None:
+        assert self.crawler_process
+        settings = self.settings
+        try:
+            spiders, sites = available_sources(self.crawler_process.spider_loader, settings)
+        except generic.ConfigError as exc:
+            raise UsageError(str(exc), print_help=False) from None
+        names = list(args) or list(settings.getlist("CRAWLALL_SPIDERS"))
+        chosen = select_sources(names, spiders, sites, settings.getlist("CRAWLALL_DISABLED"))
+        if opts.list_only:
+            for name in chosen:
+                print(f"{name}\t{'site' if name in sites else 'spider'}")
+            return
+        if not chosen:
+            raise UsageError("no source to run (all disabled?)", print_help=False)
+        per_source = settings.getdict("CRAWLALL_SOURCE_SETTINGS")
+        unknown = sorted(set(per_source) - set(spiders) - set(sites))
+        if unknown:
+            raise UsageError(f"CRAWLALL_SOURCE_SETTINGS names unknown source(s): {', '.join(unknown)}", print_help=False)
+
+        sources = []
+        generic_cls = self.crawler_process.spider_loader.load(GENERIC_SPIDER)
+        for name in chosen:
+            if name in sites:
+                sources.append(Source(name, "site", generic_cls, {"config": sites[name].path, **opts.spargs}))
+            else:
+                sources.append(Source(name, "spider", self.crawler_process.spider_loader.load(name), dict(opts.spargs)))
+
+        _Unattributed.reset()
+        unattributed = _UnattributedHandler(level=settings.get("LOG_LEVEL"))
+        logging.root.addHandler(unattributed)
+        start = dt.datetime.now(dt.timezone.utc)
+        try:
+            for source in sources:
+                self._start(source, per_source.get(source.name) or {})
+            self.crawler_process.start()
+        finally:
+            logging.root.removeHandler(unattributed)
+        end = dt.datetime.now(dt.timezone.utc)
+
+        combined = combined_report(sources, start=start, end=end, unattributed=dict(_Unattributed.counts),
+                                   max_errors=settings.getint("RUN_MAX_ERRORS", report.DEFAULT_MAX_ERRORS))
+        path = settings.get("RUN_REPORT")
+        if path:
+            report.write_atomic(path, json.dumps(combined, ensure_ascii=False, indent=2) + "\n")
+            logger.info("crawlall: run report written to %s", path)
+        self.exitcode = combined["exit_status"]["code"]
+        line = ", ".join(f"{name} {s['exit_status']}" for name, s in combined["summary"].items())
+        if self.exitcode:
+            print(f"scrapy crawlall: exit status {self.exitcode} ({combined['exit_status']['name']}); "
+                  f"sources: {line}", file=sys.stderr)
+            for reason in combined["exit_status"]["reasons"]:
+                print(f"  {reason}", file=sys.stderr)
+        else:
+            logger.info("crawlall: all %d sources healthy (%s)", len(sources), line)
+
+    def _start(self, source: Source, overrides: dict) -> None:
+        settings = self.settings.copy()
+        if overrides:
+            settings.setdict(dict(overrides), priority="cmdline")
+        settings.set("RUN_REPORT", None, priority="cmdline")  # one report for all, written here
+        extensions = dict(settings.getdict("EXTENSIONS"))
+        extensions[LOGCOUNT] = None
+        extensions[SOURCE_LOGCOUNT] = 0
+        settings.set("EXTENSIONS", extensions, priority="cmdline")
+        try:
+            source.crawler = Crawler(source.spidercls, settings)
+            deferred = self.crawler_process.crawl(source.crawler, **source.kwargs)
+        except Exception as exc:  # noqa: BLE001 - one broken source must not stop the others
+            source.start_error = f"{type(exc).__name__}: {exc}"
+            logger.error("crawlall: source %s could not start: %s", source.name, source.start_error)
+            return
+
+        def failed(failure, source=source):  # noqa: ANN001
+            source.start_error = f"{failure.type.__name__}: {failure.getErrorMessage()}"
+            logger.error("crawlall: source %s failed: %s", source.name, source.start_error)
+            return None
+
+        if hasattr(deferred, "addErrback"):  # a Deferred (CrawlerProcess)
+            deferred.addErrback(failed)
+        elif hasattr(deferred, "add_done_callback"):  # an asyncio Task (AsyncCrawlerProcess)
+            def done(task, source=source):
+                if not task.cancelled() and task.exception() is not None:
+                    exc = task.exception()
+                    source.start_error = f"{type(exc).__name__}: {exc}"
+                    logger.error("crawlall: source %s failed: %s", source.name, source.start_error)
+
+            deferred.add_done_callback(done)
+
+
+def _stats(source: Source) -> dict:
+    crawler = source.crawler
+    stats = getattr(crawler, "_stats", None) if crawler is not None else None
+    return dict(stats.get_stats()) if stats is not None else {}
+
+
+def _source_report(source: Source, stats: dict, start, end, max_errors: int) -> dict:
+    code = stats.get("run/exit_status")
+    if source.start_error or code is None:
+        reason = source.start_error or "the source did not run to its end (no exit status decided)"
+        decision = report.ExitDecision(code=report.EXIT_ERRORS, reasons=[reason])
+    else:
+        decision = report.ExitDecision(code=int(code), reasons=list(stats.get("run/exit_reasons") or []))
+    spider_name = source.name
+    section = report.build_report(stats, spider_name, decision, start=stats.get("start_time") or start,
+                                  end=stats.get("finish_time") or end, finish_reason=stats.get("finish_reason"),
+                                  max_errors=max_errors)
+    section["kind"] = source.kind
+    if source.start_error:
+        section["start_error"] = source.start_error
+    return section
+
+
+def combined_report(sources: list[Source], *, start, end, unattributed: dict, max_errors: int) -> dict:
+    sections, summary, reasons = {}, {}, []
+    for source in sources:
+        stats = _stats(source)
+        section = _source_report(source, stats, start, end, max_errors)
+        sections[source.name] = section
+        status = section["exit_status"]
+        summary[source.name] = {
+            "kind": source.kind, "exit_status": status["code"], "exit_name": status["name"],
+            "discovered": section["discovered"], "requested": section["requested"], "written": section["written"],
+            "body_fallbacks": section["body_fallbacks"],
+        }
+        reasons.extend(f"{source.name}: {r}" for r in status["reasons"])
+    codes = {name: s["exit_status"] for name, s in summary.items()}
+    code = worst(codes.values())
+    unattributed_errors = int(unattributed.get("ERROR", 0))
+    if code == report.EXIT_OK and unattributed_errors > max_errors:
+        code = report.EXIT_ERRORS
+        reasons.append(f"{unattributed_errors} error(s) logged outside any source, more than RUN_MAX_ERRORS={max_errors}")
+    worst_sources = [name for name, c in codes.items() if c == code and c != report.EXIT_OK]
+    return {
+        "command": "crawlall",
+        "start_time": report._utc_iso(start),
+        "end_time": report._utc_iso(end),
+        "duration_seconds": round((end - start).total_seconds(), 3),
+        "exit_status": {"code": code, "name": report.EXIT_NAMES.get(code, str(code)), "reasons": reasons,
+                        "worst_sources": worst_sources},
+        "summary": summary,
+        "totals": {
+            "sources": len(sources),
+            "failed": sum(1 for c in codes.values() if c != report.EXIT_OK),
+            "discovered": sum(s["discovered"] for s in summary.values()),
+            "requested": sum(s["requested"] for s in summary.values()),
+            "written": sum(s["written"] for s in summary.values()),
+            "body_fallbacks": sum(s["body_fallbacks"] for s in summary.values()),
+        },
+        "unattributed": {"log_count": dict(sorted(unattributed.items()))},
+        "sources": sections,
+    }
