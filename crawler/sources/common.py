@@ -1,4 +1,5 @@
-"""What the API spiders of jinwucj, wallstreetcn and thehill share.
+"""What the spiders of every source share (qq, jinwucj, wallstreetcn, thehill, and the page
+sources of crawler.sources.pages).
 
 `SourceSpider` is a scrapy.Spider with the bookkeeping every one of them does the same way:
 
@@ -130,16 +131,20 @@ class SourceSpider(scrapy.Spider):
         name = archive_name(article_id, "", "", self.LANGUAGE)
         return self.index.contains_name(self.LANGUAGE, self.FOLDER, name)
 
-    def take(self, article_id) -> bool:
-        """Count one discovered article; True when it is to be requested (or emitted):
-        not seen before in this run, not in the archive, not beyond `limit`."""
-        key = str(article_id)
+    def take(self, article, *, key=None, too_old: bool = False) -> bool:
+        """Count one discovered article; True when it is to be requested (or emitted): not
+        seen before in this run (by `key`, default the article itself as text), not older
+        than the run wants, not in the archive (`is_known(article)`), not beyond `limit`."""
+        key = str(article if key is None else key)
         if key in self._seen:
             self.inc("duplicate")
             return False
         self._seen.add(key)
         self.inc("discovered")
-        if self.is_known(article_id):
+        if too_old:
+            self.inc("skipped_old")
+            return False
+        if self.is_known(article):
             self.inc("skipped_known")
             return False
         if self.limit is not None and self._taken >= self.limit:
@@ -169,9 +174,14 @@ class SourceSpider(scrapy.Spider):
             return True
         return False
 
+    # Failures below are logged as WARNING, not ERROR: they are counted in their own stats
+    # (discovery_failed gives exit status 4 when nothing was discovered; a download that
+    # failed for good is counted by crawler.middlewares.FailedDownloads), and an ERROR line
+    # would count the same failure a second time in the run's error total.
+
     def discovery_error(self, what: str, message: str) -> None:
         self.inc("discovery_failed")
-        self.logger.error("%s discovery failed (%s): %s", self.name, what, message)
+        self.logger.warning("%s discovery failed (%s): %s", self.name, what, message)
 
     def discovery_failed(self, failure):
         request = getattr(failure, "request", None)
@@ -180,7 +190,7 @@ class SourceSpider(scrapy.Spider):
 
     def page_error(self, url: str, message: str) -> None:
         self.inc("page_failed")
-        self.logger.error("%s article request failed: %s: %s", self.name, url, message)
+        self.logger.warning("%s article request failed: %s: %s", self.name, url, message)
 
     def page_failed(self, failure):
         request = getattr(failure, "request", None)

@@ -15,17 +15,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from pathlib import Path
 
 import scrapy
 
 from crawler.archive import archive_name
-from crawler.archive_index import ArchiveIndex
 from crawler.sources.qq import (
     FOLDER, LANGUAGE, FeedEntry, FeedResult, QqFeedError, parse_article, qq_feed_items,
     qq_hot_items, url_id,
 )
+from crawler.sources.common import SourceSpider, positive_int
 from crawler.timeutil import BEIJING, BadDate, format_archive_date, parse_beijing
 
 DEFAULTS = {
@@ -51,28 +50,25 @@ def _split(value) -> list[str]:
 
 
 def _positive_int(name: str, value) -> int:
-    try:
-        number = int(str(value).strip())
-    except (TypeError, ValueError):
-        raise ValueError(f"qq spider: {name} must be a positive integer, got {value!r}") from None
-    if number < 1:
-        raise ValueError(f"qq spider: {name} must be a positive integer, got {value!r}")
-    return number
+    return positive_int("qq", name, value)
 
 
 def _bool(value) -> bool:
     return str(value).strip().lower() in ("1", "true", "yes", "on")
 
 
-class QqSpider(scrapy.Spider):
+class QqSpider(SourceSpider):
     name = "qq"
+    FOLDER = FOLDER
+    LANGUAGE = LANGUAGE
+    DEFAULTS = DEFAULTS
+    SECRETS = SECRETS
 
     def __init__(self, *args, channels=None, pages=None, urls=None, url_file=None, limit=None,
                  since=None, hot=None, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, limit=limit, **kwargs)
         self.arg_channels = _split(channels) if channels is not None else None
         self.arg_pages = _positive_int("pages", pages) if pages is not None else None
-        self.limit = _positive_int("limit", limit) if limit is not None else None
         self.arg_hot = _bool(hot) if hot is not None else None
         self.since = None
         if since is not None:
@@ -89,18 +85,8 @@ class QqSpider(scrapy.Spider):
             except OSError as exc:
                 raise ValueError(f"qq spider: cannot read url_file {url_file}: {exc}") from None
             self.direct_urls += [ln.strip() for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]
-        self._seen: set[str] = set()
-        self._requested = 0
-        self._index: ArchiveIndex | None = None
 
     # ---------------------------------------------------------------- configuration
-
-    def setting(self, name: str):
-        settings = getattr(self, "settings", None)
-        value = settings.get(name) if settings is not None else None
-        if name in SECRETS:
-            return value or os.environ.get(name, "")
-        return DEFAULTS.get(name) if value is None else value
 
     @property
     def channels(self) -> list[str]:
@@ -113,18 +99,6 @@ class QqSpider(scrapy.Spider):
     @property
     def hot_enabled(self) -> bool:
         return self.arg_hot if self.arg_hot is not None else _bool(self.setting("QQ_HOT_ENABLED"))
-
-    @property
-    def index(self) -> ArchiveIndex:
-        if self._index is None:
-            root = self.settings.get("ARCHIVE_DIR") if getattr(self, "settings", None) else None
-            self._index = ArchiveIndex(root or "output")
-        return self._index
-
-    def _inc(self, key: str, count: int = 1) -> None:
-        crawler = getattr(self, "crawler", None)
-        if crawler is not None and crawler.stats is not None and count:
-            crawler.stats.inc_value(key, count)
 
     # ---------------------------------------------------------------- requests
 
@@ -200,24 +174,9 @@ class QqSpider(scrapy.Spider):
             return False
 
     def article_request(self, entry: FeedEntry, *, with_entry: bool = True) -> scrapy.Request | None:
-        """The page request for one discovered article, or None (duplicate, known, old, limit)."""
-        key = entry.key
-        if key in self._seen:
-            self._inc("qq/duplicate")
+        """The page request for one discovered article, or None (duplicate, old, known, limit)."""
+        if not self.take(entry, key=entry.key, too_old=self._too_old(entry)):
             return None
-        self._seen.add(key)
-        self._inc("qq/discovered")
-        if self._too_old(entry):
-            self._inc("qq/skipped_old")
-            return None
-        if self.is_known(entry):
-            self._inc("qq/skipped_known")
-            return None
-        if self.limit is not None and self._requested >= self.limit:
-            self._inc("qq/skipped_limit")
-            return None
-        self._requested += 1
-        self._inc("qq/requested")
         return scrapy.Request(
             entry.url, callback=self.parse_page, errback=self.page_failed,
             meta={"qq_entry": entry.to_meta() if with_entry else None,
@@ -228,9 +187,9 @@ class QqSpider(scrapy.Spider):
 
     def _follow(self, result: FeedResult):
         for kind, count in result.skipped_types.items():
-            self._inc(f"qq/skipped_type/{kind}", count)
-        self._inc("qq/missing_link", result.missing_link)
-        self._inc("qq/duplicate", result.duplicates)
+            self.inc(f"skipped_type/{kind}", count)
+        self.inc("missing_link", result.missing_link)
+        self.inc("duplicate", result.duplicates)
         for entry in result.entries:
             request = self.article_request(entry)
             if request is not None:
@@ -240,7 +199,7 @@ class QqSpider(scrapy.Spider):
         try:
             result = qq_feed_items(response.body, channel=channel)
         except QqFeedError as exc:
-            self._discovery_error(response.meta.get("qq_discovery", response.url), str(exc))
+            self.discovery_error(response.meta.get("qq_discovery", response.url), str(exc))
             return
         yield from self._follow(result)
 
@@ -248,27 +207,14 @@ class QqSpider(scrapy.Spider):
         try:
             result = qq_hot_items(response.body)
         except QqFeedError as exc:
-            self._discovery_error("hot list", str(exc))
+            self.discovery_error("hot list", str(exc))
             return
         yield from self._follow(result)
 
     def parse_page(self, response):
         yield parse_article(response, response.meta.get("qq_entry"))
 
-    def _discovery_error(self, what: str, message: str) -> None:
-        self._inc("qq/discovery_failed")
-        # WARNING, not ERROR: counted in qq/discovery_failed (exit status 4 when nothing was
-        # discovered); an ERROR line would count the same failure a second time.
-        self.logger.warning("qq discovery failed (%s): %s", what, message)
-
     def discovery_failed(self, failure):
         request = getattr(failure, "request", None)
         what = request.meta.get("qq_discovery", request.url) if request is not None else "?"
-        self._discovery_error(what, failure.getErrorMessage() or repr(failure.value))
-
-    def page_failed(self, failure):
-        request = getattr(failure, "request", None)
-        self._inc("qq/page_failed")
-        # WARNING, not ERROR: counted in qq/page_failed (and downloader/failed_quiet).
-        self.logger.warning("qq article page failed: %s: %s", request.url if request is not None else "?",
-                            failure.getErrorMessage() or repr(failure.value))
+        self.discovery_error(what, failure.getErrorMessage() or repr(failure.value))
