@@ -654,6 +654,12 @@ def parse_channel_layout(response: HtmlResponse) -> PageData:
 def detect_layout(response: HtmlResponse, data: dict | None) -> str:
     if any(response.css(sel) for sel in CURRENT_CONTAINERS):
         return "current"
+    # The current layout wraps its container in `.content-article > #ArticleContent` (the omn
+    # layout has `.content-article` but no #ArticleContent): a current page whose container is
+    # missing is still current (body from originContent, else empty_body), never read as omn,
+    # which would take the headline and the media name for the body.
+    if response.css("#ArticleContent"):
+        return "current"
     if response.css(".content-article"):
         return "omn"
     if response.css("#Cnt-Main-Article-QQ") or "ARTICLE_INFO" in response.text:
