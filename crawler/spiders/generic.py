@@ -84,6 +84,28 @@ class GenericSpider(pages.PageSourceSpider):
                 headers[header] = value
         return headers
 
+    def cookies(self, headers: dict) -> dict:
+        """A Cookie header moved into request cookies: Scrapy's CookiesMiddleware drops a
+        Cookie header it did not set (and sends the jar's cookies instead)."""
+        raw = ""
+        for name in [h for h in headers if h.lower() == "cookie"]:
+            raw = headers.pop(name)
+        cookies = {}
+        for part in raw.split(";"):
+            name, sep, value = part.strip().partition("=")
+            if sep and name:
+                cookies[name] = value
+        return cookies
+
+    def request(self, url: str, callback, errback, accept: str, statuses, **meta) -> scrapy.Request:
+        headers = self.headers(accept)
+        cookies = self.cookies(headers)
+        return scrapy.Request(url, headers=headers, cookies=cookies or None, callback=callback, errback=errback,
+                              dont_filter=True, meta={"handle_httpstatus_list": statuses, **meta})
+
+    def discovery_request(self, url: str, callback, accept: str = HTML_ACCEPT, **meta) -> scrapy.Request:
+        return self.request(url, callback, self.discovery_failed, accept, [401, 403], **meta)
+
     def is_known(self, key) -> bool:
         # An article with an id (id_pattern) is known by its file name, else by its link.
         if isinstance(key, str) and key.startswith(("http://", "https://")):
@@ -95,8 +117,7 @@ class GenericSpider(pages.PageSourceSpider):
     def article_request(self, link: str, callback, **meta) -> scrapy.Request:
         template = self.article_url_override or self.config.article_url
         url = template.format(url=link, path=pages.path_of(link))
-        return scrapy.Request(url, headers=self.headers(), callback=callback, errback=self.page_failed,
-                              meta={"handle_httpstatus_list": [401, 403, 404, 410], **meta})
+        return self.request(url, callback, self.page_failed, HTML_ACCEPT, [401, 403, 404, 410], **meta)
 
     async def start(self):
         accept = HTML_ACCEPT if self.config.kind == "list" else FEED_ACCEPT

@@ -1,0 +1,139 @@
+"""`scrapy crawlall`: several sources in one process (replayed fixtures and a local server),
+one combined run report, the worst source's exit status."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from crawler import report
+from crawler.commands.crawlall import select_sources, worst
+from tests.support.cli import run_scrapy
+from tests.support.server import Reply, TestServer
+from tests.support.source_pipeline import archive_files
+
+ROOT = Path(__file__).resolve().parents[1]
+QUIET = ("-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s", "RETRY_TIMES=0")
+REPLAYED = ["techcrunch", "iyiou", "c114", "morningstar"]
+
+
+def replay_settings(*names, **extra) -> str:
+    value = {name: {"FIXTURES_REPLAY": str(ROOT / "fixtures" / name / "basic")} for name in names}
+    value.update(extra)
+    return "CRAWLALL_SOURCE_SETTINGS=" + json.dumps(value)
+
+
+def expected_files(*names) -> dict:
+    files = {}
+    for name in names:
+        files.update(archive_files(ROOT / "fixtures" / name / "basic" / "expected"))
+    return files
+
+
+def sites_dir(tmp_path: Path, extra: dict | None = None) -> Path:
+    directory = tmp_path / "sites"
+    directory.mkdir()
+    for path in (ROOT / "sites").glob("*.toml"):
+        shutil.copy(path, directory / path.name)
+    for name, text in (extra or {}).items():
+        (directory / f"{name}.toml").write_text(text, encoding="utf-8")
+    return directory
+
+
+def test_worst_follows_the_report_precedence():
+    assert worst([0, 0]) == 0 and worst([]) == 0
+    assert worst([0, 1, 3]) == 3
+    assert worst([1, 4, 3]) == 4
+    assert worst([4, 5]) == 5
+    assert worst([8, 1]) == 8
+    assert worst([6, 4]) == 6
+    if report.EXIT_LOCKED in report.PRECEDENCE:
+        assert worst([5, 7]) == report.EXIT_LOCKED
+
+
+def test_selection_by_names_disabled_and_enabled_flag():
+    class Site:
+        def __init__(self, enabled):
+            self.enabled = enabled
+
+    sites = {"a": Site(True), "b": Site(False)}
+    assert select_sources([], ["qq", "sina"], sites, []) == ["qq", "sina", "a"]
+    assert select_sources([], ["qq", "sina"], sites, ["sina"]) == ["qq", "a"]
+    assert select_sources(["b", "qq"], ["qq", "sina"], sites, []) == ["b", "qq"]
+
+
+def test_list_shows_enabled_sources(tmp_path):
+    sites = sites_dir(tmp_path, {"off": 'folder = "off"\nlanguage = "en"\nenabled = false\n'
+                                        '[discovery]\nkind = "rss"\nurl = "http://127.0.0.1:9/f"\n'})
+    result = run_scrapy("crawlall", "--list", "-s", f"GENERIC_SITES_DIR={sites}", "-s", "CRAWLALL_DISABLED=qq")
+    assert result.returncode == 0, result.stderr[-2000:]
+    listed = dict(line.split("\t") for line in result.stdout.split("\n") if "\t" in line)
+    assert listed["techcrunch"] == "site" and listed["morningstar"] == "spider"
+    assert "off" not in listed and "qq" not in listed and "generic" not in listed and "import-json" not in listed
+
+
+def test_unknown_source_is_a_usage_error():
+    result = run_scrapy("crawlall", "nosuchsource")
+    assert result.returncode == 2 and "unknown source" in result.stderr
+
+
+def test_all_healthy_sources_in_one_process(tmp_path, capsys):
+    archive, path = tmp_path / "archive", tmp_path / "report.json"
+    result = run_scrapy("crawlall", *REPLAYED, "-s", f"ARCHIVE_DIR={archive}", "-s", f"RUN_REPORT={path}",
+                        "-s", replay_settings(*REPLAYED), *QUIET)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert archive_files(archive) == expected_files(*REPLAYED)
+    combined = json.loads(path.read_text(encoding="utf-8"))
+    assert combined["command"] == "crawlall" and combined["exit_status"]["code"] == 0
+    assert list(combined["sources"]) == REPLAYED
+    for name in REPLAYED:
+        section = combined["sources"][name]
+        assert section["spider"] == name and section["written"] == 3 and section["exit_status"]["code"] == 0
+        assert section["errors"]["log_error"] == 0
+    assert combined["sources"]["techcrunch"]["body_fallbacks_by_kind"] == {"trafilatura": 1}
+    assert combined["totals"]["written"] == 12 and combined["totals"]["failed"] == 0
+    with capsys.disabled():
+        print(f"\ncrawlall healthy: {combined['summary']}")
+
+
+def test_one_failing_source_fails_the_run_and_is_named(tmp_path):
+    archive, path = tmp_path / "archive", tmp_path / "report.json"
+    with TestServer() as server:
+        server.add("GET", "/feed", Reply(status=200, body=b"<rss><channel></channel></rss>",
+                                         headers={"Content-Type": "application/rss+xml"}))
+        sites = sites_dir(tmp_path, {"emptyfeed": f'folder = "emptyfeed"\nlanguage = "en"\n[discovery]\n'
+                                                  f'kind = "rss"\nurl = "{server.url("/feed")}"\n'})
+        result = run_scrapy("crawlall", "techcrunch", "c114", "emptyfeed", "-s", f"GENERIC_SITES_DIR={sites}",
+                            "-s", f"ARCHIVE_DIR={archive}", "-s", f"RUN_REPORT={path}",
+                            "-s", replay_settings("techcrunch", "c114"), *QUIET)
+    assert result.returncode == report.EXIT_DISCOVERY, result.stderr[-3000:]
+    assert "emptyfeed" in result.stderr
+    combined = json.loads(path.read_text(encoding="utf-8"))
+    summary = combined["summary"]
+    assert summary["emptyfeed"]["exit_status"] == report.EXIT_DISCOVERY
+    assert summary["techcrunch"]["exit_status"] == 0 and summary["c114"]["exit_status"] == 0
+    # One source's ERROR lines are not counted in the others' stats.
+    assert combined["sources"]["techcrunch"]["errors"]["log_error"] == 0
+    assert combined["exit_status"]["worst_sources"] == ["emptyfeed"]
+    assert any(r.startswith("emptyfeed: discovery failed") for r in combined["exit_status"]["reasons"])
+    assert archive_files(archive) == expected_files("techcrunch", "c114")
+
+
+def test_a_source_that_cannot_start_is_an_error_and_others_still_run(tmp_path):
+    archive, path = tmp_path / "archive", tmp_path / "report.json"
+    result = run_scrapy("crawlall", "techcrunch", "morningstar", "-a", "limit=0", "-s", f"ARCHIVE_DIR={archive}",
+                        "-s", f"RUN_REPORT={path}", "-s", replay_settings("techcrunch", "morningstar"), *QUIET)
+    # limit=0 is refused by every spider's constructor: both sources fail to start (status 1).
+    assert result.returncode == report.EXIT_ERRORS, result.stderr[-3000:]
+    combined = json.loads(path.read_text(encoding="utf-8"))
+    assert {s["exit_status"] for s in combined["summary"].values()} == {report.EXIT_ERRORS}
+    assert all("positive integer" in s.get("start_error", "") for s in combined["sources"].values())
+
+
+def test_limit_argument_applies_to_every_source(tmp_path):
+    archive = tmp_path / "archive"
+    result = run_scrapy("crawlall", "iyiou", "c114", "-a", "limit=1", "-s", f"ARCHIVE_DIR={archive}",
+                        "-s", replay_settings("iyiou", "c114"), *QUIET)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert len(archive_files(archive)) == 2

@@ -1,0 +1,297 @@
+"""The generic source: site files, discovery parsing, extraction with the trafilatura fallback,
+the replayed fixture crawl of every shipped site file, and real pages of ../shared/corpus/pages
+served behind an invented feed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from crawler.sources import generic
+from crawler.timeutil import BEIJING
+from tests.support.cli import run_scrapy
+from tests.support.server import Reply, TestServer
+from tests.support.shared import shared_path
+from tests.support.source_pipeline import archive_files
+
+ROOT = Path(__file__).resolve().parents[1]
+SITES = ["techcrunch", "iyiou", "c114"]
+QUIET = ("-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s", "RETRY_TIMES=0")
+
+
+def config(**extra) -> generic.SiteConfig:
+    data = {"folder": "demo", "language": "en", "discovery": {"kind": "rss", "url": "http://127.0.0.1:9/feed"}}
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(data.get(key), dict):
+            data[key] = {**data[key], **value}
+        else:
+            data[key] = value
+    return generic.parse_site(data, "demo")
+
+
+# ------------------------------------------------------------------------------ site files
+
+
+def test_shipped_site_files_load():
+    sites = {c.name: c for c in generic.load_sites(ROOT / "sites")}
+    assert set(SITES) <= set(sites)
+    assert sites["techcrunch"].kind == "rss" and sites["techcrunch"].language == "en"
+    assert sites["c114"].encoding == "gbk" and sites["iyiou"].links
+    assert all(not c.headers.get("Cookie") for c in sites.values())  # secrets only by name
+
+
+@pytest.mark.parametrize("data, message", [
+    ({"language": "en", "discovery": {"kind": "rss", "url": "x"}}, "folder is required"),
+    ({"folder": "a", "language": "fr", "discovery": {"kind": "rss", "url": "x"}}, "language must be"),
+    ({"folder": "a", "language": "en", "discovery": {"kind": "html", "url": "x"}}, "discovery.kind"),
+    ({"folder": "a", "language": "en", "discovery": {"kind": "list", "url": "x"}}, "discovery.links"),
+    ({"folder": "a", "language": "en", "discovery": {"kind": "rss"}}, "discovery.url"),
+    ({"folder": "a", "language": "en", "discovery": {"kind": "rss", "url": "x"}, "colour": 1}, "unknown key"),
+    ({"folder": "a", "language": "en", "discovery": {"kind": "rss", "url": "x"},
+      "request": {"secret_headers": {"Cookie": "session=abc123"}}}, "must name a setting"),
+    ({"folder": "a", "language": "en", "discovery": {"kind": "rss", "url": "x"},
+      "article": {"id_pattern": "("}}, "regular expression"),
+    ({"folder": "a", "language": "en", "discovery": {"kind": "rss", "url": "x"}, "name": "b"}, "must be the file"),
+])
+def test_bad_site_files_are_refused(data, message):
+    with pytest.raises(generic.ConfigError, match=message):
+        generic.parse_site(data, "a")
+
+
+def test_toml_errors_name_the_file(tmp_path):
+    (tmp_path / "broken.toml").write_text("folder = \n", encoding="utf-8")
+    with pytest.raises(generic.ConfigError, match="broken.toml"):
+        generic.load_site("broken", tmp_path)
+    with pytest.raises(generic.ConfigError, match="no site 'absent'"):
+        generic.load_site("absent", tmp_path)
+
+
+# ------------------------------------------------------------------------------ discovery
+
+
+def test_rss_and_atom_entries_and_times():
+    rss = b"""<?xml version="1.0"?><rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/"><channel>
+      <item><title>One</title><link>https://ex.test/a/1</link><pubDate>Mon, 02 Mar 2026 14:05:10 +0000</pubDate>
+      <media:content url="https://ex.test/1.jpg" medium="image"/></item>
+      <item><title>Two</title><guid>https://ex.test/a/2</guid></item></channel></rss>"""
+    entries = generic.feed_entries(rss)
+    assert [(e.link, e.title, e.image) for e in entries] == [
+        ("https://ex.test/a/1", "One", "https://ex.test/1.jpg"), ("https://ex.test/a/2", "Two", "")]
+    assert generic.entry_time(entries[0].published) == dt.datetime(2026, 3, 2, 22, 5, 10, tzinfo=BEIJING)
+    atom = b"""<feed xmlns="http://www.w3.org/2005/Atom"><entry><title>A</title>
+      <link rel="alternate" href="/p/3"/><published>2026-03-01T10:00:00Z</published></entry></feed>"""
+    (entry,) = generic.feed_entries(atom, "https://ex.test/")
+    assert entry.link == "https://ex.test/p/3"
+    assert generic.entry_time(entry.published) == dt.datetime(2026, 3, 1, 18, 0, tzinfo=BEIJING)
+
+
+def test_sitemap_entries_and_index():
+    body = b"""<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"
+      xmlns:news="http://www.google.com/schemas/sitemap-news/0.9"><url><loc>https://ex.test/n/1</loc>
+      <news:news><news:publication_date>2026-03-02T08:00:00+08:00</news:publication_date>
+      <news:title>N1</news:title></news:news></url></urlset>"""
+    entries, children = generic.sitemap_entries(body)
+    assert (entries[0].link, entries[0].title, children) == ("https://ex.test/n/1", "N1", [])
+    index = b"""<sitemapindex><sitemap><loc>https://ex.test/s1.xml</loc></sitemap></sitemapindex>"""
+    assert generic.sitemap_entries(index) == ([], ["https://ex.test/s1.xml"])
+
+
+def test_list_discovery_resolves_and_filters():
+    c = config(discovery={"kind": "list", "links": [".l a"], "site_url": "https://ex.test", "exclude": "/video/"})
+    page = '<div class="l"><a href="/a/1">A</a><a href="/video/2">V</a><a href="/a/1">A</a><a href="#">x</a></div>'
+    entries, _ = generic.discover(c, page.encode(), "http://127.0.0.1:9/list", page)
+    assert [(e.link, e.title) for e in entries] == [("https://ex.test/a/1", "A")]
+
+
+# ------------------------------------------------------------------------------ extraction
+
+LONG = " ".join(["This invented paragraph says one plain thing about a made-up gadget and its maker."] * 4)
+PAGE = f"""<html><head><title>Page title | Demo</title>
+<meta property="og:title" content="Invented headline"><meta property="og:image" content="/img/cover.jpg">
+<meta name="author" content="Invented Author"></head><body><nav><a href="/">Home</a><a href="/x">Other</a></nav>
+<article><h1>Invented headline</h1><p class="when">Published 2026-03-02 09:15</p>
+<div class="story"><p>{LONG}</p><div class="promo">Buy the invented thing</div><p>{LONG}</p>
+<img src="/img/inline.jpg" alt="inline"></div></article><footer>Invented footer</footer></body></html>"""
+
+
+def test_selectors_serve_and_nothing_falls_back():
+    c = config(article={"title": "h1", "time": ".when", "body": ".story", "remove": [".promo"]})
+    out = generic.extract_article(c, "https://ex.test/a/1", PAGE)
+    a = out.article
+    assert out.fallbacks == [] and out.selector_missed == []
+    assert a["title"] == "Invented headline" and a["author"] == "Invented Author"
+    assert a["published"] == dt.datetime(2026, 3, 2, 9, 15, tzinfo=BEIJING)
+    assert "promo" not in a["body_html"] and "invented thing" not in a["body_html"]
+    assert a["thumbnail"] == "https://ex.test/img/cover.jpg" and a["body_fallback"] == ""
+    assert a["link"] == "https://ex.test/a/1" and a["id"] == "" and a["drop_reason"] == ""
+
+
+def test_missing_selectors_fall_back_to_trafilatura_and_are_counted():
+    c = config(article={"title": "h2.nothing", "body": ".not-there", "remove": [".promo"]})
+    out = generic.extract_article(c, "https://ex.test/a/1", PAGE)
+    a = out.article
+    assert out.selector_missed == ["title", "body"]
+    assert "title" in out.fallbacks and "body" in out.fallbacks
+    assert a["body_fallback"] == "trafilatura" and a["title"] == "Invented headline"
+    assert "made-up gadget" in a["body_html"] and "invented thing" not in a["body_html"]
+    assert 'src="https://ex.test/img/inline.jpg"' in a["body_html"]  # made absolute
+    assert "Invented footer" not in a["body_html"]
+
+
+def test_feed_values_win_over_page_metadata_and_id_from_link():
+    c = config(article={"id_pattern": r"/a/(\d+)"})
+    entry = generic.Entry(link="https://ex.test/a/77", title="Feed title", published="Mon, 02 Mar 2026 01:00:00 +0000")
+    a = generic.extract_article(c, "http://mirror.test/a/77", PAGE, entry.to_meta()).article
+    assert (a["title"], a["id"], a["link"]) == ("Feed title", "77", "https://ex.test/a/77")
+    assert a["published"] == dt.datetime(2026, 3, 2, 9, 0, tzinfo=BEIJING)
+
+
+def test_time_from_page_metadata_then_htmldate_then_none():
+    meta = '<meta property="article:published_time" content="2026-03-02T01:00:00Z">'
+    a = generic.extract_article(config(), "https://ex.test/a", PAGE.replace("<head>", "<head>" + meta)).article
+    assert a["published"] == dt.datetime(2026, 3, 2, 9, 0, tzinfo=BEIJING)
+    out = generic.extract_article(config(), "https://ex.test/a", PAGE)
+    assert "time" in out.fallbacks and out.article["published"].date() == dt.date(2026, 3, 2)
+    bare = f"<html><body><div><p>{LONG}</p><p>{LONG}</p></div></body></html>"
+    out = generic.extract_article(config(), "https://ex.test/a", bare)
+    assert out.article["published"] is None and "time" not in out.fallbacks
+
+
+def test_configured_time_format_and_timezone():
+    c = config(timezone="+00:00", article={"time": ".when", "time_format": "Published %Y-%m-%d %H:%M"})
+    a = generic.extract_article(c, "https://ex.test/a", PAGE).article
+    assert a["published"] == dt.datetime(2026, 3, 2, 17, 15, tzinfo=BEIJING)
+
+
+def test_page_without_any_body_is_dropped_as_no_body():
+    out = generic.extract_article(config(article={"body": ".story"}), "https://ex.test/a", "<html><body><script>var x = 1;</script></body></html>")
+    assert out.article["drop_reason"] == "no_body"
+
+
+def test_gbk_override_decodes_as_gb18030():
+    text = "<html><body><div class='text'><p>虚构的通信新闻𠀀</p></div></body></html>"
+    assert "虚构的通信新闻" in generic.decode_page(text.encode("gb18030"), b"text/html; charset=gb2312", "gbk")
+
+
+# ------------------------------------------------------------------------------ crawls
+
+
+def _crawl(site, archive, *extra, cwd=ROOT):
+    return run_scrapy("crawl", "generic", "-a", f"site={site}", "-s", f"ARCHIVE_DIR={archive}", *QUIET, *extra, cwd=cwd)
+
+
+@pytest.mark.parametrize("site", SITES)
+def test_replayed_fixture_crawl_writes_the_expected_files_then_nothing(site, tmp_path):
+    fixture = ROOT / "fixtures" / site / "basic"
+    archive = tmp_path / "archive"
+    first = _crawl(site, archive, "-s", f"FIXTURES_REPLAY={fixture}")
+    assert first.returncode == 0, first.stderr[-3000:]
+    assert archive_files(archive) == archive_files(fixture / "expected")
+    assert f"'{site}/requested': 3" in first.stderr and f"'{site}/time_fallback'" not in first.stderr
+    second = _crawl(site, archive, "-s", f"FIXTURES_REPLAY={fixture}")
+    assert second.returncode == 0, second.stderr[-3000:]
+    assert f"'{site}/skipped_known': 3" in second.stderr and f"'{site}/requested'" not in second.stderr
+    assert archive_files(archive) == archive_files(fixture / "expected")
+
+
+def test_techcrunch_fixture_counts_the_trafilatura_body(tmp_path):
+    result = _crawl("techcrunch", tmp_path / "a", "-s", f"FIXTURES_REPLAY={ROOT / 'fixtures/techcrunch/basic'}",
+                    "-s", f"RUN_REPORT={tmp_path / 'report.json'}")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "'techcrunch/fallback/body': 1" in result.stderr
+    report = (tmp_path / "report.json").read_text(encoding="utf-8")
+    assert '"trafilatura": 1' in report and '"spider": "techcrunch"' in report
+
+
+def _site_file(directory: Path, name: str, body: str) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"{name}.toml"
+    path.write_text(textwrap.dedent(body), encoding="utf-8")
+    return path
+
+
+def test_secret_header_from_environment_and_denied_discovery(tmp_path):
+    with TestServer() as server:
+        server.add("GET", "/feed", Reply(status=403, body=b"no"))
+        _site_file(tmp_path / "sites", "demo", f"""
+            folder = "demo"
+            language = "en"
+            [discovery]
+            kind = "rss"
+            url = "{server.url('/feed')}"
+            [request]
+            secret_headers = {{ Cookie = "DEMO_COOKIE" }}
+        """)
+        result = run_scrapy("crawl", "generic", "-a", "site=demo", "-s", f"GENERIC_SITES_DIR={tmp_path / 'sites'}",
+                            "-s", f"ARCHIVE_DIR={tmp_path / 'a'}", *QUIET, env={"DEMO_COOKIE": "token=invented"})
+        feed = [r for r in server.requests if r.path == "/feed"]
+        assert feed and feed[0].headers.get("Cookie") == "token=invented"
+    assert "'demo/http_denied': 1" in result.stderr and "'demo/discovery_failed': 1" in result.stderr
+    assert result.returncode == 4, result.stderr[-2000:]
+
+
+def test_unknown_site_fails_to_start(tmp_path):
+    result = run_scrapy("crawl", "generic", "-a", "site=nowhere", "-s", f"GENERIC_SITES_DIR={tmp_path}", *QUIET)
+    assert result.returncode != 0 and "no site 'nowhere'" in result.stderr
+
+
+# ------------------------------------------------------------------------------ real pages
+
+REAL = ["ars-1", "wordpress", "medium-1", "qq", "guardian-1", "lemonde-1"]
+
+
+def test_real_readability_pages_behind_an_invented_feed(tmp_path, capsys):
+    from benchmarks.generic_extraction import token_f1
+    from tests.support.source_pipeline import split_file, text_of_markdown
+    from tests.support.text import visible_text
+
+    pages = shared_path("corpus", "pages", "readability")
+    with TestServer() as server:
+        items = []
+        for n, name in enumerate(REAL):
+            path = f"/story/{n}/{name}.html"
+            server.add("GET", path, Reply(body=(pages / name / "source.html").read_bytes(),
+                                          headers={"Content-Type": "text/html"}))
+            items.append(f"<item><title>Invented feed title {n}</title><link>{server.url(path)}</link>"
+                         f"<pubDate>Mon, 02 Mar 2026 0{n}:00:00 +0000</pubDate></item>")
+        feed = f'<?xml version="1.0"?><rss version="2.0"><channel>{"".join(items)}</channel></rss>'
+        server.add("GET", "/feed", Reply(body=feed.encode(), headers={"Content-Type": "application/rss+xml"}))
+        _site_file(tmp_path / "sites", "realpages", f"""
+            folder = "realpages"
+            language = "en"
+            [discovery]
+            kind = "rss"
+            url = "{server.url('/feed')}"
+            [article]
+            id_pattern = "/story/(\\\\d+)/"
+        """)
+        archive = tmp_path / "archive"
+        result = run_scrapy("crawl", "generic", "-a", "site=realpages", "-s", f"GENERIC_SITES_DIR={tmp_path / 'sites'}",
+                            "-s", f"ARCHIVE_DIR={archive}", "-s", "ROBOTSTXT_OBEY=False", *QUIET)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert f"'article/body_fallback/trafilatura': {len(REAL)}" in result.stderr
+    scores = {}
+    for n, name in enumerate(REAL):
+        file = archive / "en" / "news" / "realpages" / f"{n}.en.md"
+        assert file.is_file(), sorted(p.name for p in archive.rglob("*.md"))
+        text = file.read_text(encoding="utf-8")
+        assert f'title: "Invented feed title {n}"' in text and f'date: "2026-03-02 {n + 8:02d}:00:00"' in text
+        _, body, closing = split_file(text)
+        assert closing.endswith(f"/story/{n}/{name}.html)")
+        want = visible_text((pages / name / "expected.html").read_text(encoding="utf-8"))
+        scores[name] = round(token_f1(text_of_markdown(body), want)[2], 3)
+    with capsys.disabled():
+        print(f"\nreal pages through `scrapy crawl generic` (token F1 vs readability expected.html): {scores}")
+    assert all(f >= 0.6 for f in scores.values()), scores
+    assert sum(scores.values()) / len(scores) >= 0.85, scores
+
+
+def test_real_gbk_declared_gne_page_extracts():
+    path = shared_path("corpus", "pages", "gne", "163", "9.html")  # UTF-8 bytes declaring gb2312
+    html = generic.decode_page(path.read_bytes(), None)
+    out = generic.extract_article(config(language="zh-CN"), "https://ex.test/a", html)
+    assert out.article["body_fallback"] == "trafilatura" and len(out.article["body_html"]) > 200
+    assert "\ufffd" not in out.article["body_html"] and out.article["title"]
