@@ -20,18 +20,33 @@ Exit statuses of `scrapy crawl` (crawler/commands/crawl.py):
     5  replay miss: FIXTURES_REPLAY met a request that the folder does not hold
     6  interrupted: the run was stopped before it finished (finish reason "shutdown",
        e.g. SIGTERM/Ctrl-C)
-    7  reserved: another run holds the archive lock (issue 4)
-    8  reserved: field coverage below its threshold (issue 4)
+    7  locked: another run holds the archive lock (crawler/lock.py); this run made no request
+       and wrote nothing (finish reason "archive_locked")
+    8  coverage: at least RUN_COVERAGE_MIN_ITEMS articles were written and the share of them
+       with a non-empty field (body, thumbnail, author) is below RUN_MIN_COVERAGE[field];
+       the message names the field and the figure, e.g.
+       "coverage: thumbnail in 3 of 10 written articles (30%), below RUN_MIN_COVERAGE 50%"
 
-When several apply, the status is the first of 5, 6, 4, 3, 1 that applies; the report and the
-log list every reason.
+When several apply, the status is the first of 7, 5, 6, 4, 3, 8, 1 that applies; the report
+and the log list every reason.
+
+Field coverage (in the manner of spidermon's item-count and field-coverage monitors): for every
+article written to the archive this run, RunReport counts `coverage/written` and, when the
+written field is non-empty, `coverage/body` (the Markdown body), `coverage/thumbnail`,
+`coverage/author`; `coverage/body_fallback` counts written articles whose body came from a
+fallback (`body_fallback`). The body's share is taken of the written articles plus those
+dropped for an empty or missing body (EMPTY_BODY_DROPS): when a layout change empties every
+body nothing is written, and the body's coverage is what says so. The run report's
+"coverage" section gives the counts and shares. A field whose base has fewer than
+RUN_COVERAGE_MIN_ITEMS articles (e.g. a run that finds nothing new) is not judged.
 
 Stats read (`<spider>` is the spider's name, so any source can use them):
 `<spider>/discovered`, `<spider>/skipped_known`, `<spider>/requested`,
 `<spider>/skipped_type/<type>`, `<spider>/discovery_failed`, `archive/written`,
 `archive/skipped_existing`, `article/dropped/<reason>`, `log_count/ERROR`,
 `downloader/failed*` (crawler.middlewares.FailedDownloads), `downloader/exception_type_count/*`,
-`spider_exceptions/*`, `downloader/response_status_count/*`, `fixtures/replay/*`.
+`spider_exceptions/*`, `downloader/response_status_count/*`, `fixtures/replay/*`,
+`archive/lock/*` (crawler/lock.py), `coverage/*`.
 Written here: `article/body_fallback[/<kind>]` for scraped items with a non-empty
 `body_fallback`.
 """
@@ -56,8 +71,8 @@ EXIT_EXTRACTION = 3
 EXIT_DISCOVERY = 4
 EXIT_REPLAY_MISS = 5
 EXIT_INTERRUPTED = 6
-EXIT_LOCKED = 7  # reserved for issue 4
-EXIT_COVERAGE = 8  # reserved for issue 4
+EXIT_LOCKED = 7
+EXIT_COVERAGE = 8
 
 EXIT_NAMES = {
     EXIT_OK: "ok", EXIT_ERRORS: "errors", EXIT_USAGE: "usage", EXIT_EXTRACTION: "extraction_failure",
@@ -65,7 +80,7 @@ EXIT_NAMES = {
     EXIT_INTERRUPTED: "interrupted", EXIT_LOCKED: "locked", EXIT_COVERAGE: "coverage",
 }
 # Which status wins when several apply.
-PRECEDENCE = (EXIT_REPLAY_MISS, EXIT_INTERRUPTED, EXIT_DISCOVERY, EXIT_EXTRACTION, EXIT_COVERAGE, EXIT_ERRORS)
+PRECEDENCE = (EXIT_LOCKED, EXIT_REPLAY_MISS, EXIT_INTERRUPTED, EXIT_DISCOVERY, EXIT_EXTRACTION, EXIT_COVERAGE, EXIT_ERRORS)
 
 DEFAULT_MAX_ERRORS = 0
 # Drop reasons that say something about the article, not about our extraction.
@@ -73,6 +88,15 @@ DEFAULT_MAX_ERRORS = 0
 # (the issue's "paid or empty" articles); its "no_body" (no known layout) is not healthy.
 DEFAULT_HEALTHY_DROP_REASONS = ("removed", "paid", "empty", "empty_body", "duplicate", "too_old", "off_site")
 INTERRUPTED_REASONS = ("shutdown", "cancelled")
+LOCKED_REASON = "archive_locked"  # crawler.lock.FINISH_REASON
+
+# Field coverage: the fields judged, the default thresholds (share of written articles with
+# the field non-empty) and the least number of written articles a run needs to be judged.
+COVERAGE_FIELDS = ("body", "thumbnail", "author")
+DEFAULT_MIN_COVERAGE = {"body": 0.9, "thumbnail": 0.5, "author": 0.5}
+DEFAULT_COVERAGE_MIN_ITEMS = 5
+# Drop reasons of articles whose page had no body: counted against the body's coverage.
+EMPTY_BODY_DROPS = ("empty_body", "no_body", "missing_body")
 
 
 @dataclass
@@ -123,14 +147,71 @@ def fetched_articles(stats: dict, spider_name: str) -> int:
     return _int(stats, "item_scraped_count") + _int(stats, "item_dropped_count")
 
 
+def _percent(share: float) -> str:
+    text = f"{share * 100:.1f}".rstrip("0").rstrip(".")
+    return f"{text}%"
+
+
+def _empty_body_drops(stats: dict) -> int:
+    return sum(_int(stats, f"article/dropped/{reason}") for reason in EMPTY_BODY_DROPS)
+
+
+def _coverage_base(stats: dict, name: str) -> int:
+    """Articles a field's share is taken of: the written ones; for the body also the articles
+    dropped for an empty or missing body (a layout change shows there, not in the files)."""
+    written = _int(stats, "coverage/written")
+    return written + _empty_body_drops(stats) if name == "body" else written
+
+
+def coverage_of(stats: dict) -> dict:
+    """Counts and shares of the written articles with each field non-empty, and fallbacks."""
+    fields = {}
+    for name in COVERAGE_FIELDS:
+        count, base = _int(stats, f"coverage/{name}"), _coverage_base(stats, name)
+        fields[name] = {"count": count, "of": base, "share": round(count / base, 4) if base else None}
+    return {"written": _int(stats, "coverage/written"), "empty_body_drops": _empty_body_drops(stats),
+            "fields": fields, "body_fallbacks": _int(stats, "coverage/body_fallback")}
+
+
+def coverage_failures(stats: dict, min_coverage: dict | None = None,
+                      min_items: int = DEFAULT_COVERAGE_MIN_ITEMS) -> list[str]:
+    """One message per field whose coverage is below its threshold (none below min_items)."""
+    thresholds = DEFAULT_MIN_COVERAGE if min_coverage is None else min_coverage
+    messages = []
+    for name, minimum in thresholds.items():
+        if name not in COVERAGE_FIELDS:
+            continue  # RunReport warns about unknown fields when the run starts
+        base = _coverage_base(stats, name)
+        if not base or base < max(1, int(min_items)):
+            continue
+        count = _int(stats, f"coverage/{name}")
+        share = count / base
+        if share < float(minimum):
+            if name == "body" and _empty_body_drops(stats):
+                what = (f"{base} articles ({_int(stats, 'coverage/written')} written, "
+                        f"{_empty_body_drops(stats)} dropped for an empty or missing body)")
+            else:
+                what = f"{base} written articles"
+            messages.append(f"coverage: {name} in {count} of {what} ({_percent(share)}), "
+                            f"below RUN_MIN_COVERAGE {_percent(float(minimum))}")
+    return messages
+
+
 def decide_exit(stats: dict, spider_name: str, *, max_errors: int = DEFAULT_MAX_ERRORS,
                 healthy_drop_reasons=DEFAULT_HEALTHY_DROP_REASONS,
-                finish_reason: str | None = None) -> ExitDecision:
+                finish_reason: str | None = None, min_coverage: dict | None = None,
+                coverage_min_items: int = DEFAULT_COVERAGE_MIN_ITEMS) -> ExitDecision:
     """The exit status of a run from its stats (see the module docstring for the statuses)."""
     found: dict[int, list[str]] = {}
 
     def fail(code: int, message: str) -> None:
         found.setdefault(code, []).append(message)
+
+    reason = finish_reason if finish_reason is not None else stats.get("finish_reason")
+    if reason == LOCKED_REASON or _int(stats, "archive/lock/held_by_other"):
+        holder = stats.get("archive/lock/holder") or ""
+        fail(EXIT_LOCKED, f"another run holds the archive lock {stats.get('archive/lock/file', '')}"
+                          + (f" ({holder})" if holder else "") + "; this run did not crawl")
 
     missing = _int(stats, "fixtures/replay/missing")
     if missing:
@@ -139,7 +220,6 @@ def decide_exit(stats: dict, spider_name: str, *, max_errors: int = DEFAULT_MAX_
         fail(EXIT_REPLAY_MISS, f"replay: {missing} request(s) not recorded in "
                                f"{stats.get('fixtures/replay/folder', 'the fixture folder')}{first}")
 
-    reason = finish_reason if finish_reason is not None else stats.get("finish_reason")
     if reason in INTERRUPTED_REASONS:
         fail(EXIT_INTERRUPTED, f"the run did not finish (finish reason {reason!r})")
 
@@ -158,6 +238,10 @@ def decide_exit(stats: dict, spider_name: str, *, max_errors: int = DEFAULT_MAX_
         detail = ", ".join(f"{describe_drop(r)} in {n}"
                            for r, n in sorted(bad.items(), key=lambda kv: (-kv[1], kv[0])))
         fail(EXIT_EXTRACTION, f"fetched {fetched} article pages, wrote 0: {detail}")
+
+    if EXIT_EXTRACTION not in found:  # an extraction failure already says the body is missing
+        for message in coverage_failures(stats, min_coverage, coverage_min_items):
+            fail(EXIT_COVERAGE, message)
 
     errors = count_errors(stats)
     if errors > max_errors:
@@ -191,7 +275,9 @@ def _utc_iso(moment: dt.datetime) -> str:
 
 
 def build_report(stats: dict, spider_name: str, decision: ExitDecision, *, start: dt.datetime,
-                 end: dt.datetime, finish_reason: str | None, max_errors: int) -> dict:
+                 end: dt.datetime, finish_reason: str | None, max_errors: int,
+                 min_coverage: dict | None = None,
+                 coverage_min_items: int = DEFAULT_COVERAGE_MIN_ITEMS) -> dict:
     p = spider_name
     replay = None
     if "fixtures/replay/folder" in stats:
@@ -219,6 +305,13 @@ def build_report(stats: dict, spider_name: str, decision: ExitDecision, *, start
         "dropped": _prefixed(stats, "article/dropped/"),
         "body_fallbacks": _int(stats, "article/body_fallback"),
         "body_fallbacks_by_kind": _prefixed(stats, "article/body_fallback/"),
+        "coverage": dict(coverage_of(stats),
+                         thresholds=dict(DEFAULT_MIN_COVERAGE if min_coverage is None else min_coverage),
+                         min_items=coverage_min_items,
+                         judged=_coverage_base(stats, "body") >= max(1, int(coverage_min_items))),
+        "lock": {"file": stats.get("archive/lock/file"),
+                 "held_by_other": bool(_int(stats, "archive/lock/held_by_other")),
+                 "holder": stats.get("archive/lock/holder")},
         "errors": {
             "counted": count_errors(stats),
             "max": max_errors,
@@ -264,6 +357,14 @@ class RunReport:
         self.path = settings.get("RUN_REPORT") or None
         self.max_errors = settings.getint("RUN_MAX_ERRORS", DEFAULT_MAX_ERRORS)
         self.healthy = tuple(settings.getlist("RUN_HEALTHY_DROP_REASONS", list(DEFAULT_HEALTHY_DROP_REASONS)))
+        raw = settings.getdict("RUN_MIN_COVERAGE", dict(DEFAULT_MIN_COVERAGE))
+        self.min_coverage = {str(k): float(v) for k, v in raw.items()}
+        unknown = sorted(set(self.min_coverage) - set(COVERAGE_FIELDS))
+        if unknown:
+            logger.warning("RUN_MIN_COVERAGE: unknown field(s) %s ignored (known: %s)",
+                           ", ".join(unknown), ", ".join(COVERAGE_FIELDS))
+        self.coverage_min_items = settings.getint("RUN_COVERAGE_MIN_ITEMS", DEFAULT_COVERAGE_MIN_ITEMS)
+        self._written_seen = 0
         self.start = dt.datetime.now(dt.timezone.utc)
         self.decision: ExitDecision | None = None
         self.report: dict | None = None
@@ -287,12 +388,39 @@ class RunReport:
         if fallback:
             self.stats.inc_value("article/body_fallback")
             self.stats.inc_value(f"article/body_fallback/{fallback}")
+        if self._was_written():
+            self._count_coverage(item, fallback)
+
+    def _was_written(self) -> bool:
+        """Was the item just scraped written (not already in the archive)?
+
+        The archive writer (the last pipeline) counts `archive/written` when it writes; an
+        item scraped while that count is ahead of the items credited so far was written. The
+        totals stay right even if two items' pipelines interleaved before their signals.
+        """
+        written = int(self.stats.get_value("archive/written", 0) or 0)
+        if written > self._written_seen:
+            self._written_seen += 1
+            return True
+        return False
+
+    def _count_coverage(self, item, fallback) -> None:
+        self.stats.inc_value("coverage/written")
+        values = {"body": item.get("body_markdown"), "thumbnail": item.get("thumbnail"),
+                  "author": item.get("author")}
+        for name, value in values.items():
+            if isinstance(value, str) and value.strip():
+                self.stats.inc_value(f"coverage/{name}")
+        if fallback:
+            self.stats.inc_value("coverage/body_fallback")
 
     def spider_closed(self, spider, reason):
         end = dt.datetime.now(dt.timezone.utc)
         stats = dict(self.stats.get_stats())
         self.decision = decide_exit(stats, spider.name, max_errors=self.max_errors,
-                                    healthy_drop_reasons=self.healthy, finish_reason=reason)
+                                    healthy_drop_reasons=self.healthy, finish_reason=reason,
+                                    min_coverage=self.min_coverage,
+                                    coverage_min_items=self.coverage_min_items)
         self.stats.set_value("run/exit_status", self.decision.code)
         self.stats.set_value("run/exit_name", self.decision.name)
         self.stats.set_value("run/exit_reasons", list(self.decision.reasons))
@@ -303,7 +431,9 @@ class RunReport:
                 logger.error("Run failed (exit status %d, %s): %s",
                              self.decision.code, self.decision.name, message)
         self.report = build_report(stats, spider.name, self.decision, start=self.start, end=end,
-                                   finish_reason=reason, max_errors=self.max_errors)
+                                   finish_reason=reason, max_errors=self.max_errors,
+                                   min_coverage=self.min_coverage,
+                                   coverage_min_items=self.coverage_min_items)
         if self.path:
             write_atomic(self.path, json.dumps(self.report, ensure_ascii=False, indent=2) + "\n")
             logger.info("Run report written to %s", self.path)

@@ -22,6 +22,7 @@ Misbehaviours (fields of Reply, or the helpers below), for the fault matrix of i
   chunk_delay=seconds       pause between 64 KiB chunks of the body
   redirect(location, 302)   a redirect; redirect_loop(path) answers with a redirect to itself
   Retry-After etc.          are plain headers
+Each logged request carries its arrival time (`Logged.at`, `server.arrivals(path)`).
 """
 
 from __future__ import annotations
@@ -89,6 +90,7 @@ class Logged:
     path: str
     body: bytes
     headers: dict
+    at: float = 0.0  # time.monotonic() when the request arrived (Retry-After waits)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -102,11 +104,14 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         owner: TestServer = self.server.owner  # type: ignore[attr-defined]
-        owner._log(Logged(self.command, self.path, body, dict(self.headers.items())))
+        owner._log(Logged(self.command, self.path, body, dict(self.headers.items()), time.monotonic()))
         reply = owner._next_reply(self.command, self.path, body)
         if reply is None:
             reply = Reply(status=404, body=b"not found", headers={"Content-Type": "text/plain"})
-        self._send(reply)
+        try:
+            self._send(reply)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up first (a timeout, a refused large body): that is the test
 
     do_GET = do_POST = do_HEAD = do_PUT = do_DELETE = _handle
 
@@ -150,6 +155,10 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
     allow_reuse_address = True
+    # socketserver's default backlog of 5 overflows when a crawl opens a dozen connections at
+    # once: the kernel then drops SYNs, the client resends them after a second, and requests
+    # time out at DOWNLOAD_TIMEOUT=1 without ever reaching the server (seen in the fault matrix).
+    request_queue_size = 128
 
 
 class TestServer:
@@ -252,3 +261,12 @@ class TestServer:
         """Paths requested so far (optionally of one method), in order."""
         with self._lock:
             return [r.path for r in self.requests if method is None or r.method == method.upper()]
+
+    def count(self, path: str, method: str | None = None) -> int:
+        """How many requests reached `path` (exact, query included)."""
+        return self.requested(method).count(path)
+
+    def arrivals(self, path: str) -> list[float]:
+        """When each request for `path` arrived (time.monotonic()), in order."""
+        with self._lock:
+            return [r.at for r in self.requests if r.path == path]

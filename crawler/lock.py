@@ -1,0 +1,161 @@
+"""The archive lock: two runs on the same archive never overlap.
+
+`ArchiveLock` (an extension in EXTENSIONS) takes an exclusive `fcntl.flock` on a hidden file
+in ARCHIVE_DIR (ARCHIVE_LOCK_FILE, default `.newsarchive.lock`; Hugo ignores dotfiles) when
+the spider opens: in Scrapy 2.19 that is after the pipelines are opened and before the engine
+starts (`engine_started`) and before the first start request is read, so a run that does not
+get the lock makes no request and touches no archive file (in particular it does not remove
+the temporary files that ArchiveIndex would take for leftovers of a killed run, and that
+belong to the run holding the lock).
+
+The lock is the kernel's: it goes away with the process that holds it, however that process
+ends (SIGKILL, OOM, power cut aside from a network file system), so a killed run never leaves
+a stale lock. The file itself stays (it is never deleted: deleting a flock'ed file would let
+a third run lock a new file of the same name while the second still holds the old one); it
+holds the holder's pid, host and start time, for the message of the run that is refused.
+
+A refused run logs one line (through RunReport: "Run failed (exit status 7, locked): another
+run holds the archive lock ...") and exits with status 7 (crawler.report.EXIT_LOCKED); its
+finish reason is `archive_locked`.
+
+Several crawlers of one process (e.g. one command running every source in one
+CrawlerProcess) share the lock of an archive: flock locks belong to open file descriptions,
+so a second open() in the same process would otherwise lock the process out of its own
+archive. The lock is released when the last crawler of the process closes.
+
+Settings: ARCHIVE_LOCK (default True; False disables the extension), ARCHIVE_LOCK_FILE.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import fcntl
+import logging
+import os
+import socket
+import threading
+from pathlib import Path
+
+from scrapy import signals
+from scrapy.exceptions import CloseSpider, NotConfigured
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_LOCK_FILE = ".newsarchive.lock"
+FINISH_REASON = "archive_locked"
+STAT_LOCKED = "archive/lock/held_by_other"
+STAT_HOLDER = "archive/lock/holder"
+STAT_FILE = "archive/lock/file"
+
+# path -> [fd, count of crawlers of this process holding it]
+_held: dict[str, list[int]] = {}
+_guard = threading.Lock()
+
+
+class LockHeld(Exception):
+    """Another process holds the archive lock; the message says who, as far as known."""
+
+    def __init__(self, path: str, holder: str):
+        super().__init__(f"another run holds the archive lock {path}" + (f" ({holder})" if holder else ""))
+        self.path = path
+        self.holder = holder
+
+
+def lock_path(archive_dir: str | os.PathLike, name: str = DEFAULT_LOCK_FILE) -> Path:
+    if not name or "/" in name or name in (".", ".."):
+        raise ValueError(f"ARCHIVE_LOCK_FILE must be a plain file name, got {name!r}")
+    return Path(archive_dir).resolve() / name
+
+
+def _holder_text(fd: int) -> str:
+    try:
+        os.lseek(fd, 0, os.SEEK_SET)
+        return os.read(fd, 512).decode("utf-8", "replace").strip()
+    except OSError:
+        return ""
+
+
+def acquire(path: str | os.PathLike) -> str:
+    """Take the lock (shared with other crawlers of this process); raise LockHeld if another
+    process holds it. Returns the lock file's path as a string (the key for release())."""
+    path = Path(path)
+    key = str(path)
+    with _guard:
+        if key in _held:
+            _held[key][1] += 1
+            return key
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(key, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            holder = _holder_text(fd)
+            os.close(fd)
+            if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                raise LockHeld(key, holder) from None
+            raise
+        started = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+        info = f"pid {os.getpid()} on {socket.gethostname()}, started {started}\n"
+        try:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, info.encode("utf-8"), 0)
+        except OSError:
+            pass  # the lock is what matters; the text is only informative
+        _held[key] = [fd, 1]
+        return key
+
+
+def release(key: str) -> None:
+    with _guard:
+        entry = _held.get(key)
+        if entry is None:
+            return
+        entry[1] -= 1
+        if entry[1] > 0:
+            return
+        del _held[key]
+        fd = entry[0]
+    try:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+class ArchiveLock:
+    """Extension: the archive lock for the duration of the crawl (see the module docstring)."""
+
+    def __init__(self, crawler, path: Path):
+        self.crawler = crawler
+        self.path = path
+        self.key: str | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        settings = crawler.settings
+        if not settings.getbool("ARCHIVE_LOCK", True):
+            raise NotConfigured("ARCHIVE_LOCK is off")
+        path = lock_path(settings.get("ARCHIVE_DIR") or "output",
+                         settings.get("ARCHIVE_LOCK_FILE") or DEFAULT_LOCK_FILE)
+        ext = cls(crawler, path)
+        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        return ext
+
+    def spider_opened(self, spider):
+        stats = self.crawler.stats
+        try:
+            self.key = acquire(self.path)
+        except LockHeld as exc:
+            # Logged once, by RunReport, from these stats (exit status 7).
+            stats.set_value(STAT_LOCKED, 1)
+            stats.set_value(STAT_HOLDER, exc.holder)
+            stats.set_value(STAT_FILE, exc.path)
+            raise CloseSpider(FINISH_REASON) from None
+        stats.set_value(STAT_FILE, str(self.path))
+        logger.info("Archive lock taken: %s", self.path)
+
+    def spider_closed(self, spider, reason=None):
+        if self.key is not None:
+            release(self.key)
+            self.key = None
