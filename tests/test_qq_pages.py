@@ -277,3 +277,50 @@ def test_every_real_item_in_every_container_variant(capsys):
     for variant in VARIANTS:
         assert counts[f"{variant}/ok"] + counts[f"{variant}/empty_body"] == len(items)
     assert counts["no_feed/ok"] + counts["rich_media_content/empty_body"] == len(items)
+
+
+def test_every_real_item_through_the_pipelines(tmp_path, capsys):
+    """Each real item, in each container variant, parsed and then run through the real item
+    pipelines into an archive on disk: the file's title, date and thumbnail are the item's,
+    and the Markdown body renders to the text of the item's real body, with every image."""
+    import frontmatter
+
+    from crawler.html_clean import TEXT_DROPPING_TAGS, absolute_url
+    from tests.support.source_pipeline import pipelines, run
+    from tests.support.text import images_of_html, images_of_markdown, normalize_link, rendered_text
+
+    items = qq_items()
+    chains = {variant: pipelines(tmp_path / variant) for variant in VARIANTS}
+    counts = Counter()
+    problems = []
+    for item in items:
+        expected_text = visible_text(item["description"], TEXT_DROPPING_TAGS)
+        expected_images = Counter(normalize_link(absolute_url(u, item["link"]))
+                                  for u in images_of_html(item["description"], TEXT_DROPPING_TAGS))
+        for variant in VARIANTS:
+            page = current_layout_page(item, variant)
+            article = parse_article(HtmlResponse(item["link"], body=page, encoding="utf-8"), feed_entry(item))
+            result = run(chains[variant], article)
+            if not hasattr(result, "get"):
+                counts[f"dropped/{result.reason}"] += 1
+                continue
+            post = frontmatter.load(tmp_path / variant / result["archive_path"])
+            body = post.content.rsplit("\n\n", 1)[0] if "\n\n" in post.content else ""
+            checks = {
+                "title": post["title"] == re.sub(r"[\r\n\t]", " ", item["title"]).strip(),
+                "date": post["date"] == item["pub_date"],
+                "thumbnail": post["thumbnail"] == item["image"],
+                "text": rendered_text(body) == expected_text,
+                "images": Counter(images_of_markdown(body)) == expected_images,
+            }
+            failed = [name for name, ok in checks.items() if not ok]
+            if failed:
+                problems.append((item["link"], variant, failed))
+            else:
+                counts[f"{variant}/ok"] += 1
+    with capsys.disabled():
+        print(f"\nqq items through page parser and pipelines: {len(items)} items x {len(VARIANTS)} variants; "
+              + ", ".join(f"{k}={v}" for k, v in sorted(counts.items())) + f"; problems: {len(problems)}")
+    assert problems == [], problems[:10]
+    for variant in VARIANTS:
+        assert counts[f"{variant}/ok"] + counts["dropped/empty_body"] // len(VARIANTS) == len(items)
