@@ -76,6 +76,8 @@ FIXTURES_RECORD = None
 FIXTURES_REPLAY = None
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.FailedDownloads": 10,
+    # A spider's Cookie header (QQ_COOKIE ...) goes into the jar: see the module.
+    "crawler.cookie_header.CookieHeaderToJar": 690,
     "crawler.middlewares.FixturesMiddleware": 950,
 }
 EXTENSIONS["crawler.report.RunReport"] = 1000
@@ -144,3 +146,22 @@ RUN_MIN_COVERAGE = {"body": 0.9, "thumbnail": 0.5, "author": 0.5}
 # Coverage is judged only when at least this many articles were written (or, for the body,
 # written or dropped for an empty body): a run that finds little or nothing new is healthy.
 RUN_COVERAGE_MIN_ITEMS = 5
+# Wait as long as a 429/503's Retry-After asks (at most RETRY_AFTER_MAX seconds) before the
+# retry: Scrapy's RetryMiddleware re-sends at once (crawler/middlewares.py, RetryAfter).
+DOWNLOADER_MIDDLEWARES["crawler.middlewares.RetryAfter"] = 560
+RETRY_AFTER_MAX = 120
+
+# ---------------------------------------------------------------------------------------
+# Generic source and `scrapy crawlall` (crawler/sources/generic.py, crawler/spiders/generic.py,
+# crawler/commands/crawlall.py).
+# Directory of the site files (<name>.toml) that `scrapy crawl generic -a site=<name>` and
+# `scrapy crawlall` read; relative paths are relative to the working directory.
+GENERIC_SITES_DIR = "sites"
+# Sources `scrapy crawlall` runs: [] = every spider of the project that is a source (not
+# `generic`, not `import-json`) plus every site file with `enabled = true`; else these names
+# (spiders or sites; a named site runs even with `enabled = false`).
+CRAWLALL_SPIDERS = []
+# Sources never run by `scrapy crawlall` (wins over CRAWLALL_SPIDERS).
+CRAWLALL_DISABLED = []
+# Settings for one source only: {"qq": {"QQ_PAGES": 3}, "techcrunch": {"DOWNLOAD_DELAY": 2}}.
+CRAWLALL_SOURCE_SETTINGS = {}

@@ -84,23 +84,9 @@ class GenericSpider(pages.PageSourceSpider):
                 headers[header] = value
         return headers
 
-    def cookies(self, headers: dict) -> dict:
-        """A Cookie header moved into request cookies: Scrapy's CookiesMiddleware drops a
-        Cookie header it did not set (and sends the jar's cookies instead)."""
-        raw = ""
-        for name in [h for h in headers if h.lower() == "cookie"]:
-            raw = headers.pop(name)
-        cookies = {}
-        for part in raw.split(";"):
-            name, sep, value = part.strip().partition("=")
-            if sep and name:
-                cookies[name] = value
-        return cookies
-
     def request(self, url: str, callback, errback, accept: str, statuses, **meta) -> scrapy.Request:
-        headers = self.headers(accept)
-        cookies = self.cookies(headers)
-        return scrapy.Request(url, headers=headers, cookies=cookies or None, callback=callback, errback=errback,
+        # A Cookie among the headers is moved into the jar by crawler.cookie_header.
+        return scrapy.Request(url, headers=self.headers(accept), callback=callback, errback=errback,
                               dont_filter=True, meta={"handle_httpstatus_list": statuses, **meta})
 
     def discovery_request(self, url: str, callback, accept: str = HTML_ACCEPT, **meta) -> scrapy.Request:
