@@ -254,6 +254,17 @@ class _Collector:
         self.result.skipped_types[_text(kind) or "unknown"] += 1
 
 
+def _web_link(url: str) -> str:
+    """An entry's link when it is an http(s) URL ("//host/..." taken as https), else "".
+
+    A `javascript:` (or any other scheme's) link is no article page; handed to scrapy.Request
+    it raised ValueError in the feed callback and lost every later entry of the answer."""
+    url = _text(url)
+    if url.startswith("//"):
+        url = "https:" + url
+    return url if urlsplit(url).scheme.lower() in ("http", "https") and urlsplit(url).netloc else ""
+
+
 def _pc_entry(raw: dict, out: _Collector) -> None:
     kind = _text(raw.get("articletype"))
     if kind == AGGREGATE_TYPE:
@@ -267,7 +278,7 @@ def _pc_entry(raw: dict, out: _Collector) -> None:
     if kind != ARTICLE_TYPE:
         out.skip(kind)
         return
-    url = _text((raw.get("link_info") or {}).get("url")) if isinstance(raw.get("link_info"), dict) else ""
+    url = _web_link((raw.get("link_info") or {}).get("url")) if isinstance(raw.get("link_info"), dict) else ""
     if not url:
         out.result.missing_link += 1
         return
@@ -285,7 +296,7 @@ def _kv_entry(raw: dict, out: _Collector) -> None:
     if kind != ARTICLE_TYPE:
         out.skip(kind)
         return
-    url = _text(raw.get("url"))
+    url = _web_link(raw.get("url"))
     if not url:
         out.result.missing_link += 1
         return
@@ -302,7 +313,7 @@ def _hot_entry(raw: dict, out: _Collector) -> None:
     if kind != ARTICLE_TYPE:
         out.skip(kind)
         return
-    url = _text(raw.get("url")) or _text(raw.get("surl"))
+    url = _web_link(raw.get("url")) or _web_link(raw.get("surl"))
     if not url:
         out.result.missing_link += 1
         return
