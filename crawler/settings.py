@@ -65,6 +65,9 @@ QQ_ITEM_COUNT = 12
 QQ_HOT_ENABLED = False
 QQ_HOT_URL = "https://r.inews.qq.com/gw/event/hot_ranking_list?page_size=50"
 QQ_REFERER = "https://news.qq.com/"
+# Feed entries pointing to other hosts are not fetched (counted as qq/offsite); the hosts of
+# QQ_FEED_URL / QQ_HOT_URL are allowed too, so a mirror or a test server serves its own pages.
+QQ_ARTICLE_DOMAINS = ["qq.com"]
 QQ_DEVICE_ID = ""
 QQ_QIMEI36 = ""
 QQ_COOKIE = ""

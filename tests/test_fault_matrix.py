@@ -27,8 +27,6 @@ bom                       UTF-8 with a BOM, no charset anywhere             1 re
 redirect_notfound         302 to /notfound.htm?uri=... (200 landing page)   1 + 1 requests, dropped: removed
 http_404                  404                                               1 request (not retried), dropped: removed
 redirect_loop             302 to itself                                     4 requests (REDIRECT_MAX_TIMES 3), dropped: page_failed
-                                                                            (XFAIL: today 1 request, silently dropped by the
-                                                                            dupefilter, see test_redirect_loop)
 too_large                 2,000,000-byte body (> DOWNLOAD_MAXSIZE)          1 request (not retried), dropped: page_failed
 no_body_container         window.DATA but no body container, no origin      1 request, dropped: empty_body (healthy drop)
 robots_disallow           robots.txt: Disallow: /rain/                      0 requests, dropped: page_failed, robotstxt/forbidden
@@ -201,7 +199,7 @@ def test_pages_crawl_finished_with_status_1(pages):
     assert report["errors"]["log_error"] == 4, result.stderr[-4000:]
     assert report["errors"]["download_failed_quiet"] == 1
     assert report["errors"]["counted"] == 5
-    assert stats(pages)["qq/page_failed"] == 5  # + redirect_loop once it is counted (xfail below)
+    assert stats(pages)["qq/page_failed"] == 6  # five above and the redirect loop
     assert report["written"] == 5
     assert report["dropped"] == {"empty_body": 1, "removed": 2}
     assert pages["elapsed"] < 60
@@ -279,10 +277,6 @@ def test_redirect_to_notfound_and_404_are_removed(pages):
     assert len(pages["notfound"]) == 1
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "a redirect to a URL already requested is dropped by Scrapy's duplicate filter "
-    "(dupefilter/filtered), silently: no errback, no qq/page_failed; fix: dont_filter=True on "
-    "the article requests (the spider de-duplicates them itself by article key)"))
 def test_redirect_loop(pages):
     art = pages["arts"]["redirect_loop"]
     assert not written(pages, art)
@@ -290,12 +284,6 @@ def test_redirect_loop(pages):
     assert pages["counts"]["redirect_loop"] == 4  # the request and REDIRECT_MAX_TIMES=3 hops
     assert page_failed_line(pages, art)
     assert "max redirections reached" in pages["result"].stderr
-
-
-def test_redirect_loop_ends(pages):
-    art = pages["arts"]["redirect_loop"]
-    assert not written(pages, art)
-    assert 1 <= pages["counts"]["redirect_loop"] <= 4
 
 
 def test_too_large(pages):

@@ -270,8 +270,10 @@ class PageSourceSpider(SourceSpider):
     def article_request(self, link: str, callback, **meta) -> scrapy.Request:
         template = self.setting(self.ARTICLE_URL_SETTING) or "{url}"
         url = template.format(url=link, path=path_of(link))
+        # dont_filter: articles are de-duplicated by the spider (take); Scrapy's filter would
+        # drop the hops of a redirect loop silently instead of failing the request.
         return scrapy.Request(url, headers=self.headers(), callback=callback, errback=self.page_failed,
-                              meta={"handle_httpstatus_list": [401, 403, 404, 410], **meta})
+                              dont_filter=True, meta={"handle_httpstatus_list": [401, 403, 404, 410], **meta})
 
     def page_ok(self, response) -> bool:
         """False (counted, logged) when the article page was refused or is missing."""

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import scrapy
 
@@ -35,6 +36,7 @@ DEFAULTS = {
     "QQ_HOT_ENABLED": False,
     "QQ_HOT_URL": "https://r.inews.qq.com/gw/event/hot_ranking_list?page_size=50",
     "QQ_REFERER": "https://news.qq.com/",
+    "QQ_ARTICLE_DOMAINS": ["qq.com"],
 }
 SECRETS = ("QQ_DEVICE_ID", "QQ_QIMEI36", "QQ_COOKIE")
 
@@ -173,12 +175,35 @@ class QqSpider(SourceSpider):
         except BadDate:
             return False
 
+    @property
+    def article_domains(self) -> list[str]:
+        """Hosts a feed may send us to: QQ_ARTICLE_DOMAINS (and their subdomains) and the
+        feed's own hosts (a mirror or test server serves its pages itself)."""
+        domains = [d.lower().lstrip(".") for d in _split(self.setting("QQ_ARTICLE_DOMAINS"))]
+        for name in ("QQ_FEED_URL", "QQ_HOT_URL"):
+            host = urlsplit(self.setting(name) or "").hostname
+            if host:
+                domains.append(host.lower())
+        return domains
+
+    def is_article_host(self, url: str) -> bool:
+        host = (urlsplit(url).hostname or "").lower()
+        return any(host == d or host.endswith("." + d) for d in self.article_domains)
+
     def article_request(self, entry: FeedEntry, *, with_entry: bool = True) -> scrapy.Request | None:
-        """The page request for one discovered article, or None (duplicate, old, known, limit)."""
+        """The page request for one discovered article, or None (off-site, duplicate, old,
+        known, limit)."""
+        if with_entry and not self.is_article_host(entry.url):
+            # A feed entry pointing elsewhere is not fetched (direct URLs are the user's).
+            self.inc("offsite")
+            self.logger.warning("qq: feed entry %s points off the article domains: %s", entry.id, entry.url)
+            return None
         if not self.take(entry, key=entry.key, too_old=self._too_old(entry)):
             return None
+        # dont_filter: the spider de-duplicates articles itself (by id); Scrapy's filter would
+        # also drop the hops of a redirect loop silently instead of failing the request.
         return scrapy.Request(
-            entry.url, callback=self.parse_page, errback=self.page_failed,
+            entry.url, callback=self.parse_page, errback=self.page_failed, dont_filter=True,
             meta={"qq_entry": entry.to_meta() if with_entry else None,
                   "handle_httpstatus_list": [404, 410]},
         )
