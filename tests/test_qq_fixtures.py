@@ -44,10 +44,33 @@ def _link(text: bytes) -> str:
     return re.search(rb"\]\((\S+)\)\s*$", text).group(1).decode()
 
 
+_REPLAYS: dict[str, dict] = {}
+
+
 @pytest.fixture(scope="module", params=CRAWLS)
 def replayed(request, tmp_path_factory):
-    """Two replays of one crawl into the same archive (the archive as a nightly run's state)."""
-    name = request.param
+    return _replayed(request.param, tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def nightly(tmp_path_factory):
+    return _replayed("nightly", tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def old_layouts(tmp_path_factory):
+    return _replayed("old-layouts", tmp_path_factory)
+
+
+def _replayed(name: str, tmp_path_factory) -> dict:
+    """Two replays of one crawl into the same archive (the archive as a nightly run's state),
+    made once per crawl for the whole module."""
+    if name not in _REPLAYS:
+        _REPLAYS[name] = _replay_twice(name, tmp_path_factory)
+    return _REPLAYS[name]
+
+
+def _replay_twice(name: str, tmp_path_factory) -> dict:
     tmp = tmp_path_factory.mktemp(f"replay-{name}")
     archive = tmp / "archive"
     first = replay(name, archive, tmp / "first.json", log_level="DEBUG")
@@ -119,9 +142,8 @@ def test_second_replay_requests_no_written_article_and_writes_nothing(replayed):
         reason for reason, n in replayed["config"]["first_replay"]["dropped"].items() for _ in range(n))
 
 
-def test_nightly_discovery_requests_and_duplicates(replayed):
-    if replayed["name"] != "nightly":
-        pytest.skip("nightly only")
+def test_nightly_discovery_requests_and_duplicates(nightly):
+    replayed = nightly
     crawled = _crawled(replayed["first"].stderr)
     posts = [url for method, url, _ in crawled if method == "POST"]
     assert posts == ["https://i.news.qq.com/web_feed/getPCList"] * 4  # 2 channels x 2 pages
@@ -140,9 +162,8 @@ def test_nightly_discovery_requests_and_duplicates(replayed):
     assert ("GET", "https://i.news.qq.com/robots.txt", 404) in crawled
 
 
-def test_nightly_files_show_each_body_variant(replayed):
-    if replayed["name"] != "nightly":
-        pytest.skip("nightly only")
+def test_nightly_files_show_each_body_variant(nightly):
+    replayed = nightly
     files = {Path(k).name.split(".")[0]: v.decode("utf-8") for k, v in replayed["files"].items()}
     assert sorted(files) == ["20250310A01RMC", "20250310A02ATS", "20250310A03QNT", "20250310A04ACT",
                              "20250310A05ORG", "20250310A09TEC"]
@@ -163,9 +184,8 @@ def test_nightly_files_show_each_body_variant(replayed):
     assert not [t for t in files.values() if "优质" in t or "__inline_ad" in t]
 
 
-def test_old_layouts_decode_and_resolve(replayed):
-    if replayed["name"] != "old-layouts":
-        pytest.skip("old-layouts only")
+def test_old_layouts_decode_and_resolve(old_layouts):
+    replayed = old_layouts
     files = {Path(k).name.split(".")[0]: v.decode("utf-8") for k, v in replayed["files"].items()}
     omn, finance, tech = files["20201012A0OMN100"], files["20190923000123"], files["20161014006789"]
     # GBK served as GB2312 without meta; UTF-8 declaring gb2312; GBK declaring gb2312.
