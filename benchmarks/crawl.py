@@ -166,7 +166,8 @@ class CrawlRun:
 
 
 def run_crawl(site: Site, archive: Path, *, label: str, noop: bool = False, channel: str = CHANNEL,
-              pages: int | None = None, item_count: int | None = None, concurrency: int = 64) -> CrawlRun:
+              pages: int | None = None, item_count: int | None = None, concurrency: int = 64,
+              whatif: str | None = None) -> CrawlRun:
     server = site.server
     report_path = Path(tempfile.mkstemp(prefix="bench-report-", suffix=".json")[1])
     report_path.unlink()
@@ -180,7 +181,8 @@ def run_crawl(site: Site, archive: Path, *, label: str, noop: bool = False, chan
     }
     if noop:
         settings["ITEM_PIPELINES"] = "{}"
-    args = [sys.executable, "-m", "scrapy", "crawl", "qq"]
+    runner = ["-m", "benchmarks.whatif", whatif] if whatif else ["-m", "scrapy"]
+    args = [sys.executable, *runner, "crawl", "qq"]
     for name, value in settings.items():
         args += ["-s", f"{name}={value}"]
     before = len(server.requests)

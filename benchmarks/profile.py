@@ -2,7 +2,8 @@
 
 Two views, each as shares of the profiled total:
   inclusive  time spent in a function and everything it calls (outermost call only, so
-             recursion is not counted twice)
+             recursion is not counted twice); frames holding 90 % or more (the entry points)
+             are left out
   self       time spent in the function's own code (summed over all its call sites)
 """
 
@@ -33,27 +34,49 @@ def summarise(session, top: int = 15) -> dict:
     inclusive: dict[str, float] = {}
     own: dict[str, float] = {}
 
-    def walk(frame, active: frozenset):
+    groups: dict[str, float] = {}
+
+    def walk(frame, active: frozenset, group: str | None):
+        if frame.is_synthetic:  # pyinstrument's "[self]" etc.: already in the parent's self time
+            return
         key = _key(frame)
-        if frame.is_synthetic:
-            own["[" + (frame.function or "?") + "]"] = own.get("[" + (frame.function or "?") + "]", 0.0) + frame.time
         if key not in active:
             inclusive[key] = inclusive.get(key, 0.0) + frame.time
         own[key] = own.get(key, 0.0) + frame.total_self_time
+        mine = _group(frame.file_path or "")
+        if mine and group is None:
+            groups[mine] = groups.get(mine, 0.0) + frame.time
         for child in frame.children:
-            walk(child, active | {key})
+            walk(child, active | {key}, group or mine)
 
-    walk(root, frozenset())
+    walk(root, frozenset(), None)
 
-    def ranked(table):
-        rows = sorted(table.items(), key=lambda kv: -kv[1])[:top]
-        return [{"function": k, "s": round(v, 4), "share": round(v / total, 4)} for k, v in rows]
+    def ranked(table, skip_wrappers=False):
+        rows = sorted(table.items(), key=lambda kv: -kv[1])
+        if skip_wrappers:  # frames that hold (nearly) everything say nothing
+            rows = [kv for kv in rows if kv[1] / total < 0.9]
+        return [{"function": k, "s": round(v, 4), "share": round(v / total, 4)} for k, v in rows[:top]]
 
-    return {"total_s": round(total, 4), "inclusive": ranked(inclusive), "self": ranked(own)}
+    return {"total_s": round(total, 4), "inclusive": ranked(inclusive, True), "self": ranked(own),
+            "groups": {k: {"s": round(v, 4), "share": round(v / total, 4)} for k, v in sorted(groups.items())}}
+
+
+_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_GROUPS = {os.path.join(_ROOT, "pipelines") + os.sep: "pipelines/ (item pipelines, outermost calls)",
+           os.path.join(_ROOT, "crawler", "sources") + os.sep: "crawler/sources/ (page parsing, outermost calls)"}
+
+
+def _group(path: str) -> str | None:
+    for prefix, name in _GROUPS.items():
+        if path.startswith(prefix):
+            return name
+    return None
 
 
 def format_summary(summary: dict, title: str, top: int = 15) -> str:
     lines = [f"{title}: {summary['total_s']:.2f} s profiled"]
+    for name, g in (summary.get("groups") or {}).items():
+        lines.append(f"  {g['share'] * 100:5.1f}%  {g['s']:7.3f} s  in {name}")
     for view in ("inclusive", "self"):
         lines.append(f"  {view} time:")
         for row in summary[view][:top]:

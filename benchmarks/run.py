@@ -78,12 +78,22 @@ def log(message: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
+def have(*modules: str) -> bool:
+    import importlib.util
+
+    return all(importlib.util.find_spec(m) is not None for m in modules)
+
+
 # ------------------------------------------------------------------------------------------ 1
 
 
 def offline(table: Table, args, findings: dict) -> dict:
     reps = args.reps
     variants = OFFLINE_VARIANTS if not args.quick else OFFLINE_VARIANTS[:3]  # no what-if in --quick
+    if not have("bs4", "markdownify"):
+        variants = tuple(v for v in variants if v != "old")
+        findings["notes"].append("old way not measured: beautifulsoup4/markdownify missing "
+                                 "(.venv/bin/pip install -e '.[bench]')")
     per_variant: dict[str, list[dict]] = {v: [] for v in variants}
     for rep in range(reps):
         order = variants[rep % len(variants):] + variants[:rep % len(variants)]
@@ -140,9 +150,10 @@ def offline(table: Table, args, findings: dict) -> dict:
         if a["stage"]:
             table.add("  median ms by stage", "  ".join(f"{k} {v:.2f}" for k, v in a["stage"].items()))
     table.add("ratio ours / floor (median ms)", fmt(full["median_ms"] / agg["floor"]["median_ms"], ".2f", "x"))
-    table.add("ratio ours / old way (median ms)", fmt(full["median_ms"] / agg["old"]["median_ms"], ".2f", "x"))
-    table.add("ratio ours without write / old way", fmt(
-        (full["median_ms"] - (full["stage"].get("write") or 0)) / agg["old"]["median_ms"], ".2f", "x"))
+    if "old" in agg:
+        table.add("ratio ours / old way (median ms)", fmt(full["median_ms"] / agg["old"]["median_ms"], ".2f", "x"))
+        table.add("ratio ours without write / old way", fmt(
+            (full["median_ms"] - (full["stage"].get("write") or 0)) / agg["old"]["median_ms"], ".2f", "x"))
     if "full_nofsync" in agg:
         table.add("ratio what-if (no fsync) / ours", fmt(agg["full_nofsync"]["median_ms"] / full["median_ms"], ".2f", "x"))
     findings["offline_missed"] = full["median_ms"] > TARGET_MS
@@ -157,14 +168,22 @@ def crawls(table: Table, args, findings: dict, site) -> None:
 
     n = len(site.articles)
     full_runs, noop_runs, again_runs = [], [], []
+    whatif_runs: dict[str, list] = {"thread": [], "nofsync": []}
+    kinds = ("full", "noop") if args.quick else ("full", "noop", "thread", "nofsync")
     for rep in range(args.crawl_reps):
-        order = ("full", "noop") if rep % 2 == 0 else ("noop", "full")
+        order = kinds[rep % len(kinds):] + kinds[:rep % len(kinds)]
+        if rep % 2:
+            order = tuple(reversed(order))
         for kind in order:
             archive = Path(tempfile.mkdtemp(prefix="bench-archive-"))
             try:
                 log(f"crawl rep {rep + 1}/{args.crawl_reps}: {kind} ({n} pages)")
-                run = run_crawl(site, archive, label=kind, noop=kind == "noop")
-                if kind == "noop":
+                run = run_crawl(site, archive, label=kind, noop=kind == "noop",
+                                whatif=kind if kind in whatif_runs else None)
+                if kind in whatif_runs:
+                    check(run, expect_requests=n, expect_written=n)
+                    whatif_runs[kind].append(run)
+                elif kind == "noop":
                     check(run, expect_requests=n, expect_scraped=n)
                     noop_runs.append(run)
                 else:
@@ -189,6 +208,12 @@ def crawls(table: Table, args, findings: dict, site) -> None:
     ratio = full_pps / noop_pps if full_pps and noop_pps else None
     table.add("ratio all pipelines / no-op", fmt(ratio, ".2f", "x"), f">= {TARGET_RATIO:g}x",
               verdict(ratio >= TARGET_RATIO if ratio else None))
+    for kind, label in (("thread", "what-if: ArchiveWriter.process_item in a thread"),
+                        ("nofsync", "what-if: os.fsync a no-op")):
+        if whatif_runs[kind]:
+            wpps = pps(whatif_runs[kind])
+            table.add(f"pages/s, {label}", fmt(wpps, ".0f"))
+            table.add("  ratio what-if / no-op (not the code as is)", fmt(wpps / noop_pps, ".2f", "x"))
     table.add("process wall s, all pipelines / no-op",
               f"{median([r.wall_s for r in full_runs]):.1f} / {median([r.wall_s for r in noop_runs]):.1f}")
     table.add("peak RSS MB, all pipelines / no-op",
@@ -335,7 +360,7 @@ def main(argv=None) -> int:
 
     started = time.perf_counter()
     table = Table()
-    findings: dict = {}
+    findings: dict = {"notes": []}
     site = None
     try:
         items, skipped = usable_items()
@@ -347,7 +372,10 @@ def main(argv=None) -> int:
         crawls(table, args, findings, site)
         scale(table, args, site)
         profiles: list[str] = []
-        if args.profile or (not quick and (findings.get("offline_missed") or findings.get("crawl_missed"))):
+        wants_profile = args.profile or (not quick and (findings.get("offline_missed") or findings.get("crawl_missed")))
+        if wants_profile and not have("pyinstrument"):
+            findings["notes"].append("no profile: pyinstrument missing (.venv/bin/pip install -e '.[bench]')")
+        elif wants_profile:
             out_dir = Path(tempfile.mkdtemp(prefix="bench-profiles-"))
             profiles = profile(args, findings, site, out_dir)
             profiles.append(f"(full profiles: {out_dir})")
@@ -361,6 +389,8 @@ def main(argv=None) -> int:
     print(f"newsarchive benchmarks ({'--quick' if quick else 'full'}), {os.cpu_count()} CPUs, "
           f"python {sys.version.split()[0]}, took {took:.0f} s")
     print(table.render())
+    for note in findings["notes"]:
+        print(f"note: {note}")
     for text in profiles:
         print()
         print(text)
