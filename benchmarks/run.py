@@ -84,7 +84,7 @@ def have(*modules: str) -> bool:
     return all(importlib.util.find_spec(m) is not None for m in modules)
 
 
-# ------------------------------------------------------------------------------------------ 1
+# ------------ 1
 
 
 def offline(table: Table, args, findings: dict) -> dict:
@@ -160,7 +160,7 @@ def offline(table: Table, args, findings: dict) -> dict:
     return agg
 
 
-# ------------------------------------------------------------------------------------ 2 and 3
+# ------------ 2 and 3
 
 
 def crawls(table: Table, args, findings: dict, site) -> None:
@@ -235,7 +235,7 @@ def crawls(table: Table, args, findings: dict, site) -> None:
               f"{median([r.elapsed_s for r in again_runs]):.2f} / {median([r.elapsed_s for r in full_runs]):.2f}")
 
 
-# ------------------------------------------------------------------------------------------ 4
+# ------------ 4
 
 
 def scale(table: Table, args, site) -> None:
@@ -294,7 +294,7 @@ def scale(table: Table, args, site) -> None:
               f"{m('big', 'rss_added_mb', probes):.1f} / {m('empty', 'rss_added_mb', probes):.1f}")
 
 
-# ------------------------------------------------------------------------------------ profile
+# ------------ profile
 
 
 def profile(args, findings: dict, site, out_dir: Path) -> list[str]:
@@ -336,7 +336,7 @@ def profile(args, findings: dict, site, out_dir: Path) -> list[str]:
     return texts
 
 
-# ------------------------------------------------------------------------------------------ main
+# ------------ main
 
 
 def main(argv=None) -> int:

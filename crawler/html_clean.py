@@ -29,7 +29,7 @@ _URL_NOISE = re.compile(r"[\t\n\r]")
 _LINE_BREAKS = re.compile(r"\s*\n\s*")
 
 
-# ---------------------------------------------------------------------------------------------
+# ------------
 # Parsing and serialising
 
 
@@ -103,7 +103,7 @@ def absolute_url(url: str, base_url: str) -> str:
     return url.replace(" ", "%20")
 
 
-# ---------------------------------------------------------------------------------------------
+# ------------
 # The rules, in the order of RULES
 
 

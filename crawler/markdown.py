@@ -90,7 +90,7 @@ def _converter() -> _Converter:
     return h
 
 
-# --------------------------------------------------------------------------------------------
+# ------------
 # Escaping of text that looks like Markdown
 
 # Everywhere: characters that start inline syntax. `<` could open raw HTML or an autolink,
@@ -108,7 +108,7 @@ def escape_text(text: str) -> str:
     return _LINE_START.sub(lambda m: m.group(1) + ("\\" + m.group(2) if m.group(2) else m.group(3) + "\\" + m.group(4)), text)
 
 
-# --------------------------------------------------------------------------------------------
+# ------------
 # Tree rewriting before html2text
 
 
@@ -183,7 +183,7 @@ def _prepare(body) -> None:
             _mark(element, EM_OPEN, EM_CLOSE)
 
 
-# --------------------------------------------------------------------------------------------
+# ------------
 # Emphasis placement after html2text
 
 _WHITESPACE = re.compile(r"\s")
@@ -290,7 +290,7 @@ def _place_emphasis(markdown: str) -> str:
     return _TOUCHING_RUNS.sub("", _EMPHASIS_MARKERS.sub("", "".join(out)))
 
 
-# --------------------------------------------------------------------------------------------
+# ------------
 
 _MANY_BLANK_LINES = re.compile(r"\n{3,}")
 _TOP_LIST_ITEM = re.compile(r"^  (?:-|\d+\.) ")
@@ -337,7 +337,7 @@ def _is_rule(match: re.Match) -> bool:
     return match.string[match.start(): line_end if line_end >= 0 else None] == "* * *"
 
 
-# --------------------------------------------------------------------------------------------
+# ------------
 # Tables. html2text's tables do not render as CommonMark+GFM tables in general (no header row,
 # colspans, line breaks in cells), so data tables are written here, as GFM tables, and
 # layout tables (holding other tables or block content) are unwrapped into blocks.

@@ -5,7 +5,7 @@ the crawl into a readable folder; `scrapy crawl qq -s FIXTURES_REPLAY=fixtures/q
 plays the crawl again from that folder with no network at all.
 
 Why a downloader middleware and not a storage of ours under HTTPCACHE_STORAGE
-----------------------------------------------------------------------------
+~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
 Scrapy's HTTP cache (HttpCacheMiddleware + a storage with open_spider/close_spider/
 retrieve_response/store_response) was evaluated first. It fits recording, but not replay:
 
@@ -26,7 +26,7 @@ A replayed response is returned from process_request, so every other middleware 
 retry, cookies, decompression, stats) still runs over it as over a downloaded one.
 
 Folder format (written by FIXTURES_RECORD, easy to write by hand)
-----------------------------------------------------------------
+~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
     <folder>/index.jsonl       one JSON object per line (index.json with a JSON list works too)
     <folder>/bodies/<file>     one file per response: the body bytes exactly as served
 
@@ -106,7 +106,7 @@ class FixtureError(ValueError):
     """A fixture folder that cannot be read (bad index line, missing body file ...)."""
 
 
-# --------------------------------------------------------------------------------------------
+# ------------
 # Matching
 
 
@@ -145,7 +145,7 @@ def _is_robots(url: str) -> bool:
     return urlsplit(url).path == "/robots.txt"
 
 
-# --------------------------------------------------------------------------------------------
+# ------------
 # The folder
 
 
@@ -255,7 +255,7 @@ class FixtureIndex:
         return candidates[min(n, len(candidates) - 1)]
 
 
-# --------------------------------------------------------------------------------------------
+# ------------
 # Recording helpers
 
 _EXTENSIONS = (
@@ -326,7 +326,7 @@ def _request_body_json(body: bytes):
     return text
 
 
-# --------------------------------------------------------------------------------------------
+# ------------
 # The middleware
 
 
@@ -375,7 +375,7 @@ class FixturesMiddleware:
             self._index_fh.close()
             self._index_fh = None
 
-    # -- replay ------------------------------------------------------------------------------
+    # -- replay ------------
 
     def process_request(self, request):
         if self.index is None:
@@ -406,7 +406,7 @@ class FixturesMiddleware:
             self.stats.set_value("fixtures/replay/missing_urls", missing)
         raise ReplayMiss(f"not recorded in {self.replay_dir}: {request.method} {request.url}")
 
-    # -- record ------------------------------------------------------------------------------
+    # -- record ------------
 
     def process_response(self, request, response):
         if self._index_fh is None or "replayed" in response.flags:

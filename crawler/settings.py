@@ -54,7 +54,7 @@ TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
 
-# ---------------------------------------------------------------------------------------
+# ------------
 # qq (crawler/spiders/qq.py). Spider arguments override: -a channels=a,b -a pages=N -a hot=1.
 # QQ_DEVICE_ID, QQ_QIMEI36 and QQ_COOKIE are read from these settings or, when empty, from
 # the environment variables of the same names; they are never written in code.
@@ -91,7 +91,7 @@ RUN_MAX_ERRORS = 0
 # Drop reasons that do not count as an extraction failure (exit 3) when nothing is written.
 RUN_HEALTHY_DROP_REASONS = ["removed", "paid", "empty", "empty_body", "duplicate", "too_old", "off_site"]
 
-# ---------------------------------------------------------------------------------------
+# ------------
 # jinwucj, wallstreetcn, thehill (crawler/spiders/<name>.py, parsing in crawler/sources/).
 # The spiders carry the same defaults; tokens, device ids and cookies are read from these
 # settings or, when empty, from the environment variables of the same names.
@@ -116,7 +116,7 @@ THEHILL_FEED_URL = "https://thehill.com/feed/"
 THEHILL_POST_URL = "https://thehill.com/wp-json/wp/v2/posts/{id}"
 THEHILL_COOKIE = ""
 
-# ---------------------------------------------------------------------------------------
+# ------------
 # sina, morningstar, stheadline (crawler/spiders/<name>.py, parsing in crawler/sources/,
 # shared page helpers in crawler/sources/pages.py). <NAME>_ARTICLE_URL is the template of the
 # article request: "{url}" = the article's own link; "http://host:port{path}" for a mirror or
@@ -137,7 +137,7 @@ STHEADLINE_SITE_URL = "https://www.stheadline.com"
 STHEADLINE_ARTICLE_URL = "{url}"
 STHEADLINE_COOKIE = ""
 
-# ---------------------------------------------------------------------------------------
+# ------------
 # Nightly operation (issue 4): the archive lock (crawler/lock.py) and field coverage
 # (crawler/report.py). Exit statuses 7 (locked) and 8 (coverage): see docs/nightly.md.
 # A second run on the same ARCHIVE_DIR while one runs logs one line and exits with status 7.
@@ -154,7 +154,7 @@ RUN_COVERAGE_MIN_ITEMS = 5
 DOWNLOADER_MIDDLEWARES["crawler.middlewares.RetryAfter"] = 560
 RETRY_AFTER_MAX = 120
 
-# ---------------------------------------------------------------------------------------
+# ------------
 # Generic source and `scrapy crawlall` (crawler/sources/generic.py, crawler/spiders/generic.py,
 # crawler/commands/crawlall.py).
 # Directory of the site files (<name>.toml) that `scrapy crawl generic -a site=<name>` and

@@ -10,7 +10,7 @@ from tests.support.cli import run_scrapy
 from tests.support.server import TestServer
 from tests.support.spiders import add_test_site, run_fixturetest
 
-# ---- the decision, over stats ---------------------------------------------------------------
+# ---- the decision, over stats ------------
 
 HEALTHY = {"qq/discovered": 20, "qq/requested": 12, "archive/written": 12, "finish_reason": "finished"}
 
@@ -74,7 +74,7 @@ def test_interrupted():
     assert decide_exit(HEALTHY, "qq", finish_reason="shutdown").code == EXIT_INTERRUPTED
 
 
-# ---- the real command -------------------------------------------------------------------------
+# ---- the real command ------------
 
 
 def test_builtin_crawl_is_replaced_by_ours():

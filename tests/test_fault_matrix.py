@@ -14,7 +14,7 @@ whether its file is in the archive; "outcome" the counted reason: a drop reason
 `page_failed` (`qq/page_failed` and the "qq article page failed: <url>" line), or a stat.
 
 case                      server behaviour                                  expected outcome
-------------------------  ------------------------------------------------  ------------------------------------------------
+========================  ================================================  ================================================
 5xx_then_ok               500, 502, 503, then the page                      4 requests, retried 3 times, written
 500_forever               500 on every request                              4 requests, dropped: page_failed, retry/max_reached, 1 error
 429_retry_after           429 with Retry-After: 1, then the page            2 requests >= 1 s apart (RetryAfter waited), written
@@ -164,7 +164,7 @@ def discovery(tmp_path_factory):
                   lambda server, _: {"gets": [p for p in server.requested("GET") if p != "/robots.txt"]})
 
 
-# ---- helpers ----------------------------------------------------------------------------------
+# ---- helpers ------------
 
 
 def written(run, art) -> bool:
@@ -184,7 +184,7 @@ def stats(run) -> dict:
     return run["report"]["stats"]
 
 
-# ---- the PAGES crawl ----------------------------------------------------------------------------
+# ---- the PAGES crawl ------------
 
 
 def test_pages_crawl_finished_with_status_1(pages):
@@ -302,7 +302,7 @@ def test_no_body_container(pages):
     assert pages["report"]["coverage"]["empty_body_drops"] == 1
 
 
-# ---- the FEEDS crawl -------------------------------------------------------------------------------
+# ---- the FEEDS crawl ------------
 
 
 def test_feeds_crawl_finished_with_status_0(feeds):
@@ -352,7 +352,7 @@ def test_empty_feed_is_not_a_failure(feeds):
     assert "qq discovery failed (empty" not in feeds["result"].stderr
 
 
-# ---- the DISCOVERY crawl -----------------------------------------------------------------------
+# ---- the DISCOVERY crawl ------------
 
 
 def test_discovery_failure_is_4(discovery):

@@ -32,7 +32,7 @@ def config(**extra) -> generic.SiteConfig:
     return generic.parse_site(data, "demo")
 
 
-# ------------------------------------------------------------------------------ site files
+# ------------ site files
 
 
 def test_shipped_site_files_load():
@@ -69,7 +69,7 @@ def test_toml_errors_name_the_file(tmp_path):
         generic.load_site("absent", tmp_path)
 
 
-# ------------------------------------------------------------------------------ discovery
+# ------------ discovery
 
 
 def test_rss_and_atom_entries_and_times():
@@ -106,7 +106,7 @@ def test_list_discovery_resolves_and_filters():
     assert [(e.link, e.title) for e in entries] == [("https://ex.test/a/1", "A")]
 
 
-# ------------------------------------------------------------------------------ extraction
+# ------------ extraction
 
 LONG = " ".join(["This invented paragraph says one plain thing about a made-up gadget and its maker."] * 4)
 PAGE = f"""<html><head><title>Page title | Demo</title>
@@ -176,7 +176,7 @@ def test_gbk_override_decodes_as_gb18030():
     assert "虚构的通信新闻" in generic.decode_page(text.encode("gb18030"), b"text/html; charset=gb2312", "gbk")
 
 
-# ------------------------------------------------------------------------------ crawls
+# ------------ crawls
 
 
 def _crawl(site, archive, *extra, cwd=ROOT):
@@ -238,7 +238,7 @@ def test_unknown_site_fails_to_start(tmp_path):
     assert result.returncode != 0 and "no site 'nowhere'" in result.stderr
 
 
-# ------------------------------------------------------------------------------ real pages
+# ------------ real pages
 
 REAL = ["ars-1", "wordpress", "medium-1", "qq", "guardian-1", "lemonde-1"]
 

@@ -159,7 +159,7 @@ def test_every_real_page_decodes(name):
         assert len(_CJK.findall(visible)) > 0.3 * len(visible)
 
 
-# ----------------------------------------------------------------------- encodings (own text)
+# ------------ encodings (own text)
 
 _OWN_PAGE = "<html><head>{meta}<title>测试标题_腾讯新闻</title></head><body><h1>测试标题</h1><p>中文内容，“引号”与—破折号。</p></body></html>"
 
@@ -193,7 +193,7 @@ def test_utf8_header_on_gbk_bytes_falls_back():
     assert decide_encoding(body, "text/html; charset=utf-8") == "gb18030"
 
 
-# ----------------------------------------------------------------------- originContent (own text)
+# ------------ originContent (own text)
 
 
 def test_origin_content_placeholders_become_images_with_captions():
@@ -234,7 +234,7 @@ def test_direct_url_cover_falls_back_to_first_body_image():
     assert article["author"] == "示例财经号"
 
 
-# ----------------------------------------------------------------------- every real item, wrapped
+# ------------ every real item, wrapped
 
 
 def _is_empty_body(description: str) -> bool:

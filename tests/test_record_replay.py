@@ -170,7 +170,7 @@ def test_recorded_folder_served_over_real_sockets(recorded, tmp_path):
         assert text.replace(server.base, "") == recorded["files"][name].replace(recorded["base"], "")
 
 
-# ---- units ----------------------------------------------------------------------------------
+# ---- units ------------
 
 
 def test_post_bodies_match_whatever_the_json_key_order():

@@ -132,7 +132,7 @@ def test_page_without_article_is_no_body():
     assert source.parse_article(page, {"id": "9", "url": "https://finance.sina.com.cn/x.shtml", "title": "t"})["drop_reason"] == "no_body"
 
 
-# ------------------------------------------------------------------ the real crawl
+# ------------ the real crawl
 
 
 def _crawl(server, archive, *extra):

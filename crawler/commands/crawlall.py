@@ -83,7 +83,7 @@ def worst(codes) -> int:
     return min(codes, key=severity) if codes else report.EXIT_OK
 
 
-# ------------------------------------------------------------------------------ log counting
+# ------------ log counting
 
 
 class _Unattributed:
@@ -139,7 +139,7 @@ class SourceLogCount:
             self.handler = None
 
 
-# ------------------------------------------------------------------------------ sources
+# ------------ sources
 
 
 class Source:

@@ -96,7 +96,7 @@ class SourceSpider(scrapy.Spider):
         self._taken = 0
         self._index: ArchiveIndex | None = None
 
-    # ------------------------------------------------------------ configuration
+    # ------------ configuration
 
     def setting(self, name: str):
         settings = getattr(self, "settings", None)
@@ -123,7 +123,7 @@ class SourceSpider(scrapy.Spider):
         if crawler is not None and crawler.stats is not None and count:
             crawler.stats.inc_value(f"{self.name}/{key}", count)
 
-    # ------------------------------------------------------------ incremental runs
+    # ------------ incremental runs
 
     def is_known(self, article_id) -> bool:
         if article_id in (None, ""):
@@ -162,7 +162,7 @@ class SourceSpider(scrapy.Spider):
         self.logger.warning("%s: no readable publication time for %s; crawl time used", self.name, link)
         return dt.datetime.now(BEIJING).replace(microsecond=0)
 
-    # ------------------------------------------------------------ failures
+    # ------------ failures
 
     def denied(self, response) -> bool:
         """True (counted and logged) when the site refused us (401/403)."""

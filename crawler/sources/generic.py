@@ -85,7 +85,7 @@ class ConfigError(ValueError):
     """A site file that cannot be used (TOML error, missing or wrong field)."""
 
 
-# ------------------------------------------------------------------------------ configuration
+# ------------ configuration
 
 
 def _strings(value, where: str) -> tuple[str, ...]:
@@ -284,7 +284,7 @@ def load_sites(directory: str | Path) -> list[SiteConfig]:
     return [load_site_file(path) for path in site_files(directory)]
 
 
-# ------------------------------------------------------------------------------ discovery
+# ------------ discovery
 
 
 @dataclass
@@ -405,7 +405,7 @@ def entry_time(value: str, tz: dt.tzinfo = BEIJING) -> dt.datetime | None:
     return source_time(value, default_tz=tz)
 
 
-# ------------------------------------------------------------------------------ article pages
+# ------------ article pages
 
 
 @dataclass

@@ -75,9 +75,9 @@ class QqFeedError(ValueError):
     """A feed answer that cannot be read (bad JSON, error code, wrong shape)."""
 
 
-# --------------------------------------------------------------------------------------------
+# ------------
 # Encoding
-# --------------------------------------------------------------------------------------------
+# ------------
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.I)
@@ -151,9 +151,9 @@ def qq_response(response: Response) -> HtmlResponse:
     )
 
 
-# --------------------------------------------------------------------------------------------
+# ------------
 # Feeds
-# --------------------------------------------------------------------------------------------
+# ------------
 
 
 @dataclass
@@ -376,9 +376,9 @@ def qq_hot_items(payload, *, channel: str = "hot") -> FeedResult:
     return out.result
 
 
-# --------------------------------------------------------------------------------------------
+# ------------
 # Article pages
-# --------------------------------------------------------------------------------------------
+# ------------
 
 
 def json_object_after(text: str, marker: str) -> dict | None:
@@ -441,10 +441,14 @@ def is_not_found(response: HtmlResponse) -> bool:
         return True
     if "notfound" in urlsplit(response.url).path.lower():
         return True
-    title = _clean_text(response.xpath("//title/text()").get())
-    body_text = _clean_text("".join(response.xpath("//body//text()[not(ancestor::script)]").getall()))
+    # The landing page has no title and no text, only a script that redirects; a page with a
+    # title is an article page (checked first: joining a whole page's text costs more).
+    if _clean_text(response.xpath("//title/text()").get()):
+        return False
+    if response.xpath("//body//text()[not(ancestor::script)][normalize-space()]"):
+        return False
     scripts = " ".join(response.xpath("//script/text()").getall())
-    return not title and not body_text and ("babygohome" in scripts or "notfound" in scripts)
+    return "babygohome" in scripts or "notfound" in scripts
 
 
 @dataclass

@@ -74,7 +74,7 @@ class GenericSpider(pages.PageSourceSpider):
         if self.limit is None:
             self.limit = config.limit
 
-    # ------------------------------------------------------------ requests
+    # ------------ requests
 
     def headers(self, accept: str = HTML_ACCEPT) -> dict:
         headers = {"Accept": accept, **self.config.headers}
@@ -110,7 +110,7 @@ class GenericSpider(pages.PageSourceSpider):
         for url in self.url_override or self.config.urls:
             yield self.discovery_request(url, self.parse_discovery, accept=accept)
 
-    # ------------------------------------------------------------ discovery
+    # ------------ discovery
 
     def parse_discovery(self, response):
         if not self.discovery_ok(response):
@@ -139,7 +139,7 @@ class GenericSpider(pages.PageSourceSpider):
             if self.take(entry.link):
                 yield self.article_request(entry.link, self.parse_article, list_entry=entry.to_meta())
 
-    # ------------------------------------------------------------ articles
+    # ------------ articles
 
     def parse_article(self, response):
         if not self.page_ok(response):

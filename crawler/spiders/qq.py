@@ -88,7 +88,7 @@ class QqSpider(SourceSpider):
                 raise ValueError(f"qq spider: cannot read url_file {url_file}: {exc}") from None
             self.direct_urls += [ln.strip() for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]
 
-    # ---------------------------------------------------------------- configuration
+    # ------------ configuration
 
     @property
     def channels(self) -> list[str]:
@@ -102,7 +102,7 @@ class QqSpider(SourceSpider):
     def hot_enabled(self) -> bool:
         return self.arg_hot if self.arg_hot is not None else _bool(self.setting("QQ_HOT_ENABLED"))
 
-    # ---------------------------------------------------------------- requests
+    # ------------ requests
 
     def feed_body(self, channel: str, page: int) -> dict:
         return {
@@ -208,7 +208,7 @@ class QqSpider(SourceSpider):
                   "handle_httpstatus_list": [404, 410]},
         )
 
-    # ---------------------------------------------------------------- callbacks
+    # ------------ callbacks
 
     def _follow(self, result: FeedResult):
         for kind, count in result.skipped_types.items():

@@ -174,7 +174,7 @@ class TestServer:
         self._httpd: _Server | None = None
         self._thread: threading.Thread | None = None
 
-    # -- lifecycle ---------------------------------------------------------------------------
+    # -- lifecycle ------------
 
     def start(self) -> "TestServer":
         self._httpd = _Server((self.host, self.port), _Handler)
@@ -206,7 +206,7 @@ class TestServer:
     def url(self, path: str = "/") -> str:
         return self.base + (path if path.startswith("/") else "/" + path)
 
-    # -- routes ------------------------------------------------------------------------------
+    # -- routes ------------
 
     def add(self, method: str, path: str, *replies: Reply, body=None) -> "TestServer":
         """Route (method, path[, request body]) to replies served in order, the last repeating."""
