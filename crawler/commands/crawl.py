@@ -5,7 +5,7 @@ COMMANDS_MODULE = "crawler.commands", which Scrapy loads after its built-in comm
 command of the same name replaces the built-in one) runs the spider exactly as the built-in
 does and then exits with the status that crawler.report.RunReport decided at spider close
 (stat `run/exit_status`). The statuses (0 healthy, 1 errors, 2 usage, 3 extraction failure,
-4 discovery failure, 5 replay miss, 6 interrupted; 7 and 8 reserved) are documented in
+4 discovery failure, 5 replay miss, 6 interrupted, 7 locked, 8 coverage) are documented in
 crawler.report.
 """
 
