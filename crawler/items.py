@@ -26,4 +26,5 @@ class Article(scrapy.Item):
     clean_html = scrapy.Field()  # body_html after pipelines.clean
     body_markdown = scrapy.Field()
     summary = scrapy.Field()
-    archive_path = scrapy.Field()  # path of the written file, relative to ARCHIVE_DIR
+    archive_path = scrapy.Field()  # path of the article's file, relative to ARCHIVE_DIR
+    archive_written = scrapy.Field()  # True when this run wrote it (False: it was there already)

@@ -93,7 +93,7 @@ LOCKED_REASON = "archive_locked"  # crawler.lock.FINISH_REASON
 # Field coverage: the fields judged, the default thresholds (share of written articles with
 # the field non-empty) and the least number of written articles a run needs to be judged.
 COVERAGE_FIELDS = ("body", "thumbnail", "author")
-DEFAULT_MIN_COVERAGE = {"body": 0.9, "thumbnail": 0.5, "author": 0.5}
+DEFAULT_MIN_COVERAGE = {"body": 0.9}
 DEFAULT_COVERAGE_MIN_ITEMS = 5
 # Drop reasons of articles whose page had no body: counted against the body's coverage.
 EMPTY_BODY_DROPS = ("empty_body", "no_body", "missing_body")
@@ -364,7 +364,6 @@ class RunReport:
             logger.warning("RUN_MIN_COVERAGE: unknown field(s) %s ignored (known: %s)",
                            ", ".join(unknown), ", ".join(COVERAGE_FIELDS))
         self.coverage_min_items = settings.getint("RUN_COVERAGE_MIN_ITEMS", DEFAULT_COVERAGE_MIN_ITEMS)
-        self._written_seen = 0
         self.start = dt.datetime.now(dt.timezone.utc)
         self.decision: ExitDecision | None = None
         self.report: dict | None = None
@@ -388,21 +387,8 @@ class RunReport:
         if fallback:
             self.stats.inc_value("article/body_fallback")
             self.stats.inc_value(f"article/body_fallback/{fallback}")
-        if self._was_written():
+        if item.get("archive_written"):
             self._count_coverage(item, fallback)
-
-    def _was_written(self) -> bool:
-        """Was the item just scraped written (not already in the archive)?
-
-        The archive writer (the last pipeline) counts `archive/written` when it writes; an
-        item scraped while that count is ahead of the items credited so far was written. The
-        totals stay right even if two items' pipelines interleaved before their signals.
-        """
-        written = int(self.stats.get_value("archive/written", 0) or 0)
-        if written > self._written_seen:
-            self._written_seen += 1
-            return True
-        return False
 
     def _count_coverage(self, item, fallback) -> None:
         self.stats.inc_value("coverage/written")

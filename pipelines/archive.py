@@ -52,6 +52,7 @@ class ArchiveWriter:
         if target.parent.parent != (self.root / entry.language / "news").resolve():
             raise DropArticle("bad_path", entry.path)
         item["archive_path"] = entry.path
+        item["archive_written"] = False
         if self.is_known(entry) or target.exists():
             self._inc("archive/skipped_existing")
             logger.debug("Already in the archive: %s (%s)", entry.path, entry.link)
@@ -60,6 +61,7 @@ class ArchiveWriter:
         self.index.add_name(entry.language, entry.folder, entry.name)
         self.index.add_link(entry.language, entry.folder, entry.link)
         self._inc("archive/written" if written else "archive/skipped_existing")
+        item["archive_written"] = written
         return item
 
     @staticmethod

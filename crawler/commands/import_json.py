@@ -35,7 +35,9 @@ class Command(ScrapyCommand):
         self.crawler_process.start()
         stats = crawler.stats.get_stats()
         print(format_summary(stats))
-        if stats.get("import/bad_files"):
+        # The run's own status (e.g. 7: another run holds the archive lock), else 1 for a bad file.
+        self.exitcode = int(stats.get("run/exit_status") or 0)
+        if self.crawler_process.bootstrap_failed or (stats.get("import/bad_files") and not self.exitcode):
             self.exitcode = 1
 
 

@@ -61,6 +61,8 @@ def _bool(value) -> bool:
 
 class QqSpider(SourceSpider):
     name = "qq"
+    # qq's feed shows a cover for most articles and every page names its media.
+    custom_settings = {"RUN_MIN_COVERAGE": {"body": 0.9, "thumbnail": 0.5, "author": 0.5}}
     FOLDER = FOLDER
     LANGUAGE = LANGUAGE
     DEFAULTS = DEFAULTS
