@@ -37,6 +37,25 @@ def closing_link(path: str | os.PathLike) -> str | None:
 DROP_LEDGER = ".dropped.tsv"
 
 
+def remove_leftovers(root: str | os.PathLike) -> int:
+    """Remove the temporary files of killed runs in every folder of the archive (call it only
+    while holding the archive lock); returns how many were removed."""
+    removed = 0
+    for directory in Path(root).glob("*/news/*"):
+        try:
+            entries = list(os.scandir(directory))
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        for entry in entries:
+            if TEMP_FILE.match(entry.name):
+                try:
+                    os.unlink(entry.path)
+                    removed += 1
+                except FileNotFoundError:
+                    pass
+    return removed
+
+
 def _one_line(text: str) -> str:
     return " ".join(str(text).split())
 
@@ -152,4 +171,5 @@ class ArchiveIndex:
             self._links[(language, folder)].add(link)
 
     def count(self, language: str, folder: str) -> int:
+        """Articles known in a folder (benchmarks report it)."""
         return len(self._keys(language, folder))

@@ -38,6 +38,8 @@ import threading
 from pathlib import Path
 
 from scrapy import signals
+
+from crawler.archive_index import remove_leftovers
 from scrapy.exceptions import CloseSpider, NotConfigured
 
 logger = logging.getLogger(__name__)
@@ -144,6 +146,7 @@ class ArchiveLock:
 
     def spider_opened(self, spider):
         stats = self.crawler.stats
+        first = str(self.path) not in _held  # not yet held by another crawler of this process
         try:
             self.key = acquire(self.path)
         except LockHeld as exc:
@@ -154,6 +157,13 @@ class ArchiveLock:
             raise CloseSpider(FINISH_REASON) from None
         stats.set_value(STAT_FILE, str(self.path))
         logger.info("Archive lock taken: %s", self.path)
+        if first:
+            # Only now is no other run writing: temporary files of a killed run can go. (Not
+            # when a crawler of this process took the lock before: its files are in flight.)
+            removed = remove_leftovers(self.path.parent)
+            if removed:
+                stats.set_value("archive/leftovers_removed", removed)
+                logger.info("Removed %d temporary file(s) left by a killed run", removed)
 
     def spider_closed(self, spider, reason=None):
         if self.key is not None:

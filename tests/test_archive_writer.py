@@ -226,3 +226,19 @@ def test_drop_ledger_remembers_lasting_drops(tmp_path):
     ledger = root / "zh-CN/news/qq/.dropped.tsv"
     later.record_drop("zh-CN", "qq", "20250310A0GONE", "https://new.qq.com/rain/a/20250310A0GONE00", "removed")
     assert ledger.read_text(encoding="utf-8").count("\n") == 1  # remembered once
+
+
+def test_remove_leftovers_sweeps_every_folder(tmp_path):
+    from crawler.archive_index import remove_leftovers
+
+    root = tmp_path / "archive"
+    kept = []
+    for language, folder in (("zh-CN", "qq"), ("en", "thehill")):
+        directory = root / language / "news" / folder
+        directory.mkdir(parents=True)
+        (directory / temp_name(f"x.{language}.md")).write_text("partial", encoding="utf-8")
+        article = directory / f"1.{language}.md"
+        article.write_text("whole", encoding="utf-8")
+        kept.append(article)
+    assert remove_leftovers(root) == 2
+    assert sorted(p for p in root.rglob("*") if p.is_file()) == sorted(kept)
