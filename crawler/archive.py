@@ -30,7 +30,6 @@ MAX_NAME_BYTES = 255
 # qq ids come in two forms for one article: 14 characters in older items and in every
 # archive file (`20250208A08E8L`), 16 in newer items and in the link (`20250208A08E8L00`).
 QQ_LONG_ID = re.compile(r"^(\d{8}[A-Z][0-9A-Z]{5})[0-9A-Z]{2}$")
-QQ_SHORT_ID = re.compile(r"^\d{8}[A-Z][0-9A-Z]{5}$")
 
 
 def escape(value) -> str:
@@ -187,17 +186,6 @@ class ArchiveEntry:
         # lines of FORMAT.md: `---\n\n\n\n[label](url)\n`.
         content = f"{body}\n\n[{self.category}]({self.link})"
         return frontmatter.dumps(frontmatter.Post(content, **self.metadata()), handler=ArchiveFrontMatter())
-
-
-def known_names(article_id) -> tuple[str, ...]:
-    """The id forms under which one article may already be in the archive."""
-    cleaned = _clean_id(article_id)
-    if not cleaned:
-        return ()
-    long_match = QQ_LONG_ID.match(cleaned)
-    if long_match:
-        return (cleaned, long_match.group(1))
-    return (cleaned,)
 
 
 def is_archive_name(filename: str) -> bool:

@@ -395,7 +395,7 @@ def _extract_tables(body) -> list[str]:
             for cell in cells:
                 span = cell.get("colspan") or "1"
                 row.append(_cell_markdown(cell))
-                row.extend([""] * (min(int(span), 50) - 1 if span.isdigit() else 0))
+                row.extend([""] * (min(int(span), 50) - 1 if span.isdecimal() else 0))
             rows.append(row)
         replacement = etree.Element("p")
         if rows:

@@ -36,11 +36,12 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from html import escape as html_escape
-from urllib.parse import parse_qs, urljoin, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from parsel import Selector
 from scrapy.http import HtmlResponse, Response
 
+from crawler.html_clean import absolute_url, image_source
 from crawler.items import Article
 from crawler.timeutil import BadDate, parse_beijing
 
@@ -424,15 +425,8 @@ def _has_content(node: Selector) -> bool:
 
 
 def _image_url(img: Selector) -> str:
-    return (img.attrib.get("data-src") or img.attrib.get("src") or "").strip()
-
-
-def _absolute(url: str, base: str) -> str:
-    if not url:
-        return ""
-    if url.startswith("//"):
-        return ("https:" if not base.startswith("http:") else "http:") + url
-    return urljoin(base, url)
+    # The body's cleaning rules decide which attribute holds a lazy image's real URL.
+    return (image_source(img.attrib) or "").strip()
 
 
 def is_not_found(response: HtmlResponse) -> bool:
@@ -757,7 +751,7 @@ def parse_article(response: Response, entry: FeedEntry | dict | None = None) -> 
         if not cover and page.body_html:
             imgs = Selector(text=page.body_html).css("img")
             cover = _image_url(imgs[0]) if imgs else ""
-    article["thumbnail"] = _absolute(cover, response.url) if cover else ""
+    article["thumbnail"] = absolute_url(cover, response.url) if cover else ""
     article["published"] = _read_time(entry.publish_time if entry else "", page.time)
 
     if layout == "unknown":
