@@ -7,14 +7,11 @@ os.scandir (names only, no file is opened), which keeps a 100,000-file archive c
 
 from __future__ import annotations
 
-import logging
 import os
 import re
 from pathlib import Path
 
 from crawler.archive import TEMP_FILE, _clean_id, id_key, is_archive_name
-
-logger = logging.getLogger(__name__)
 
 
 # The closing link `[label](url)` is the file's last line; 4 KiB from the end holds it.
@@ -86,15 +83,9 @@ class ArchiveIndex:
         except FileNotFoundError:
             return keys
         for entry in entries:
+            # Temporary files (hidden, `.tmp`) are not articles; those of killed runs are
+            # removed by remove_leftovers() once the archive lock is held (crawler.lock).
             name = entry.name
-            if TEMP_FILE.match(name):
-                # Left by a run that was killed while writing: never a complete article.
-                try:
-                    os.unlink(entry.path)
-                    logger.info("Removed leftover temporary file %s", entry.path)
-                except FileNotFoundError:
-                    pass
-                continue
             if is_archive_name(name):
                 stem = name[: -len(suffix)] if name.endswith(suffix) else name[:-3]
                 keys.add(id_key(stem))
@@ -145,7 +136,6 @@ class ArchiveIndex:
         key = (language, folder)
         links = self._links.get(key)
         if links is None:
-            self._keys(language, folder)  # removes leftovers first
             links = set()
             directory = self.folder_path(language, folder)
             try:
