@@ -33,6 +33,18 @@ class SourceError(ValueError):
     """An API answer that cannot be read (bad JSON, error code, wrong shape)."""
 
 
+class MetaEntry:
+    """Base of a source's feed-entry dataclass: carried to the article request in its meta as a
+    plain dict (so it survives request serialisation) and read back in the callback."""
+
+    def to_meta(self) -> dict:
+        return dict(self.__dict__)
+
+    @classmethod
+    def from_meta(cls, meta: dict | None):
+        return cls(**meta) if isinstance(meta, dict) else None
+
+
 def load_json(payload) -> dict:
     if isinstance(payload, (bytes, bytearray)):
         payload = bytes(payload).decode("utf-8-sig", "replace")

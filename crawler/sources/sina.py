@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from crawler.items import Article
 from crawler.sources import pages
-from crawler.sources.common import SourceError, first_text, load_json, source_time
+from crawler.sources.common import MetaEntry, SourceError, first_text, load_json, source_time
 
 FOLDER = "sina"
 CATEGORY = "sina_us_stock"
@@ -43,7 +43,7 @@ _TITLE_SUFFIX = re.compile(r"\s*[_|]\s*新浪(?:财经|网)?(?:_新浪网)?\s*$"
 
 
 @dataclass
-class FeedEntry:
+class FeedEntry(MetaEntry):
     id: str
     url: str
     title: str = ""
@@ -53,13 +53,6 @@ class FeedEntry:
     ctime: str = ""
     intime: str = ""
     thumbnail: str = ""
-
-    def to_meta(self) -> dict:
-        return dict(self.__dict__)
-
-    @classmethod
-    def from_meta(cls, meta: dict | None) -> "FeedEntry | None":
-        return cls(**meta) if isinstance(meta, dict) else None
 
 
 def roll_url(template: str, *, pageid, lid, num, page) -> str:

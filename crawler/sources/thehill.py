@@ -27,7 +27,7 @@ from parsel import Selector
 
 from crawler.html_clean import inner_html, is_plain_text, parse_body, plain_text_to_html, remove_keep_tail
 from crawler.items import Article
-from crawler.sources.common import SourceError, first_text, load_json, source_time
+from crawler.sources.common import MetaEntry, SourceError, first_text, load_json, source_time
 from crawler.timeutil import BadDate, parse_http_date
 
 FOLDER = "thehill"
@@ -43,7 +43,7 @@ REMOVED = (".ad-unit", ".hardwall", "style", "script", "aside", ".wp-block-embed
 
 
 @dataclass
-class FeedEntry:
+class FeedEntry(MetaEntry):
     id: str
     title: str
     link: str
@@ -51,13 +51,6 @@ class FeedEntry:
     pub_date: str = ""
     author: str = ""
     thumbnail: str = ""
-
-    def to_meta(self) -> dict:
-        return dict(self.__dict__)
-
-    @classmethod
-    def from_meta(cls, meta: dict | None) -> "FeedEntry | None":
-        return cls(**meta) if isinstance(meta, dict) else None
 
 
 def post_id(link: str, guid: str = "") -> str:
