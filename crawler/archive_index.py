@@ -64,6 +64,16 @@ class ArchiveIndex:
         self._links: dict[tuple[str, str], set[str]] = {}
         self._dropped: dict[tuple[str, str], set[str]] = {}
 
+    @classmethod
+    def for_crawler(cls, crawler) -> "ArchiveIndex":
+        """The crawl's one index of ARCHIVE_DIR, shared by the spider, the archive writer and
+        the drop counter, so that each folder is listed once per run."""
+        root = Path(crawler.settings.get("ARCHIVE_DIR") or "output").resolve()
+        index = getattr(crawler, "archive_index", None)
+        if index is None or index.root != root:
+            index = crawler.archive_index = cls(root)
+        return index
+
     def folder_path(self, language: str, folder: str) -> Path:
         return self.root / language / "news" / folder
 

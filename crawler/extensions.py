@@ -11,15 +11,14 @@ class DropCounter:
     remembers the articles dropped for a lasting reason (ARCHIVE_REMEMBER_DROPS: removed,
     paid) in the archive folder's drop ledger, so that later runs do not request them again."""
 
-    def __init__(self, stats, archive_dir=None, remember=()):
+    def __init__(self, stats, index: ArchiveIndex | None = None, remember=()):
         self.stats = stats
         self.remember = frozenset(remember)
-        self.index = ArchiveIndex(archive_dir) if archive_dir and self.remember else None
+        self.index = index if self.remember else None
 
     @classmethod
     def from_crawler(cls, crawler):
-        settings = crawler.settings
-        ext = cls(crawler.stats, settings.get("ARCHIVE_DIR", "output"), settings.getlist("ARCHIVE_REMEMBER_DROPS"))
+        ext = cls(crawler.stats, ArchiveIndex.for_crawler(crawler), crawler.settings.getlist("ARCHIVE_REMEMBER_DROPS"))
         crawler.signals.connect(ext.item_dropped, signal=signals.item_dropped)
         return ext
 

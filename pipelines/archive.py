@@ -14,14 +14,15 @@ logger = logging.getLogger(__name__)
 
 
 class ArchiveWriter:
-    def __init__(self, root: str | os.PathLike, stats=None):
+    def __init__(self, root: str | os.PathLike, stats=None, index: ArchiveIndex | None = None):
         self.root = Path(root).resolve()
         self.stats = stats
-        self.index = ArchiveIndex(self.root)
+        self.index = index or ArchiveIndex(self.root)
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler.settings.get("ARCHIVE_DIR", "output"), crawler.stats)
+        index = ArchiveIndex.for_crawler(crawler)
+        return cls(index.root, crawler.stats, index)
 
     def _inc(self, key: str) -> None:
         if self.stats is not None:

@@ -126,8 +126,12 @@ class SourceSpider(scrapy.Spider):
     @property
     def index(self) -> ArchiveIndex:
         if self._index is None:
-            root = self.settings.get("ARCHIVE_DIR") if getattr(self, "settings", None) else None
-            self._index = ArchiveIndex(root or "output")
+            crawler = getattr(self, "crawler", None)
+            if crawler is not None:
+                self._index = ArchiveIndex.for_crawler(crawler)
+            else:  # a spider made outside a crawl (tests)
+                root = self.settings.get("ARCHIVE_DIR") if getattr(self, "settings", None) else None
+                self._index = ArchiveIndex(root or "output")
         return self._index
 
     def inc(self, key: str, count: int = 1) -> None:
