@@ -142,8 +142,12 @@ class SourceSpider(scrapy.Spider):
     # ------------ incremental runs
 
     def is_known(self, article_id) -> bool:
+        """Is the article in the archive: by its id's file name, or, for an article without id
+        (given by its link: its file has an md5 name), by the link."""
         if article_id in (None, ""):
             return False
+        if isinstance(article_id, str) and article_id.startswith(("http://", "https://")):
+            return self.index.contains_link(self.LANGUAGE, self.FOLDER, article_id)
         name = archive_name(article_id, "", "", self.LANGUAGE)
         return self.index.contains_name(self.LANGUAGE, self.FOLDER, name)
 

@@ -251,12 +251,6 @@ class PageSourceSpider(SourceSpider):
             headers["Cookie"] = cookie
         return headers
 
-    def is_known(self, key) -> bool:
-        # Articles without id get md5 names: they are known by their link.
-        if isinstance(key, str) and key.startswith(("http://", "https://")):
-            return self.index.contains_link(self.LANGUAGE, self.FOLDER, key)
-        return super().is_known(key)
-
     def discovery_request(self, url: str, callback, accept: str = HTML_ACCEPT, **meta) -> scrapy.Request:
         return scrapy.Request(url, headers=self.headers(accept), callback=callback, errback=self.discovery_failed,
                               dont_filter=True, meta={"handle_httpstatus_list": [401, 403], **meta})

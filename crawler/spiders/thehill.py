@@ -60,10 +60,6 @@ class ThehillSpider(SourceSpider):
                 # No post id: the REST API cannot be asked; the feed is all there is. The
                 # archive file gets an md5 name, so the article is known by its link.
                 self.inc("missing_id")
-                if self.index.contains_link(self.LANGUAGE, self.FOLDER, entry.link):
-                    self.inc("discovered")
-                    self.inc("skipped_known")
-                    continue
                 if self.take(entry.link):
                     yield self.finish(source.article_from_feed(entry))
                 continue
