@@ -29,13 +29,14 @@ Text escaping is also ours (html2text escapes only some of the characters that m
 
 from __future__ import annotations
 
+import html as htmllib
 import re
 import unicodedata
 
 import html2text
 from lxml import etree
 
-from crawler.html_clean import inner_html, parse_body
+from crawler.html_clean import parse_body, remove_keep_tail, unwrap
 
 # Noncharacters (never in interchanged text) mark emphasis between the tree and the output.
 STRONG_OPEN, STRONG_CLOSE, EM_OPEN, EM_CLOSE = "\ufdd0", "\ufdd1", "\ufdd2", "\ufdd3"
@@ -60,12 +61,114 @@ _BLOCK_TAGS = frozenset({
 
 class _Converter(html2text.HTML2Text):
     """html2text with our escaping instead of its partial one (entity_char=True is the only
-    way to make its handle_data skip escape_md_section)."""
+    way to make its handle_data skip escape_md_section), fed from an lxml tree.
+
+    html2text is an html.parser.HTMLParser: its `handle(html)` tokenises the HTML in pure
+    Python, the largest single cost of an article in the benchmark's profile (a quarter of the
+    conversion), although the body is already parsed (by lxml, in C). `convert_tree` instead
+    walks the tree and makes the very calls html.parser would make on lxml's serialisation of
+    it, so the Markdown is byte for byte the same (tests/test_body_conversion.py compares both
+    over every real body):
+      - start tags with the attributes in document order; URI attributes (href, src) as the
+        serialiser writes them (libxml2 percent-encodes spaces and non-ASCII in them);
+      - no end tag, and no content, for the elements the serialiser writes as void;
+      - text in the same chunks: html.parser ends a chunk at every `&` and `<`, and the
+        serialiser writes `&`, `<` and `>` of the text as entity references, which html.parser
+        hands over one by one (handle_entityref); script/style text raw, in one chunk;
+      - comments and processing instructions are dropped (html2text ignores them), their
+        tails are text.
+    One difference, on purpose: an attribute without value (`<ol start>`) is "" here, where
+    html.parser gives None, on which html2text's list numbering fails an assertion.
+    """
 
     def handle_data(self, data: str, entity_char: bool = False) -> None:
         if data and not self.code and not self.pre:
             data = escape_text(data)
         super().handle_data(data, entity_char=True)
+
+    def convert_tree(self, root, *, include_root: bool = False) -> str:
+        """The Markdown of `root`'s content (and of `root` itself with include_root), as
+        `handle(serialised html)` would return it."""
+        self.start = True  # as handle() does before feeding
+        text = self._feed_text
+        # lxml's iterwalk walks in C, without recursion (a hostile body may nest deeper than
+        # Python's limit); skip_subtree() leaves out a void element's content.
+        walker = etree.iterwalk(root, events=("start", "end", "comment", "pi"))
+        for event, node in walker:
+            tag = node.tag
+            if event == "start":
+                if node is root and not include_root:
+                    if node.text:
+                        text(node.text, tag in _RAW_TEXT_TAGS)
+                elif tag is etree.Entity:
+                    self.handle_entityref(node.name)
+                else:
+                    self._start(node)
+                    if tag in _VOID_TAGS:
+                        walker.skip_subtree()
+                    elif node.text:
+                        text(node.text, tag in _RAW_TEXT_TAGS)
+            elif event == "end":
+                if tag is not etree.Entity and tag not in _VOID_TAGS and (node is not root or include_root):
+                    self.handle_endtag(tag)
+                if node is not root and node.tail:
+                    text(node.tail)
+            elif node.tail:
+                # A comment or processing instruction: html2text ignores them, not their tail.
+                text(node.tail)
+        return self.optwrap(self.finish())
+
+    def _start(self, element) -> None:
+        attrs = element.items()
+        if attrs:
+            attrs = [(name, _serialised_uri(value) if name in _URI_ATTRIBUTES else value) for name, value in attrs]
+        self.handle_starttag(element.tag, attrs)
+
+    def _feed_text(self, text: str, raw: bool = False) -> None:
+        if raw or not _TEXT_ENTITIES.search(text):
+            self.handle_data(text)
+            return
+        pos = 0
+        for match in _TEXT_ENTITIES.finditer(text):
+            if match.start() > pos:
+                self.handle_data(text[pos:match.start()])
+            self.handle_entityref(_ENTITY_NAMES[match.group()])
+            pos = match.end()
+        if pos < len(text):
+            self.handle_data(text[pos:])
+
+
+def _serialiser_void_tags() -> frozenset:
+    """Tags lxml's HTML serialiser writes without end tag (and without content): libxml2's
+    empty elements, read off the serialiser itself from every HTML 4/5 void element name."""
+    candidates = ("area", "base", "basefont", "bgsound", "br", "col", "command", "embed", "frame", "hr",
+                  "image", "img", "input", "isindex", "keygen", "link", "menuitem", "meta", "nextid",
+                  "param", "source", "track", "wbr")
+    return frozenset(tag for tag in candidates
+                     if not etree.tostring(etree.Element(tag), method="html", encoding="unicode").endswith("</%s>" % tag))
+
+
+_VOID_TAGS = _serialiser_void_tags()
+# Elements whose text the serialiser writes unescaped and html.parser reads as one raw chunk.
+_RAW_TEXT_TAGS = frozenset({"script", "style"})
+_TEXT_ENTITIES = re.compile("[&<>]")
+_ENTITY_NAMES = {"&": "amp", "<": "lt", ">": "gt"}
+# Attributes that libxml2 URI-escapes when it serialises them (of those html2text reads).
+_URI_ATTRIBUTES = frozenset({"href", "src"})
+_SERIALISED_ATTRIBUTE = re.compile(r"""^<a href=(?:"([^"]*)"|'([^']*)')""")
+
+
+def _serialised_uri(value: str) -> str:
+    """A URI attribute's value as html.parser reads it from lxml's serialisation."""
+    if value.isascii() and value.isprintable() and " " not in value:
+        # libxml2 escapes white space and non-ASCII only (and strips leading white space);
+        # what else it escapes (`&`, `"`) html.parser unescapes again.
+        return value
+    element = etree.Element("a", href=value)
+    match = _SERIALISED_ATTRIBUTE.match(etree.tostring(element, method="html", encoding="unicode"))
+    if match is None:
+        return value
+    return htmllib.unescape(match.group(1) if match.group(1) is not None else match.group(2))
 
 
 def _converter() -> _Converter:
@@ -128,7 +231,7 @@ def _mark(element, open_marker: str, close_marker: str) -> None:
         last.tail = (last.tail or "") + close_marker
     else:
         element.text += close_marker
-    element.drop_tag()
+    unwrap(element)
 
 
 _KEPT_ATTRIBUTES = frozenset({"href", "src", "alt", "title", "start", "colspan"})
@@ -153,7 +256,7 @@ def _prepare(body) -> None:
     _unwrap_layout_tables(body)
     # A link inside a link cannot be written in Markdown: the inner one is unwrapped.
     for link in [a for a in body.iter("a") if _has_ancestor(a, ("a",))]:
-        link.drop_tag()
+        unwrap(link)
     for link in body.iter("a"):
         # A title is not shown, and html2text writes it unescaped (a `"` in it breaks the
         # link); line breaks inside link text would end the link at a blank line.
@@ -164,19 +267,23 @@ def _prepare(body) -> None:
             inner.tail = " " + (inner.tail or "")
         for br in list(link.iter("br")):
             br.tail = " " + (br.tail or "")
-            br.drop_tag()
+            unwrap(br)
     for img in body.iter("img"):
         if '"' in (img.get("title") or "") or ")" in (img.get("title") or ""):
             del img.attrib["title"]
+    # html2text writes an abbreviation's title as a `*[abbr]: title` line at the end, which
+    # CommonMark shows as text (and an empty one when the title has no value).
+    for abbr in body.iter("abbr", "acronym"):
+        abbr.attrib.pop("title", None)
     # Decide for every emphasis element before changing any (an unwrapped outer element
     # must still count as the ancestor of the inner ones).
     decisions = [
         (element, _has_ancestor(element, _EMPHASIS_TAGS) or any(d.tag in _BLOCK_TAGS for d in element.iter()))
         for element in body.iter(*_EMPHASIS_TAGS)
     ]
-    for element, unwrap in decisions:
-        if unwrap:
-            element.drop_tag()
+    for element, drop in decisions:
+        if drop:
+            unwrap(element)
         elif element.tag in _STRONG_TAGS:
             _mark(element, STRONG_OPEN, STRONG_CLOSE)
         else:
@@ -353,9 +460,9 @@ def _unwrap_layout_tables(body) -> None:
                    if _nearest_table(e) is table]
             for element in own:
                 if element.tag == "col":
-                    element.drop_tree()
+                    remove_keep_tail(element)
                 elif element.tag in ("thead", "tbody", "tfoot", "colgroup"):
-                    element.drop_tag()
+                    unwrap(element)
                 else:
                     element.tag = "div"
             table.tag = "div"
@@ -380,7 +487,7 @@ def _cell_markdown(cell) -> str:
         br.tail = " " + (br.tail or "")
     cell.tag = "div"
     cell.tail = None
-    text = _convert(etree.tostring(cell, encoding="unicode", method="html"))
+    text = _convert(cell, include_root=True)
     return re.sub(r"\s+", " ", text).strip()
 
 
@@ -443,9 +550,14 @@ def _insert_tables(markdown: str, tables: list[str]) -> str:
 _LIST_MARKER_GAP = re.compile(r"^(\s*(?:[-*+]|\d{1,9}[.)])) {2,}(?=[-*+]|\d{1,9}[.)] )", re.M)
 
 
-def _convert(html: str) -> str:
-    """html2text + our corrections on prepared HTML."""
-    markdown = _LIST_MARKER_GAP.sub(r"\1 ", _converter().handle(html))
+def _convert(root, *, include_root: bool = False) -> str:
+    """html2text + our corrections on a prepared tree."""
+    return _corrected(_converter().convert_tree(root, include_root=include_root))
+
+
+def _corrected(markdown: str) -> str:
+    """Our corrections of html2text's output."""
+    markdown = _LIST_MARKER_GAP.sub(r"\1 ", markdown)
     return _place_emphasis(_escape_false_list_items(markdown))
 
 
@@ -456,10 +568,36 @@ def html_to_markdown(clean_html: str) -> str:
     body = parse_body(_NONCHARACTERS.sub("", clean_html))
     if body is None:
         return ""
+    return body_to_markdown(body)
+
+
+def has_noncharacters(html: str) -> bool:
+    return _NONCHARACTERS.search(html) is not None
+
+
+def strip_noncharacters(body) -> None:
+    """Remove noncharacters from a tree's text and attributes: our emphasis and placeholder
+    markers are noncharacters, so any in the source go first. URLs keep them: written out,
+    they are percent-encoded (`%EF%B7%90`), as in the serialised HTML html_to_markdown reads."""
+    for element in body.iter():
+        if element.text and _NONCHARACTERS.search(element.text):
+            element.text = _NONCHARACTERS.sub("", element.text)
+        if element.tail and _NONCHARACTERS.search(element.tail):
+            element.tail = _NONCHARACTERS.sub("", element.tail)
+        if isinstance(element.tag, str):
+            for name, value in element.items():
+                if name not in _URI_ATTRIBUTES and _NONCHARACTERS.search(value):
+                    element.set(name, _NONCHARACTERS.sub("", value))
+
+
+def body_to_markdown(body) -> str:
+    """Markdown of a cleaned body element (its tag `body`, as crawler.html_clean leaves it),
+    stripped. The element is used up (rewritten for html2text). It must hold no noncharacter
+    (has_noncharacters / strip_noncharacters)."""
     _prepare(body)
     tables = _extract_tables(body)
     _extract_preformatted(body, tables)
-    markdown = _dedent_lists(_convert(inner_html(body)))
+    markdown = _dedent_lists(_convert(body))
     if tables:
         markdown = _insert_tables(markdown, tables)
     return _MANY_BLANK_LINES.sub("\n\n", markdown).strip()

@@ -15,19 +15,11 @@ import pytest
 
 from crawler.html_clean import TEXT_DROPPING_TAGS, absolute_url, clean_body_html, is_placeholder_image_url, is_plain_text
 from crawler.markdown import html_to_markdown
-from tests.support.shared import qq_items, seed_items, seed_sources, shared_path
+from tests.support.shared import body_sources, qq_items, seed_items
 from tests.support.text import images_of_html, images_of_markdown, normalize_link, render, rendered_text, visible_text
 
 _SPACE_BEFORE_CJK = re.compile(r"\*\* [\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 _ABSOLUTE = re.compile(r"^https?://")
-
-
-def _sources() -> list[str]:
-    try:
-        root = shared_path("corpus", "seed-json")
-    except BaseException:  # skipped/failed at collection: let the test itself report it
-        return ["qq"]
-    return ["qq"] + sorted(p.name for p in root.iterdir() if (p / "items.jsonl.gz").exists())
 
 
 def _check(item: dict, counts: Counter) -> list[str]:
@@ -66,7 +58,7 @@ def _check(item: dict, counts: Counter) -> list[str]:
     return problems
 
 
-@pytest.mark.parametrize("source", _sources())
+@pytest.mark.parametrize("source", body_sources())
 def test_fidelity(source):
     items = qq_items() if source == "qq" else seed_items(source)
     counts: Counter = Counter()
