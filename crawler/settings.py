@@ -17,11 +17,14 @@ ARCHIVE_REMEMBER_DROPS = ["removed", "paid"]
 
 ITEM_PIPELINES = {
     "pipelines.validate.ValidateArticle": 100,
-    "pipelines.clean.CleanBodyHtml": 200,
-    "pipelines.markdown.BodyToMarkdown": 300,
+    "pipelines.body.BodyToMarkdown": 200,  # clean, then Markdown (crawler.body)
     "pipelines.summary.Summarize": 400,
     "pipelines.archive.ArchiveWriter": 500,
 }
+# Processes that clean and convert the bodies while the crawl goes on (crawler/workers.py):
+# "auto" = one per core beyond the crawl's own, at most 2 (none on a single core); 0 = in
+# the crawl's own thread; a number. Started with the first article, not for an empty night.
+BODY_WORKERS = "auto"
 
 EXTENSIONS = {
     "crawler.extensions.DropCounter": 0,

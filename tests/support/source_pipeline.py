@@ -18,6 +18,7 @@ from crawler import settings as project_settings
 from pipelines.errors import DropArticle
 from markdown_it import MarkdownIt
 
+from tests.support.coroutines import settled
 from tests.support.text import visible_text
 
 
@@ -32,6 +33,9 @@ def pipelines(archive_dir: str | Path) -> list:
     settings = Settings()
     settings.setmodule(project_settings)
     settings.set("ARCHIVE_DIR", str(archive_dir))
+    # In this thread: the pipelines are called here one after the other, not by a crawl (the
+    # crawl tests run them with worker processes).
+    settings.set("BODY_WORKERS", 0)
     crawler = _Crawler(settings)
     chain = []
     for path, _order in sorted(settings.getdict("ITEM_PIPELINES").items(), key=lambda kv: kv[1]):
@@ -44,10 +48,11 @@ def run(chain: list, item):
     """The item after every pipeline, or the DropArticle that stopped it."""
     try:
         for pipe in chain:
-            item = pipe.process_item(item, None)
+            item = settled(pipe.process_item(item, None))
     except DropArticle as exc:
         return exc
     return item
+
 
 
 def text_of_html(body_html: str) -> str:

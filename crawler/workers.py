@@ -1,0 +1,296 @@
+"""Worker processes for CPU-heavy pipeline work, off the thread that runs the crawl.
+
+Scrapy runs the downloader, the spiders' callbacks and every item pipeline in one thread, the
+reactor's. Converting a body (crawler.body: lxml, then html2text, which is pure Python) costs
+about as much CPU as downloading and parsing its page, so in that thread it slows a fast
+crawl by a third (benchmarks/README.md, figure 2). In worker processes it runs on the other
+cores while the reactor goes on downloading and parsing.
+
+Why by hand: Scrapy has no process pool (its thread pool, REACTOR_THREADPOOL_MAXSIZE, serves
+DNS; threads do not help: html2text holds the GIL, and every extra thread of the crawl's
+process measurably slowed the reactor). The standard library's ProcessPoolExecutor starts its
+workers through multiprocessing, which imports the parent's `__main__` in every worker (the
+`scrapy` script: all of Scrapy, and a user's unguarded crawl script would run again) and
+feeds them from two helper threads. So a worker here is a plain `python -m crawler.workers`
+child fed through its stdin and read from its stdout by the event loop itself:
+  - started with the first call only: a night that finds nothing new starts no process;
+  - frames are a 4-byte length and a pickle: (call id, function, arguments) in,
+    (call id, ok, result or exception) out; the function is a module-level one (pickled by
+    name), the arguments and results plain values;
+  - a worker ignores SIGINT (Ctrl-C is the crawl's graceful shutdown, which still needs it)
+    and ends when its stdin does: when the crawl closes it, or when the crawl's process is
+    gone, even after a SIGKILL;
+  - a worker that cannot start or that dies is given up with one warning: the calls in
+    flight and every later one run in the crawl's own thread (stat `<name>/fallback`); an
+    error raised by the work itself is raised to the caller, as in-process;
+  - outside a running asyncio loop (pipelines called directly, as in tests) the work runs
+    in the calling thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import pickle
+import signal
+import sys
+from pathlib import Path
+
+logger = logging.getLogger(__name__)
+
+# More workers than this gain nothing: one reactor thread feeds about one worker's worth of
+# conversions (figure 2); the second is headroom for long articles.
+AUTO_MAX_WORKERS = 2
+_HEADER = 4
+_PROTOCOL = pickle.HIGHEST_PROTOCOL
+# The directory holding the `crawler` package, for the workers' import path.
+_PROJECT_ROOT = str(Path(__file__).resolve().parents[1])
+
+
+def worker_count(value, cpu_count: int | None = None) -> int:
+    """The number of worker processes a setting asks for: "auto" (or None/"") is one per core
+    beyond the crawl's own, at most AUTO_MAX_WORKERS; 0 means none (work in the crawl's
+    thread); a number is taken as it is."""
+    if value is None or (isinstance(value, str) and value.strip().lower() in ("", "auto")):
+        cpus = cpu_count if cpu_count is not None else (os.cpu_count() or 1)
+        return max(0, min(AUTO_MAX_WORKERS, cpus - 1))
+    try:
+        count = int(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"a number of worker processes or 'auto' expected, not {value!r}") from None
+    if count < 0:
+        raise ValueError(f"a number of worker processes must not be negative: {count}")
+    return count
+
+
+def _frame(obj) -> bytes:
+    data = pickle.dumps(obj, protocol=_PROTOCOL)
+    return len(data).to_bytes(_HEADER, "big") + data
+
+
+class WorkerGone(RuntimeError):
+    """A worker process ended (or could not start) before it answered."""
+
+
+class _Worker(asyncio.SubprocessProtocol):
+    """One child process and the calls it has not answered yet. The protocol parses the
+    replies straight from the pipe's data (no stream reader: fewer loop callbacks a call)."""
+
+    def __init__(self):
+        self.transport: asyncio.SubprocessTransport | None = None
+        self.stdin = None
+        self.pending: dict[int, asyncio.Future] = {}
+        self.gone: BaseException | None = None
+        self._buffer = bytearray()
+        self.exited = asyncio.get_running_loop().create_future()
+
+    @property
+    def pid(self):
+        return self.transport.get_pid() if self.transport is not None else None
+
+    def connection_made(self, transport) -> None:
+        self.transport = transport
+        self.stdin = transport.get_pipe_transport(0)
+
+    def pipe_data_received(self, fd: int, data: bytes) -> None:
+        buffer = self._buffer
+        buffer += data
+        while len(buffer) >= _HEADER:
+            size = int.from_bytes(buffer[:_HEADER], "big")
+            if len(buffer) < _HEADER + size:
+                break
+            try:
+                call_id, ok, value = pickle.loads(buffer[_HEADER:_HEADER + size])
+            except Exception as exc:  # a garbled stream: nothing more from this worker can be trusted
+                self._fail(WorkerGone(f"worker process {self.pid} sent an unreadable reply ({exc!r})"))
+                self.transport.kill()
+                return
+            del buffer[:_HEADER + size]
+            future = self.pending.pop(call_id, None)
+            if future is not None and not future.done():
+                if ok:
+                    future.set_result(value)
+                else:
+                    future.set_exception(value)
+
+    def pipe_connection_lost(self, fd: int, exc) -> None:
+        if fd == 1:
+            self._fail(WorkerGone(f"worker process {self.pid} ended"))
+
+    def process_exited(self) -> None:
+        self._fail(WorkerGone(f"worker process {self.pid} ended (status {self.transport.get_returncode()})"))
+        if not self.exited.done():
+            self.exited.set_result(None)
+
+    def _fail(self, exc: BaseException) -> None:
+        if self.gone is None:
+            self.gone = exc
+        pending, self.pending = self.pending, {}
+        for future in pending.values():
+            if not future.done():
+                future.set_exception(exc)
+
+    async def call(self, call_id: int, fn, args) -> object:
+        if self.gone is not None:
+            raise self.gone
+        future = asyncio.get_running_loop().create_future()
+        self.pending[call_id] = future
+        # The pipe transport buffers what the pipe does not take at once.
+        self.stdin.write(_frame((call_id, fn, args)))
+        return await future
+
+    async def stop(self, timeout: float) -> None:
+        if self.stdin is not None and not self.stdin.is_closing():
+            self.stdin.close()  # the worker ends when its stdin does
+        try:
+            await asyncio.wait_for(asyncio.shield(self.exited), timeout)
+        except asyncio.TimeoutError:
+            logger.warning("worker process %s did not end within %.0f s: killed", self.pid, timeout)
+            self.transport.kill()
+            await self.exited
+        self.transport.close()
+
+
+class WorkerProcesses:
+    """`await run(fn, *args)`: fn(*args) in a worker process, or in this thread when there
+    are none (count 0, given up, closed, no running asyncio loop)."""
+
+    # Seconds close() waits for a worker to finish what it was given.
+    stop_timeout = 30.0
+
+    def __init__(self, count: int, stats=None, name: str = "workers"):
+        self.count = count
+        self.stats = stats
+        self.name = name
+        self._workers: list[_Worker] = []
+        self._starting: asyncio.Future | None = None
+        self._given_up = False
+        self._closed = False
+        self._next_id = 0
+
+    def _inc(self, key: str) -> None:
+        if self.stats is not None:
+            self.stats.inc_value(f"{self.name}/{key}")
+
+    @property
+    def active(self) -> bool:
+        """True while calls go to worker processes."""
+        return self.count > 0 and not self._given_up and not self._closed
+
+    async def _start(self) -> None:
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (_PROJECT_ROOT, env.get("PYTHONPATH")) if p)
+        loop = asyncio.get_running_loop()
+        for _ in range(self.count):
+            _, worker = await loop.subprocess_exec(
+                _Worker, sys.executable, "-m", "crawler.workers", stdin=asyncio.subprocess.PIPE,
+                stdout=asyncio.subprocess.PIPE, stderr=None, env=env)
+            self._workers.append(worker)
+        if self.stats is not None:
+            self.stats.set_value(f"{self.name}/processes", self.count)
+
+    async def _ready_workers(self) -> list[_Worker]:
+        if self._starting is None:
+            self._starting = asyncio.ensure_future(self._start())
+        try:
+            await asyncio.shield(self._starting)
+        except (OSError, ValueError) as exc:
+            self._give_up(f"cannot start worker processes ({exc!r})")
+        return [w for w in self._workers if w.gone is None]
+
+    def _give_up(self, why: str) -> None:
+        if not self._given_up:
+            self._given_up = True
+            logger.warning("%s: %s; the work goes on in the crawl's own thread", self.name, why)
+        for worker in self._workers:
+            if worker.transport is not None and worker.transport.get_returncode() is None:
+                worker.transport.kill()
+
+    async def run(self, fn, *args):
+        if self.active:
+            try:
+                asyncio.get_running_loop()
+            except RuntimeError:
+                pass  # not in a crawl: this thread
+            else:
+                workers = await self._ready_workers()
+                if workers and self.active:
+                    worker = min(workers, key=lambda w: len(w.pending))
+                    self._next_id += 1
+                    try:
+                        result = await worker.call(self._next_id, fn, args)
+                    except WorkerGone as exc:
+                        self._give_up(str(exc))
+                    else:
+                        self._inc("done")
+                        return result
+                elif not workers:
+                    self._give_up("no worker process is left")
+        if self._given_up:
+            self._inc("fallback")
+        return fn(*args)
+
+    async def close(self) -> None:
+        """End the workers once they have answered (the pipelines' close_spider)."""
+        self._closed = True
+        workers, self._workers = self._workers, []
+        if self._starting is not None and not self._starting.done():
+            await asyncio.wait([self._starting])
+            workers += self._workers
+        await asyncio.gather(*(w.stop(self.stop_timeout) for w in workers))
+
+
+# ------------
+# The worker process: python -m crawler.workers
+
+
+def _read_exactly(stream, size: int) -> bytes | None:
+    data = b""
+    while len(data) < size:
+        chunk = stream.read(size - len(data))
+        if not chunk:
+            return None
+        data += chunk
+    return data
+
+
+def _picklable(exc: BaseException) -> BaseException:
+    try:
+        pickle.loads(pickle.dumps(exc, protocol=_PROTOCOL))
+        return exc
+    except Exception:
+        return RuntimeError(f"{exc.__class__.__name__}: {exc}")
+
+
+def serve(stdin, stdout) -> None:
+    """Answer frames from stdin on stdout until stdin ends."""
+    while True:
+        header = _read_exactly(stdin, _HEADER)
+        if header is None:
+            return
+        body = _read_exactly(stdin, int.from_bytes(header, "big"))
+        if body is None:
+            return
+        call_id, fn, args = pickle.loads(body)
+        try:
+            reply = (call_id, True, fn(*args))
+        except Exception as exc:  # the work's own error, raised again in the crawl
+            reply = (call_id, False, _picklable(exc))
+        stdout.write(_frame(reply))
+        stdout.flush()
+
+
+def main() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # The frames own the real stdout; anything the work prints goes to stderr.
+    replies = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    try:
+        serve(sys.stdin.buffer, replies)
+    except BrokenPipeError:
+        pass  # the crawl is gone
+
+
+if __name__ == "__main__":
+    main()

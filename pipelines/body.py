@@ -1,0 +1,29 @@
+"""Pipeline 2: the body as served -> cleaned HTML -> the archive's Markdown (crawler.body),
+in worker processes (BODY_WORKERS, crawler.workers) so that the crawl goes on meanwhile."""
+
+from __future__ import annotations
+
+from crawler.body import ConvertedBody, convert_body
+from crawler.workers import WorkerProcesses, worker_count
+
+
+class BodyToMarkdown:
+    def __init__(self, workers: WorkerProcesses | None = None):
+        self.workers = workers or WorkerProcesses(0)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        count = worker_count(crawler.settings.get("BODY_WORKERS"))
+        return cls(WorkerProcesses(count, crawler.stats, name="body_workers"))
+
+    async def process_item(self, item, spider=None):
+        body_html = item.get("body_html") or ""
+        if body_html.strip():
+            converted = await self.workers.run(convert_body, body_html, item.get("link") or "")
+        else:
+            converted = ConvertedBody("", "")
+        item["clean_html"], item["body_markdown"] = converted
+        return item
+
+    async def close_spider(self, spider=None):
+        await self.workers.close()

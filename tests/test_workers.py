@@ -1,0 +1,241 @@
+"""crawler.workers: real child processes, fed and read by a real asyncio loop."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import pytest
+from scrapy.statscollectors import MemoryStatsCollector
+from scrapy.utils.test import get_crawler
+
+from crawler.body import ConvertedBody, convert_body
+from crawler.workers import AUTO_MAX_WORKERS, WorkerProcesses, worker_count
+from tests.support.cli import ROOT
+
+
+def _stats():
+    return MemoryStatsCollector(get_crawler())
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A zombie is gone for our purpose (nobody waited for it yet).
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+            return fh.read().split(")")[-1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def _wait_gone(pid: int, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if not _alive(pid):
+            return True
+        time.sleep(0.05)
+    return not _alive(pid)
+
+
+@pytest.mark.parametrize("value,cpus,expected", [
+    ("auto", 1, 0), ("auto", 2, 1), ("auto", 3, 2), ("auto", 64, AUTO_MAX_WORKERS), (None, 4, 2), ("", 2, 1),
+    ("0", 8, 0), (0, 8, 0), ("3", 1, 3), (5, 2, 5),
+])
+def test_worker_count(value, cpus, expected):
+    assert worker_count(value, cpu_count=cpus) == expected
+
+
+@pytest.mark.parametrize("value", ["many", "-1", -2, "1.5"])
+def test_worker_count_refuses_nonsense(value):
+    with pytest.raises(ValueError, match="worker processes"):
+        worker_count(value, cpu_count=4)
+
+
+def test_calls_run_in_worker_processes_and_give_the_same_result():
+    stats = _stats()
+
+    async def main():
+        workers = WorkerProcesses(2, stats, name="test_workers")
+        try:
+            pids = await asyncio.gather(*(workers.run(os.getpid) for _ in range(20)))
+            html = "<p>正文 <b>加粗</b> &amp; <a href='/x y'>链接</a></p>"
+            converted = await workers.run(convert_body, html, "https://news.example.com/a/")
+            assert converted == convert_body(html, "https://news.example.com/a/")
+            assert isinstance(converted, ConvertedBody)
+            big = "<p>" + "长" * 3_000_000 + "</p>"  # larger than any pipe buffer, both ways
+            assert (await workers.run(convert_body, big, "")).markdown == "长" * 3_000_000
+            return set(pids), [w.pid for w in workers._workers]
+        finally:
+            await workers.close()
+
+    pids, worker_pids = asyncio.run(main())
+    assert os.getpid() not in pids
+    assert pids <= set(worker_pids) and len(worker_pids) == 2
+    assert stats.get_value("test_workers/processes") == 2
+    assert stats.get_value("test_workers/done") == 22
+    assert stats.get_value("test_workers/fallback") is None
+    for pid in worker_pids:
+        assert _wait_gone(pid, 5), f"worker {pid} still runs after close()"
+
+
+def test_an_error_of_the_work_is_raised_to_the_caller():
+    async def main():
+        workers = WorkerProcesses(1)
+        try:
+            with pytest.raises(ValueError, match="invalid literal"):
+                await workers.run(int, "not a number")
+            return await workers.run(int, "42"), workers.active
+        finally:
+            await workers.close()
+
+    assert asyncio.run(main()) == (42, True)
+
+
+def test_a_dead_worker_is_given_up_and_the_work_done_in_this_thread(caplog):
+    stats = _stats()
+
+    async def main():
+        workers = WorkerProcesses(1, stats, name="w")
+        try:
+            first = await workers.run(os.getpid)
+            os.kill(first, signal.SIGKILL)
+            await asyncio.sleep(0.3)
+            after = await asyncio.gather(*(workers.run(os.getpid) for _ in range(3)))
+            return first, after, workers.active
+        finally:
+            await workers.close()
+
+    with caplog.at_level(logging.WARNING, logger="crawler.workers"):
+        first, after, active = asyncio.run(main())
+    assert first != os.getpid()
+    assert after == [os.getpid()] * 3
+    assert not active
+    assert stats.get_value("w/fallback") == 3
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1 and "crawl's own thread" in warnings[0], warnings
+
+
+def test_a_worker_dying_during_a_call_loses_no_call():
+    async def main():
+        workers = WorkerProcesses(1)
+        try:
+            pid = await workers.run(os.getpid)
+            slow = [asyncio.ensure_future(workers.run(time.sleep, 0.5)) for _ in range(3)]
+            await asyncio.sleep(0.2)
+            os.kill(pid, signal.SIGKILL)
+            return await asyncio.gather(*slow)
+        finally:
+            await workers.close()
+
+    assert asyncio.run(main()) == [None, None, None]  # done here instead, none lost
+
+
+def test_workers_that_cannot_start_leave_the_work_to_this_thread(monkeypatch, caplog):
+    monkeypatch.setattr(sys, "executable", "/nonexistent/python")
+    stats = _stats()
+
+    async def main():
+        workers = WorkerProcesses(1, stats, name="w")
+        try:
+            return await workers.run(os.getpid)
+        finally:
+            await workers.close()
+
+    with caplog.at_level(logging.WARNING, logger="crawler.workers"):
+        assert asyncio.run(main()) == os.getpid()
+    assert stats.get_value("w/fallback") == 1
+    assert any("cannot start worker processes" in r.getMessage() for r in caplog.records)
+
+
+def test_without_workers_or_outside_a_loop_the_work_runs_here():
+    async def none():
+        workers = WorkerProcesses(0)
+        return await workers.run(os.getpid)
+
+    assert asyncio.run(none()) == os.getpid()
+    # Outside a running loop (pipelines called directly): the coroutine ends at its first step.
+    coroutine = WorkerProcesses(2).run(os.getpid)
+    with pytest.raises(StopIteration) as stop:
+        coroutine.send(None)
+    assert stop.value.value == os.getpid()
+
+
+def test_a_worker_ignores_ctrl_c():
+    async def main():
+        workers = WorkerProcesses(1)
+        try:
+            pid = await workers.run(os.getpid)
+            os.kill(pid, signal.SIGINT)
+            await asyncio.sleep(0.3)
+            return pid, await workers.run(os.getpid), workers.active
+        finally:
+            await workers.close()
+
+    pid, again, active = asyncio.run(main())
+    assert again == pid and active
+
+
+_PARENT = textwrap.dedent("""
+    import asyncio, os, sys, time
+    from crawler.workers import WorkerProcesses
+
+    async def main():
+        workers = WorkerProcesses(1)
+        print(await workers.run(os.getpid), flush=True)
+        await workers.run(time.sleep, 0.5)  # the worker is busy when its parent is killed
+        time.sleep(60)
+
+    asyncio.run(main())
+""")
+
+
+@pytest.mark.parametrize("busy", [False, True])
+def test_workers_end_when_the_crawl_is_killed(busy):
+    script = _PARENT if busy else _PARENT.replace("        await workers.run(time.sleep, 0.5)  # the worker is busy when its parent is killed\n", "")
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    parent = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
+    try:
+        worker = int(parent.stdout.readline())
+        assert _alive(worker)
+        if busy:
+            time.sleep(0.2)
+        parent.kill()
+        parent.wait(timeout=10)
+        assert _wait_gone(worker, 5), f"worker {worker} outlived its killed parent"
+    finally:
+        parent.kill()
+        parent.wait()
+
+
+@pytest.mark.parametrize("count", ["1", "2", "0"])
+def test_a_crawl_writes_the_same_files_with_and_without_workers(tmp_path, count):
+    """The real `scrapy crawl qq` replaying fixtures/qq/nightly: the files equal expected/
+    byte for byte, whether the bodies were converted in worker processes or in the crawl's
+    thread, and the stats say where."""
+    import json
+
+    from tests.support.regen_fixtures import archive_files, expected_files, replay
+
+    archive, report = tmp_path / "archive", tmp_path / "report.json"
+    result = replay("nightly", archive, report, "-s", f"BODY_WORKERS={count}")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert archive_files(archive) == expected_files("nightly")
+    stats = json.loads(report.read_text(encoding="utf-8"))["stats"]
+    written = stats["archive/written"]
+    assert written > 0
+    if count == "0":
+        assert "body_workers/done" not in stats and "body_workers/processes" not in stats
+    else:
+        assert stats["body_workers/processes"] == int(count)
+        # Every article with a body went through a worker; none fell back.
+        assert stats["body_workers/done"] >= written - stats.get("article/dropped/empty_body", 0)
+        assert "body_workers/fallback" not in stats
