@@ -108,6 +108,26 @@ def test_leftover_temporary_files_are_not_articles(tmp_path):
     assert writer.stats.get_value("archive/written") == 1
 
 
+def test_a_folder_may_be_a_symlink(tmp_path):
+    # E.g. one source's folder on another disk: the writer's guard is lexical (it made 20
+    # lstat calls per file, and refused such a folder as bad_path).
+    elsewhere = tmp_path / "other-disk" / "qq"
+    elsewhere.mkdir(parents=True)
+    news = tmp_path / "archive" / "zh-CN" / "news"
+    news.mkdir(parents=True)
+    (news / "qq").symlink_to(elsewhere, target_is_directory=True)
+    writer = ArchiveWriter(tmp_path / "archive", MemoryStatsCollector(get_crawler()))
+    item = write(writer, article())
+    assert item["archive_written"] is True
+    assert (elsewhere / "20250208A0TEST.zh-CN.md").read_text(encoding="utf-8").startswith("---\n")
+
+
+def test_a_missing_folder_is_made(tmp_path):
+    writer = ArchiveWriter(tmp_path / "archive", MemoryStatsCollector(get_crawler()))
+    write(writer, article(folder="brand_new"))
+    assert (tmp_path / "archive/zh-CN/news/brand_new/20250208A0TEST.zh-CN.md").is_file()
+
+
 def test_no_temporary_file_stays_after_writing(writer):
     write(writer, article())
     names = [p.name for p in (writer.root / "zh-CN/news/qq").iterdir()]
