@@ -6,8 +6,9 @@ import logging
 import os
 from pathlib import Path
 
-from crawler.archive import ArchiveEntry, has_id, temp_name
+from crawler.archive import ArchiveEntry, has_id
 from crawler.archive_index import ArchiveIndex
+from crawler.durable_files import DurableFiles
 from pipelines.errors import DropArticle
 
 logger = logging.getLogger(__name__)
@@ -18,6 +19,7 @@ class ArchiveWriter:
         self.root = Path(root).resolve()
         self.stats = stats
         self.index = index or ArchiveIndex(self.root)
+        self.files = DurableFiles()
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -56,7 +58,7 @@ class ArchiveWriter:
             raise DropArticle("bad_path", entry.path)
         return Path(target)
 
-    def process_item(self, item, spider=None):
+    async def process_item(self, item, spider=None):
         entry = self.entry_for(item)
         target = self.target_for(entry)
         item["archive_path"] = entry.path
@@ -65,47 +67,14 @@ class ArchiveWriter:
             self._inc("archive/skipped_existing")
             logger.debug("Already in the archive: %s (%s)", entry.path, entry.link)
             return item
-        written = self.write(target, entry.text())
+        # Durable before it has its name; in a crawl flushed together with the files that
+        # arrive meanwhile (crawler.durable_files), so the crawl does not wait on the disk.
+        written = await self.files.create(target, entry.text())
         self.index.add_name(entry.language, entry.folder, entry.name)
         self.index.add_link(entry.language, entry.folder, entry.link)
         self._inc("archive/written" if written else "archive/skipped_existing")
         item["archive_written"] = written
         return item
 
-    @staticmethod
-    def write(target: Path, text: str) -> bool:
-        """Write `text` to `target` so that a reader sees the whole file or nothing.
-
-        The text goes to a hidden temporary file in the same directory (Hugo skips dotfiles;
-        ArchiveIndex removes leftovers of a killed run), is flushed to disk, and is then
-        hard-linked to its name (returns False when the name was taken meanwhile): unlike os.replace, os.link fails when the name exists, so an
-        article already in the archive can never be overwritten, even by a concurrent run.
-        """
-        tmp = target.parent / temp_name(target.name)
-        try:
-            try:
-                fh = open(tmp, "w", encoding="utf-8", newline="\n")
-            except FileNotFoundError:  # the folder is new (or was removed meanwhile)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                fh = open(tmp, "w", encoding="utf-8", newline="\n")
-            with fh:
-                fh.write(text)
-                fh.flush()
-                os.fsync(fh.fileno())
-            try:
-                os.link(tmp, target)
-            except FileExistsError:
-                return False
-            except OSError:
-                # File systems without hard links: fall back to a rename that refuses to
-                # replace (checked just before; the window is tiny and the lock of the
-                # nightly run keeps two runs apart).
-                if target.exists():
-                    return False
-                os.rename(tmp, target)
-            return True
-        finally:
-            try:
-                os.unlink(tmp)
-            except FileNotFoundError:
-                pass
+    def close_spider(self, spider=None):
+        self.files.close()

@@ -14,6 +14,7 @@ from crawler.archive import TEMP_FILE, archive_name, escape, md5_name, summary, 
 from crawler.items import Article
 from crawler.timeutil import BEIJING
 from pipelines.archive import ArchiveWriter
+from tests.support.coroutines import settled
 from pipelines.errors import DropArticle
 from pipelines.summary import Summarize
 from pipelines.validate import ValidateArticle
@@ -38,7 +39,7 @@ def writer(tmp_path):
 
 def write(writer, item):
     item = Summarize().process_item(ValidateArticle().process_item(item))
-    return writer.process_item(item)
+    return settled(writer.process_item(item))
 
 
 def test_path_and_name_follow_format(writer):
@@ -187,7 +188,7 @@ def test_folder_cannot_escape_its_place(writer, folder):
     if folder != ".hidden":
         # The writer checks again, for items that did not pass through validation.
         with pytest.raises(DropArticle) as exc:
-            writer.process_item(article(folder=folder))
+            settled(writer.process_item(article(folder=folder)))
         assert exc.value.reason == "bad_path"
     assert [p.name for p in writer.root.parent.iterdir()] in ([], ["archive"])
 
