@@ -167,11 +167,11 @@ class CrawlRun:
 
 def run_crawl(site: Site, archive: Path, *, label: str, noop: bool = False, channel: str = CHANNEL,
               pages: int | None = None, item_count: int | None = None, concurrency: int = 64,
-              whatif: str | None = None) -> CrawlRun:
+              whatif: str | None = None, settings: dict | None = None) -> CrawlRun:
     server = site.server
     report_path = Path(tempfile.mkstemp(prefix="bench-report-", suffix=".json")[1])
     report_path.unlink()
-    settings = {
+    extra, settings = settings or {}, {
         "QQ_FEED_URL": server.url(FEED_PATH), "QQ_CHANNELS": channel,
         "QQ_PAGES": pages or site.feed_pages, "QQ_ITEM_COUNT": item_count or site.per_page,
         "ARCHIVE_DIR": str(archive), "RUN_REPORT": str(report_path),
@@ -181,6 +181,7 @@ def run_crawl(site: Site, archive: Path, *, label: str, noop: bool = False, chan
     }
     if noop:
         settings["ITEM_PIPELINES"] = "{}"
+    settings.update(extra)
     runner = ["-m", "benchmarks.whatif", whatif] if whatif else ["-m", "scrapy"]
     args = [sys.executable, *runner, "crawl", "qq"]
     for name, value in settings.items():

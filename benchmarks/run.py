@@ -34,7 +34,7 @@ TARGET_SCALE_MB = 150.0
 
 OFFLINE_VARIANTS = ("full", "floor", "old", "full_nofsync")
 OFFLINE_LABELS = {
-    "full": "ours: page -> parse_article -> 5 pipelines -> file",
+    "full": "ours: page -> parse_article -> 4 pipelines -> file",
     "floor": "floor: HtmlResponse + parse_article, no-op pipeline",
     "old": "old way: bs4(html.parser) + markdownify + regex summary",
     "full_nofsync": "what-if: ours with os.fsync a no-op (not the code as is)",
@@ -100,7 +100,7 @@ def offline(table: Table, args, findings: dict) -> dict:
         if rep % 2:
             order = tuple(reversed(order))
         for variant in order:
-            cmd = ["-m", "benchmarks.offline", "--variant", variant]
+            cmd = ["-m", "benchmarks.offline", "--variant", variant, "--work", str(args.work)]
             if args.offline_limit:
                 cmd += ["--limit", str(args.offline_limit)]
             log(f"offline rep {rep + 1}/{reps}: {variant}")
@@ -168,33 +168,35 @@ def crawls(table: Table, args, findings: dict, site) -> None:
 
     n = len(site.articles)
     full_runs, noop_runs, again_runs = [], [], []
-    whatif_runs: dict[str, list] = {"thread": [], "nofsync": []}
-    kinds = ("full", "noop") if args.quick else ("full", "noop", "thread", "nofsync")
+    # Beside the two compared crawls (full run only): the same crawl with the bodies converted
+    # in the reactor's thread (BODY_WORKERS=0, a setting), and with os.fsync a no-op (a
+    # what-if patched into that process only: the price of the writer's durability).
+    other_runs: dict[str, list] = {"inthread": [], "nofsync": []}
+    kinds = ("full", "noop") if args.quick else ("full", "noop", "inthread", "nofsync")
     for rep in range(args.crawl_reps):
         order = kinds[rep % len(kinds):] + kinds[:rep % len(kinds)]
         if rep % 2:
             order = tuple(reversed(order))
         for kind in order:
-            archive = Path(tempfile.mkdtemp(prefix="bench-archive-"))
-            try:
-                log(f"crawl rep {rep + 1}/{args.crawl_reps}: {kind} ({n} pages)")
-                run = run_crawl(site, archive, label=kind, noop=kind == "noop",
-                                whatif=kind if kind in whatif_runs else None)
-                if kind in whatif_runs:
-                    check(run, expect_requests=n, expect_written=n)
-                    whatif_runs[kind].append(run)
-                elif kind == "noop":
-                    check(run, expect_requests=n, expect_scraped=n)
-                    noop_runs.append(run)
-                else:
-                    check(run, expect_requests=n, expect_written=n)
-                    full_runs.append(run)
-                    log(f"crawl rep {rep + 1}/{args.crawl_reps}: second night over {n} files")
-                    again = run_crawl(site, archive, label="second night")
-                    check(again, expect_requests=again.article_requests)  # the count is the figure
-                    again_runs.append(again)
-            finally:
-                shutil.rmtree(archive, ignore_errors=True)
+            # Archives stay until the benchmark ends (see work_dir()).
+            archive = Path(tempfile.mkdtemp(prefix=f"archive-{kind}-", dir=args.work))
+            log(f"crawl rep {rep + 1}/{args.crawl_reps}: {kind} ({n} pages)")
+            run = run_crawl(site, archive, label=kind, noop=kind == "noop",
+                            whatif="nofsync" if kind == "nofsync" else None,
+                            settings={"BODY_WORKERS": 0} if kind == "inthread" else None)
+            if kind in other_runs:
+                check(run, expect_requests=n, expect_written=n)
+                other_runs[kind].append(run)
+            elif kind == "noop":
+                check(run, expect_requests=n, expect_scraped=n)
+                noop_runs.append(run)
+            else:
+                check(run, expect_requests=n, expect_written=n)
+                full_runs.append(run)
+                log(f"crawl rep {rep + 1}/{args.crawl_reps}: second night over {n} files")
+                again = run_crawl(site, archive, label="second night")
+                check(again, expect_requests=again.article_requests)  # the count is the figure
+                again_runs.append(again)
 
     def pps(runs):
         return median([r.pages_per_s(n) for r in runs])
@@ -208,12 +210,14 @@ def crawls(table: Table, args, findings: dict, site) -> None:
     ratio = full_pps / noop_pps if full_pps and noop_pps else None
     table.add("ratio all pipelines / no-op", fmt(ratio, ".2f", "x"), f">= {TARGET_RATIO:g}x",
               verdict(ratio >= TARGET_RATIO if ratio else None))
-    for kind, label in (("thread", "what-if: ArchiveWriter.process_item in a thread"),
-                        ("nofsync", "what-if: os.fsync a no-op")):
-        if whatif_runs[kind]:
-            wpps = pps(whatif_runs[kind])
+    workers = (full_runs[0].stats or {}).get("body_workers/processes", 0)
+    table.add("body worker processes in the crawl (BODY_WORKERS auto)", str(workers))
+    for kind, label, note in (("inthread", "BODY_WORKERS=0 (bodies converted in the reactor's thread)", "ratio / no-op"),
+                              ("nofsync", "what-if: os.fsync a no-op", "ratio what-if / no-op (not the code as is)")):
+        if other_runs[kind]:
+            wpps = pps(other_runs[kind])
             table.add(f"pages/s, {label}", fmt(wpps, ".0f"))
-            table.add("  ratio what-if / no-op (not the code as is)", fmt(wpps / noop_pps, ".2f", "x"))
+            table.add(f"  {note}", fmt(wpps / noop_pps, ".2f", "x"))
     table.add("process wall s, all pipelines / no-op",
               f"{median([r.wall_s for r in full_runs]):.1f} / {median([r.wall_s for r in noop_runs]):.1f}")
     table.add("peak RSS MB, all pipelines / no-op",
@@ -244,34 +248,31 @@ def scale(table: Table, args, site) -> None:
 
     new = site.articles[:args.scale_new]
     ids = ",".join(a.long_id for a in new)
-    base = Path(tempfile.mkdtemp(prefix="bench-scale-"))
+    base = Path(tempfile.mkdtemp(prefix="scale-", dir=args.work))
     big, empty = base / "big", base / "empty"
-    try:
-        log(f"scale: generating {args.scale_files} archive files")
-        t0 = time.perf_counter()
-        generate(big, args.scale_files)
-        gen_s = time.perf_counter() - t0
-        empty.mkdir()
-        folder = big / "zh-CN" / "news" / "qq"
-        runs = {"big": [], "empty": []}
-        probes = {"big": [], "empty": []}
-        for rep in range(args.scale_reps):
-            order = ("big", "empty") if rep % 2 == 0 else ("empty", "big")
-            for kind in order:
-                root = big if kind == "big" else empty
-                log(f"scale rep {rep + 1}/{args.scale_reps}: {kind} archive")
-                probes[kind].append(run_child(["-m", "benchmarks.scale", "probe", str(root), ids]))
-                run = run_crawl(site, root, label=f"scale {kind}", channel=SCALE_CHANNEL, pages=1,
-                                item_count=len(new))
-                check(run, expect_requests=len(new), expect_written=len(new))
-                runs[kind].append(run)
-                # Take the new articles out again, so every rep starts from the same archive.
-                for a in new:
-                    for stem in (a.long_id, a.long_id[:14]):  # the file bears the feed's id form
-                        (root / "zh-CN" / "news" / "qq" / f"{stem}.zh-CN.md").unlink(missing_ok=True)
-        files = sum(1 for _ in os.scandir(folder))
-    finally:
-        shutil.rmtree(base, ignore_errors=True)
+    log(f"scale: generating {args.scale_files} archive files")
+    t0 = time.perf_counter()
+    generate(big, args.scale_files)
+    gen_s = time.perf_counter() - t0
+    empty.mkdir()
+    folder = big / "zh-CN" / "news" / "qq"
+    runs = {"big": [], "empty": []}
+    probes = {"big": [], "empty": []}
+    for rep in range(args.scale_reps):
+        order = ("big", "empty") if rep % 2 == 0 else ("empty", "big")
+        for kind in order:
+            root = big if kind == "big" else empty
+            log(f"scale rep {rep + 1}/{args.scale_reps}: {kind} archive")
+            probes[kind].append(run_child(["-m", "benchmarks.scale", "probe", str(root), ids]))
+            run = run_crawl(site, root, label=f"scale {kind}", channel=SCALE_CHANNEL, pages=1,
+                            item_count=len(new))
+            check(run, expect_requests=len(new), expect_written=len(new))
+            runs[kind].append(run)
+            # Take the new articles out again, so every rep starts from the same archive.
+            for a in new:
+                for stem in (a.long_id, a.long_id[:14]):  # the file bears the feed's id form
+                    (root / "zh-CN" / "news" / "qq" / f"{stem}.zh-CN.md").unlink(missing_ok=True)
+    files = sum(1 for _ in os.scandir(folder))
 
     def m(kind, key, source):
         return median([getattr(r, key) if not isinstance(r, dict) else r[key] for r in source[kind]])
@@ -302,7 +303,8 @@ def profile(args, findings: dict, site, out_dir: Path) -> list[str]:
     from benchmarks.profile import format_summary, summarise
 
     texts = []
-    cmd = ["-m", "benchmarks.offline", "--variant", "full", "--profile", str(out_dir / "offline-full.txt")]
+    cmd = ["-m", "benchmarks.offline", "--variant", "full", "--work", str(args.work),
+           "--profile", str(out_dir / "offline-full.txt")]
     if args.offline_limit:
         cmd += ["--limit", str(args.offline_limit)]
     log("profiling the offline full variant (pyinstrument)")
@@ -311,7 +313,7 @@ def profile(args, findings: dict, site, out_dir: Path) -> list[str]:
     if findings.get("crawl_missed") or args.profile:
         from pyinstrument.session import Session
 
-        archive = Path(tempfile.mkdtemp(prefix="bench-prof-"))
+        archive = Path(tempfile.mkdtemp(prefix="archive-profile-", dir=args.work))
         session_file = out_dir / "crawl-full.pyisession"
         server = site.server
         settings = {
@@ -325,18 +327,26 @@ def profile(args, findings: dict, site, out_dir: Path) -> list[str]:
         for name, value in settings.items():
             cmd += ["-s", f"{name}={value}"]
         log("profiling a full crawl (pyinstrument)")
-        try:
-            result = run_measured(cmd, env=child_env())
-            if result["returncode"] != 0 or not session_file.exists():
-                raise BenchmarkError(f"profiled crawl failed ({result['returncode']}): {result['stderr'][-2000:]}")
-            texts.append(format_summary(summarise(Session.load(str(session_file))),
-                                        "Profile: scrapy crawl qq, all pipelines (pyinstrument, whole process)"))
-        finally:
-            shutil.rmtree(archive, ignore_errors=True)
+        result = run_measured(cmd, env=child_env())
+        if result["returncode"] != 0 or not session_file.exists():
+            raise BenchmarkError(f"profiled crawl failed ({result['returncode']}): {result['stderr'][-2000:]}")
+        texts.append(format_summary(summarise(Session.load(str(session_file))),
+                                    "Profile: scrapy crawl qq, all pipelines (pyinstrument, whole process)"))
     return texts
 
 
 # ------------ main
+
+
+def work_dir() -> Path:
+    """The one directory of every archive the benchmark writes, removed when it ends.
+
+    Nothing is deleted before: ext4 passes over inodes freed in the last minutes when it
+    allocates new ones (fs/ext4/ialloc.c, recently_deleted()), so removing one repetition's
+    2,000 files made every file creation of the next one scan them (perf: 0.8-0.9 ms of kernel
+    time per file instead of 0.04), a cost that a nightly run, which deletes nothing, never
+    has, and that fell on the crawls with a writer only."""
+    return Path(tempfile.mkdtemp(prefix="bench-work-"))
 
 
 def main(argv=None) -> int:
@@ -362,6 +372,7 @@ def main(argv=None) -> int:
     table = Table()
     findings: dict = {"notes": []}
     site = None
+    args.work = work_dir()
     try:
         items, skipped = usable_items()
         log(f"{len(items)} qq bodies ({skipped} empty skipped); mode {'quick' if quick else 'full'}")
@@ -385,6 +396,7 @@ def main(argv=None) -> int:
     finally:
         if site is not None:
             site.server.stop()
+        shutil.rmtree(args.work, ignore_errors=True)
     took = time.perf_counter() - started
     print(f"newsarchive benchmarks ({'--quick' if quick else 'full'}), {os.cpu_count()} CPUs, "
           f"python {sys.version.split()[0]}, took {took:.0f} s")

@@ -1,35 +1,27 @@
 """`scrapy` with one change applied in this process only: the figures behind a proposed fix.
 
-    python -m benchmarks.whatif nofsync|thread crawl qq -s ...
+    python -m benchmarks.whatif nofsync crawl qq -s ...
 
-  nofsync  os.fsync is a no-op (ArchiveWriter writes without flushing each file to disk)
-  thread   ArchiveWriter.process_item runs in a worker thread (asyncio.to_thread), so the
-           reactor keeps downloading and parsing while a file is written and fsync'ed
+  nofsync  nothing is flushed to disk: os.fsync and the syncfs of the writer's groups
+           (crawler.durable_files) are no-ops: what the writer's durability costs a crawl
 
 Nothing in the project is edited; this only patches the running process.
 """
 
 from __future__ import annotations
 
-import asyncio
 import os
 import sys
 
 
 def apply(mode: str) -> None:
     if mode == "nofsync":
+        from crawler.durable_files import DurableFiles
+
         os.fsync = lambda fd: None
-    elif mode == "thread":
-        from pipelines.archive import ArchiveWriter
-
-        original = ArchiveWriter.process_item
-
-        async def process_item(self, item, spider=None):
-            return await asyncio.to_thread(original, self, item, spider)
-
-        ArchiveWriter.process_item = process_item
+        DurableFiles._make_durable = lambda self, group: None
     else:
-        raise SystemExit(f"unknown what-if {mode!r}; nofsync or thread")
+        raise SystemExit(f"unknown what-if {mode!r}; nofsync")
 
 
 def main() -> None:
