@@ -23,7 +23,6 @@ class Article(scrapy.Item):
     drop_reason = scrapy.Field()
 
     # Derived by the pipelines.
-    clean_html = scrapy.Field()  # body_html cleaned (crawler.html_clean), by pipelines.body
     body_markdown = scrapy.Field()
     summary = scrapy.Field()
     archive_path = scrapy.Field()  # path of the article's file, relative to ARCHIVE_DIR

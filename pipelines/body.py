@@ -1,9 +1,9 @@
-"""Pipeline 2: the body as served -> cleaned HTML -> the archive's Markdown (crawler.body),
-in worker processes (BODY_WORKERS, crawler.workers) so that the crawl goes on meanwhile."""
+"""Pipeline 2: the body as served -> cleaned -> the archive's Markdown (crawler.body), in
+worker processes (BODY_WORKERS, crawler.workers) so that the crawl goes on meanwhile."""
 
 from __future__ import annotations
 
-from crawler.body import ConvertedBody, convert_body
+from crawler.body import body_markdown
 from crawler.workers import WorkerProcesses, worker_count
 
 
@@ -18,11 +18,10 @@ class BodyToMarkdown:
 
     async def process_item(self, item, spider=None):
         body_html = item.get("body_html") or ""
+        markdown = ""
         if body_html.strip():
-            converted = await self.workers.run(convert_body, body_html, item.get("link") or "")
-        else:
-            converted = ConvertedBody("", "")
-        item["clean_html"], item["body_markdown"] = converted
+            markdown = await self.workers.run(body_markdown, body_html, item.get("link") or "")
+        item["body_markdown"] = markdown
         return item
 
     async def close_spider(self, spider=None):

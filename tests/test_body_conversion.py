@@ -1,8 +1,8 @@
-"""crawler.body.convert_body, the pipeline's conversion, against the reference way to the same
+"""crawler.body.body_markdown, the pipeline's conversion, against the reference way to the same
 Markdown: the body cleaned and written out (clean_body_html), parsed again and handed to
 html2text as HTML, which html2text then tokenises with its own html.parser.
 
-convert_body takes two short cuts (crawler.markdown._Converter, crawler.body): the cleaned tree
+body_markdown takes two short cuts (crawler.markdown._Converter, crawler.body): the cleaned tree
 goes on without being written out and parsed again, and html2text is fed from the tree
 instead of tokenising. Both must leave every byte of the output as it was: over every real
 body (qq and all seed-json sources) and over invented hostile markup."""
@@ -13,7 +13,7 @@ import pytest
 from lxml import etree
 
 from crawler import markdown
-from crawler.body import ConvertedBody, convert_body
+from crawler.body import body_markdown
 from crawler.html_clean import clean_body_html, inner_html
 from crawler.markdown import html_to_markdown
 from tests.support.shared import body_sources, qq_items, seed_items
@@ -30,11 +30,11 @@ def _html2text_reads_html(self, root, *, include_root: bool = False) -> str:
 @pytest.fixture
 def reference(monkeypatch):
     """The reference conversion: html2text's handle() over the serialised HTML."""
-    def convert(body_html: str, base_url: str) -> ConvertedBody:
+    def convert(body_html: str, base_url: str) -> str:
         clean_html = clean_body_html(body_html, base_url)
         with monkeypatch.context() as patch:
             patch.setattr(markdown._Converter, "convert_tree", _html2text_reads_html)
-            return ConvertedBody(clean_html, html_to_markdown(clean_html))
+            return html_to_markdown(clean_html)
     return convert
 
 
@@ -45,7 +45,7 @@ def test_every_real_body_converts_as_the_reference_does(source, reference):
     for item in items:
         body = item.get("description") or ""
         body = body if isinstance(body, str) else str(body)
-        if convert_body(body, item["link"]) != reference(body, item["link"]):
+        if body_markdown(body, item["link"]) != reference(body, item["link"]):
             differing.append(item["link"])
     assert items
     assert not differing, f"{len(differing)} of {len(items)} differ, e.g. {differing[:3]}"
@@ -91,30 +91,28 @@ def test_hostile_markup_converts_as_the_reference_does(html, reference):
         # value, on which html2text's list numbering fails an assertion; the tree gives "".
         with pytest.raises(AssertionError):
             reference(html, BASE)
-        converted = convert_body(html, BASE)
-        assert "no number" in converted.markdown
+        assert "no number" in body_markdown(html, BASE)
         return
-    assert convert_body(html, BASE) == reference(html, BASE)
+    assert body_markdown(html, BASE) == reference(html, BASE)
 
 
 def test_an_attribute_without_value_does_not_stop_the_conversion():
     # <ol start> made html2text's html.parser path raise AssertionError (a lost article).
-    converted = convert_body("<ol start><li>一</li><li>二</li></ol><abbr title>缩写</abbr>", BASE)
-    assert converted.markdown.splitlines()[:2] == ["1. 一", "2. 二"]
-    assert converted.markdown.splitlines()[2:] == ["", "缩写"]
+    markdown = body_markdown("<ol start><li>一</li><li>二</li></ol><abbr title>缩写</abbr>", BASE)
+    assert markdown.splitlines() == ["1. 一", "2. 二", "", "缩写"]
 
 
 def test_abbreviations_leave_no_definition_lines():
     # html2text's `*[abbr]: title` lines are no CommonMark: Hugo showed them as text.
-    assert convert_body("<p><abbr title='World Health Organization'>WHO</abbr> said</p>", BASE).markdown == "WHO said"
+    assert body_markdown("<p><abbr title='World Health Organization'>WHO</abbr> said</p>", BASE) == "WHO said"
 
 
 def test_deep_nesting_needs_no_recursion():
     depth = 1500  # deeper than Python's recursion limit (1000), within libxml2's
     html = "<div>" * depth + "<p>deep <b>text</b></p>" + "</div>" * depth
-    assert convert_body(html, BASE).markdown == "deep **text**"
+    assert body_markdown(html, BASE) == "deep **text**"
 
 
 def test_empty_bodies():
     for html in ("", "   ", "<p></p>", "<div><span> </span></div>", "<!-- only a comment -->"):
-        assert convert_body(html, BASE).markdown == html_to_markdown(clean_body_html(html, BASE)) == ""
+        assert body_markdown(html, BASE) == html_to_markdown(clean_body_html(html, BASE)) == ""

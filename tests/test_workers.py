@@ -15,7 +15,7 @@ import pytest
 from scrapy.statscollectors import MemoryStatsCollector
 from scrapy.utils.test import get_crawler
 
-from crawler.body import ConvertedBody, convert_body
+from crawler.body import body_markdown
 from crawler.workers import AUTO_MAX_WORKERS, WorkerProcesses, worker_count
 from tests.support.cli import ROOT
 
@@ -68,11 +68,10 @@ def test_calls_run_in_worker_processes_and_give_the_same_result():
         try:
             pids = await asyncio.gather(*(workers.run(os.getpid) for _ in range(20)))
             html = "<p>正文 <b>加粗</b> &amp; <a href='/x y'>链接</a></p>"
-            converted = await workers.run(convert_body, html, "https://news.example.com/a/")
-            assert converted == convert_body(html, "https://news.example.com/a/")
-            assert isinstance(converted, ConvertedBody)
+            converted = await workers.run(body_markdown, html, "https://news.example.com/a/")
+            assert converted == body_markdown(html, "https://news.example.com/a/") == "正文 **加粗** \\& [链接](https://news.example.com/x%20y)"
             big = "<p>" + "长" * 3_000_000 + "</p>"  # larger than any pipe buffer, both ways
-            assert (await workers.run(convert_body, big, "")).markdown == "长" * 3_000_000
+            assert await workers.run(body_markdown, big, "") == "长" * 3_000_000
             return set(pids), [w.pid for w in workers._workers]
         finally:
             await workers.close()
