@@ -66,20 +66,81 @@ def percentile(values, q: float):
     return values[rank - 1]
 
 
+def _status_kib(pid: int | str, field: str) -> int | None:
+    """A `field:` line of /proc/<pid>/status in KiB, or None (no such process, a zombie, no /proc)."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return None
+
+
 def peak_rss_mb() -> float:
-    """This process's peak resident set size, MB (ru_maxrss is in KiB on Linux)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """This process's peak resident set size, MB: VmHWM, the high-water mark of this program
+    image. Not ru_maxrss: Linux carries a parent's high-water mark into its child across
+    fork/vfork and exec (a `python -c pass` started by a 400 MB parent reports 413 MB there,
+    VmHWM 13 MB), so every child of the benchmark looked at least as big as the benchmark."""
+    kib = _status_kib("self", "VmHWM")
+    if kib is None:  # no /proc: the (upper-bound) rusage figure
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return kib / 1024
 
 
 def current_rss_mb() -> float:
+    kib = _status_kib("self", "VmRSS")
+    return float("nan") if kib is None else kib / 1024
+
+
+def _children(pid: int) -> list[int]:
+    """The live children of a process (every thread's; /proc/<pid>/task/<tid>/children)."""
+    out: list[int] = []
     try:
-        with open("/proc/self/status", encoding="ascii") as fh:
-            for line in fh:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) / 1024
+        tasks = os.listdir(f"/proc/{pid}/task")
     except OSError:
-        pass
-    return float("nan")
+        return out
+    for tid in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{tid}/children", encoding="ascii") as fh:
+                out += [int(c) for c in fh.read().split()]
+        except (OSError, ValueError):
+            pass
+    return out
+
+
+class PeakRss:
+    """The peak RSS of a running process and of its descendants, sampled from /proc (VmHWM)
+    while the benchmark waits for it. wait4's ru_maxrss cannot give it: it holds the
+    benchmark's own high-water mark (see peak_rss_mb) and the largest descendant's, not the
+    process's. The last sample is at most one poll interval before the end."""
+
+    def __init__(self, pid: int):
+        self.pid = pid
+        self.own_kib = 0
+        self.descendants_kib: dict[int, int] = {}
+
+    def sample(self) -> None:
+        own = _status_kib(self.pid, "VmHWM")
+        if own is not None:
+            self.own_kib = max(self.own_kib, own)
+        stack = _children(self.pid)
+        while stack:
+            child = stack.pop()
+            kib = _status_kib(child, "VmHWM")
+            if kib is not None:
+                self.descendants_kib[child] = max(self.descendants_kib.get(child, 0), kib)
+            stack += _children(child)
+
+    @property
+    def own_mb(self) -> float:
+        return self.own_kib / 1024
+
+    @property
+    def descendants_mb(self) -> float:
+        """The sum of every descendant's own peak (the crawl's worker processes)."""
+        return sum(self.descendants_kib.values()) / 1024
 
 
 def child_env(extra: dict | None = None) -> dict:
@@ -97,8 +158,8 @@ def child_env(extra: dict | None = None) -> dict:
 
 
 def run_child(args: list[str], *, timeout: float = 900, env: dict | None = None) -> dict:
-    """Run `python <args>` (a benchmark child printing one JSON line last); its JSON, plus
-    wall seconds and the child's peak RSS (from wait4, so it is the child's own)."""
+    """Run `python <args>` (a benchmark child printing one JSON line last); its JSON (with
+    the child's own peak RSS: peak_rss_mb), plus wall seconds."""
     started = time.perf_counter()
     proc = subprocess.Popen([sys.executable, *args], cwd=ROOT, env=env or child_env(),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -120,7 +181,9 @@ def run_child(args: list[str], *, timeout: float = 900, env: dict | None = None)
 
 
 def run_measured(cmd: list[str], *, env: dict, timeout: float = 900, cwd: Path = ROOT) -> dict:
-    """Run a command; its return code, wall seconds, peak RSS (MB, from wait4) and output."""
+    """Run a command; its return code, wall seconds, peak RSS of the process and the sum of
+    its descendants' peaks (MB, sampled from /proc every 20 ms: PeakRss), CPU seconds of it
+    and its descendants (wait4) and its output."""
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     # Read the pipes in threads so that a chatty child never blocks; wait4 gives its rusage.
@@ -136,8 +199,10 @@ def run_measured(cmd: list[str], *, env: dict, timeout: float = 900, cwd: Path =
                threading.Thread(target=drain, args=(proc.stderr, "err"), daemon=True)]
     for t in readers:
         t.start()
+    peak = PeakRss(proc.pid)
     deadline = started + timeout
     while True:
+        peak.sample()
         pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
         if pid:
             break
@@ -150,8 +215,10 @@ def run_measured(cmd: list[str], *, env: dict, timeout: float = 900, cwd: Path =
     proc.returncode = os.waitstatus_to_exitcode(status)
     for t in readers:
         t.join(timeout=5)
+    own_mb = peak.own_mb if peak.own_kib else usage.ru_maxrss / 1024  # no /proc: an upper bound
     return {
-        "returncode": proc.returncode, "wall_s": wall, "peak_rss_mb": usage.ru_maxrss / 1024,
+        "returncode": proc.returncode, "wall_s": wall, "peak_rss_mb": own_mb,
+        "descendants_peak_rss_mb": peak.descendants_mb,
         "cpu_s": usage.ru_utime + usage.ru_stime,
         "stdout": b"".join(chunks["out"]).decode("utf-8", "replace"),
         "stderr": b"".join(chunks["err"]).decode("utf-8", "replace"),

@@ -151,7 +151,8 @@ class CrawlRun:
     returncode: int
     wall_s: float
     elapsed_s: float | None
-    peak_rss_mb: float
+    peak_rss_mb: float  # the crawl's own process
+    workers_peak_rss_mb: float  # its worker processes, each one's peak, summed
     article_requests: int
     feed_requests: int
     report: dict | None
@@ -197,7 +198,7 @@ def run_crawl(site: Site, archive: Path, *, label: str, noop: bool = False, chan
     elapsed = ((report or {}).get("stats") or {}).get("elapsed_time_seconds")
     return CrawlRun(
         label=label, returncode=result["returncode"], wall_s=result["wall_s"], elapsed_s=elapsed,
-        peak_rss_mb=result["peak_rss_mb"],
+        peak_rss_mb=result["peak_rss_mb"], workers_peak_rss_mb=result["descendants_peak_rss_mb"],
         article_requests=sum(1 for r in logged if r.method == "GET" and r.path.startswith(ARTICLE_PREFIX)),
         feed_requests=sum(1 for r in logged if r.method == "POST"),
         report=report, stderr_tail=result["stderr"][-3000:],

@@ -220,8 +220,10 @@ def crawls(table: Table, args, findings: dict, site) -> None:
             table.add(f"  {note}", fmt(wpps / noop_pps, ".2f", "x"))
     table.add("process wall s, all pipelines / no-op",
               f"{median([r.wall_s for r in full_runs]):.1f} / {median([r.wall_s for r in noop_runs]):.1f}")
-    table.add("peak RSS MB, all pipelines / no-op",
+    table.add("peak RSS MB of the crawl's process, all pipelines / no-op",
               f"{median([r.peak_rss_mb for r in full_runs]):.0f} / {median([r.peak_rss_mb for r in noop_runs]):.0f}")
+    table.add("  peak RSS MB of its body worker processes (summed)",
+              f"{median([r.workers_peak_rss_mb for r in full_runs]):.0f}")
     table.add("files written per full crawl", str(full_runs[0].report.get("written")))
     findings["crawl_missed"] = bool(ratio is not None and ratio < TARGET_RATIO)
 
@@ -285,12 +287,12 @@ def scale(table: Table, args, site) -> None:
     table.add("crawl process wall s, big / empty", f"{m('big', 'wall_s', runs):.2f} / {m('empty', 'wall_s', runs):.2f}")
     table.add("  difference (the start-up check in a real crawl)", f"{wall_diff:+.2f} s", f"< {TARGET_SCALE_S:g} s",
               verdict(wall_diff < TARGET_SCALE_S))
-    table.add("crawl peak RSS MB, big / empty",
+    table.add("crawl process peak RSS MB, big / empty",
               f"{m('big', 'peak_rss_mb', runs):.0f} / {m('empty', 'peak_rss_mb', runs):.0f}")
     table.add("  difference", f"{rss_diff:+.1f} MB", f"< {TARGET_SCALE_MB:g} MB", verdict(rss_diff < TARGET_SCALE_MB))
-    table.add("check alone (probe child): spider scan + writer scan, s",
-              f"{m('big', 'spider_scan_s', probes):.3f} + {m('big', 'writer_scan_s', probes):.3f}"
-              f" (empty: {m('empty', 'check_s', probes):.4f})")
+    table.add("check alone (probe child): leftover sweep + index scan + writer check, s",
+              f"{m('big', 'sweep_s', probes):.3f} + {m('big', 'index_scan_s', probes):.3f}"
+              f" + {m('big', 'writer_check_s', probes):.4f} (empty: {m('empty', 'check_s', probes):.4f})")
     table.add("check alone: RSS added MB, big / empty",
               f"{m('big', 'rss_added_mb', probes):.1f} / {m('empty', 'rss_added_mb', probes):.1f}")
 

@@ -7,8 +7,10 @@
 never meet the corpus's 2025 ids that the crawl brings as new articles).
 
 The probe does what a crawl does before its first new article is requested and written: the
-spider's ArchiveIndex answers `is_known` for the feed's entries (one os.scandir of the folder),
-and ArchiveWriter's own ArchiveIndex answers `is_known` for the first item (a second scan).
+archive lock's sweep of leftover temporary files (crawler.lock: one os.scandir of every
+folder), then the crawl's one ArchiveIndex (ArchiveIndex.for_crawler, shared by the spider and
+the ArchiveWriter) answers the spider's `is_known` for the feed's entries (one os.scandir of
+the folder) and the writer's check of the first item (no further scan).
 """
 
 from __future__ import annotations
@@ -84,21 +86,23 @@ def generate(root: Path, n: int) -> Path:
 def probe(archive: str, new_ids: list[str]) -> dict:
     """The start-up check as the crawl makes it, timed, with the RSS it adds."""
     from crawler.archive import archive_name
-    from crawler.archive_index import ArchiveIndex
+    from crawler.archive_index import ArchiveIndex, remove_leftovers
     from crawler.sources.qq import FOLDER, LANGUAGE
-    from pipelines.archive import ArchiveWriter  # noqa: F401  (imported before the baseline)
+    from pipelines.archive import ArchiveWriter
 
     rss0 = current_rss_mb()
     t0 = time.perf_counter()
-    spider_index = ArchiveIndex(archive)
-    known = sum(spider_index.contains_name(LANGUAGE, FOLDER, archive_name(i, "", "", LANGUAGE)) for i in new_ids)
+    remove_leftovers(archive)
     t1 = time.perf_counter()
-    writer_index = ArchiveWriter(archive).index
-    writer_index.contains_name(LANGUAGE, FOLDER, archive_name(new_ids[0], "", "", LANGUAGE))
+    index = ArchiveIndex(archive)  # the crawl's shared one (ArchiveIndex.for_crawler)
+    known = sum(index.contains_name(LANGUAGE, FOLDER, archive_name(i, "", "", LANGUAGE)) for i in new_ids)
     t2 = time.perf_counter()
+    writer = ArchiveWriter(archive, index=index)
+    writer.index.contains_name(LANGUAGE, FOLDER, archive_name(new_ids[0], "", "", LANGUAGE), include_dropped=False)
+    t3 = time.perf_counter()
     rss1 = current_rss_mb()
-    return {"files": spider_index.count(LANGUAGE, FOLDER), "known": known,
-            "spider_scan_s": t1 - t0, "writer_scan_s": t2 - t1, "check_s": t2 - t0,
+    return {"files": index.count(LANGUAGE, FOLDER), "known": known,
+            "sweep_s": t1 - t0, "index_scan_s": t2 - t1, "writer_check_s": t3 - t2, "check_s": t3 - t0,
             "rss_before_mb": rss0, "rss_after_mb": rss1, "rss_added_mb": rss1 - rss0,
             "peak_rss_mb": peak_rss_mb()}
 
