@@ -15,6 +15,11 @@ A slow crawl flushes each file alone, a fast one dozens at a time; a file gets i
 after its content is on disk either way. The directory is opened before a group's first file
 is written, so syncfs reports any write-back error of the group (Linux >= 5.8 reports errors
 since the descriptor was opened). Outside a running loop, `create` writes and fsyncs at once.
+
+What syncfs does not give: on some network and FUSE file systems (FUSE before Linux 5.15) it
+does not reach the server, where fsync would; and a write-back error of any other file of the
+file system fails the whole group. A failed group's files get no name (their items fail and are
+counted; the next night writes them), so the archive never holds a file that was not flushed.
 """
 
 from __future__ import annotations
@@ -43,9 +48,12 @@ def _load_syncfs():
 
 
 def _unlink(path: Path) -> None:
+    """Remove a temporary name, at best: one left behind (a file system gone read-only) is
+    hidden from Hugo and removed by the next run (crawler.archive_index.remove_leftovers), and
+    raising here would hide the error that matters or fail a file that was written."""
     try:
         os.unlink(path)
-    except FileNotFoundError:
+    except OSError:
         pass
 
 
@@ -95,10 +103,20 @@ class _Group:
     directories: dict[Path, int] = field(default_factory=dict)  # folder -> open descriptor
 
 
+def _settle(future: asyncio.Future, *, result=None, exception: BaseException | None = None) -> None:
+    if future.done():  # its writer was cancelled
+        return
+    if exception is not None:
+        future.set_exception(exception)
+    else:
+        future.set_result(result)
+
+
 class DurableFiles:
     def __init__(self):
         self._group = _Group()
         self._flushing = False
+        self._task: asyncio.Task | None = None
         self._thread: ThreadPoolExecutor | None = None
         self._syncfs = _load_syncfs()
         self.flushes = 0  # groups flushed (for tests and the curious)
@@ -123,7 +141,8 @@ class DurableFiles:
         group.files.append((tmp, target, future))
         if not self._flushing:
             self._flushing = True
-            loop.create_task(self._flush_groups())
+            # Kept, so that the task is not collected while it runs.
+            self._task = loop.create_task(self._flush_groups())
         return await future
 
     def _make_durable(self, group: _Group) -> None:
@@ -147,6 +166,7 @@ class DurableFiles:
 
     async def _flush_groups(self) -> None:
         loop = asyncio.get_running_loop()
+        group = None
         try:
             while self._group.files:
                 # Yield once, so that the files already on their way join this group.
@@ -156,25 +176,39 @@ class DurableFiles:
                     self._thread = ThreadPoolExecutor(1, thread_name_prefix="archive-flush")
                 try:
                     await loop.run_in_executor(self._thread, self._make_durable, group)
+                    error = None
+                    self.flushes += 1
                 except Exception as exc:
-                    for tmp, _target, future in group.files:
-                        _unlink(tmp)
-                        if not future.done():
-                            future.set_exception(exc)
-                    continue
+                    error = exc
                 finally:
                     for fd in group.directories.values():
                         os.close(fd)
-                self.flushes += 1
+                    group.directories.clear()
                 for tmp, target, future in group.files:
+                    if error is not None:
+                        _unlink(tmp)
+                        _settle(future, exception=error)
+                        continue
                     try:
-                        named = give_name(tmp, target)
+                        _settle(future, result=give_name(tmp, target))
                     except OSError as exc:
-                        if not future.done():
-                            future.set_exception(exc)
-                    else:
-                        if not future.done():
-                            future.set_result(named)
+                        _settle(future, exception=exc)
+                group = None
+        except BaseException as exc:
+            # Whatever broke the loop itself: no writer may wait for ever on a file of the
+            # group in hand or of the next one; each gets the error (and Scrapy logs it).
+            error = exc if isinstance(exc, Exception) else RuntimeError(f"archive flush stopped: {exc!r}")
+            for pending in (group, self._group):
+                if pending is None:
+                    continue
+                for tmp, _target, future in pending.files:
+                    _unlink(tmp)
+                    _settle(future, exception=error)
+                for fd in pending.directories.values():
+                    os.close(fd)
+            self._group = _Group()
+            if not isinstance(exc, Exception):
+                raise  # cancelled, interrupted: the loop's business; an error went to the writers
         finally:
             self._flushing = False
 

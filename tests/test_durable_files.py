@@ -70,6 +70,52 @@ def test_a_failed_flush_names_no_file_of_its_group(tmp_path, monkeypatch):
     assert _names(tmp_path) == []  # neither a named file nor a temporary one
 
 
+def test_a_failed_flush_on_a_read_only_file_system_fails_its_files_instead_of_hanging(tmp_path, monkeypatch):
+    # ext4 turns read-only after a journal error, the usual companion of a failed syncfs: the
+    # temporary names cannot be removed either, and no writer may wait for ever.
+    files = DurableFiles()
+
+    def broken(group):
+        raise OSError(errno.EIO, "syncfs: Input/output error")
+
+    def read_only(path, *args, **kwargs):
+        raise OSError(errno.EROFS, "Read-only file system", str(path))
+
+    monkeypatch.setattr(files, "_make_durable", broken)
+    monkeypatch.setattr("crawler.durable_files.os.unlink", read_only)
+
+    async def main():
+        writes = [files.create(tmp_path / f"{i}.md", "x") for i in range(5)]
+        return await asyncio.wait_for(asyncio.gather(*writes, return_exceptions=True), 10)
+
+    try:
+        results = asyncio.run(main())
+    finally:
+        files.close()
+    assert all(isinstance(r, OSError) and r.errno == errno.EIO for r in results), results
+    assert not any(TEMP_FILE.match(n) is None for n in _names(tmp_path)), "a file got its name"
+
+
+def test_a_broken_flush_loop_fails_every_waiting_file(tmp_path, monkeypatch):
+    files = DurableFiles()
+
+    def give_name(tmp, target):
+        raise TypeError("not an OSError: breaks the loop itself")
+
+    monkeypatch.setattr("crawler.durable_files.give_name", give_name)
+
+    async def main():
+        writes = [files.create(tmp_path / f"{i}.md", "x") for i in range(5)]
+        return await asyncio.wait_for(asyncio.gather(*writes, return_exceptions=True), 10)
+
+    try:
+        results = asyncio.run(main())
+    finally:
+        files.close()
+    assert all(isinstance(r, TypeError) for r in results), results
+    assert _names(tmp_path) == []
+
+
 def test_outside_a_loop_the_file_is_written_at_once(tmp_path):
     files = DurableFiles()
     coroutine = files.create(tmp_path / "new" / "a.md", "text")
