@@ -169,8 +169,8 @@ def crawls(table: Table, args, findings: dict, site) -> None:
     n = len(site.articles)
     full_runs, noop_runs, again_runs = [], [], []
     # Beside the two compared crawls (full run only): the same crawl with the bodies converted
-    # in the reactor's thread (BODY_WORKERS=0, a setting), and with os.fsync a no-op (a
-    # what-if patched into that process only: the price of the writer's durability).
+    # in the reactor's thread (BODY_WORKERS=0, a setting), and with os.fsync and the group
+    # syncfs no-ops (a what-if patched into that process only: the price of the durability).
     other_runs: dict[str, list] = {"inthread": [], "nofsync": []}
     kinds = ("full", "noop") if args.quick else ("full", "noop", "inthread", "nofsync")
     for rep in range(args.crawl_reps):
@@ -213,7 +213,7 @@ def crawls(table: Table, args, findings: dict, site) -> None:
     workers = (full_runs[0].stats or {}).get("body_workers/processes", 0)
     table.add("body worker processes in the crawl (BODY_WORKERS auto)", str(workers))
     for kind, label, note in (("inthread", "BODY_WORKERS=0 (bodies converted in the reactor's thread)", "ratio / no-op"),
-                              ("nofsync", "what-if: os.fsync a no-op", "ratio what-if / no-op (not the code as is)")):
+                              ("nofsync", "what-if: os.fsync and syncfs no-ops", "ratio what-if / no-op (not the code as is)")):
         if other_runs[kind]:
             wpps = pps(other_runs[kind])
             table.add(f"pages/s, {label}", fmt(wpps, ".0f"))

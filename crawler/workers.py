@@ -11,18 +11,26 @@ DNS; threads do not help: html2text holds the GIL, and every extra thread of the
 process measurably slowed the reactor). The standard library's ProcessPoolExecutor starts its
 workers through multiprocessing, which imports the parent's `__main__` in every worker (the
 `scrapy` script: all of Scrapy, and a user's unguarded crawl script would run again) and
-feeds them from two helper threads. So a worker here is a plain `python -m crawler.workers`
-child fed through its stdin and read from its stdout by the event loop itself:
+feeds them from two helper threads. So a worker here is a plain `python -m crawler.workers` child
+fed through its stdin and read from its stdout by the event loop itself:
   - started with the first call only: a night that finds nothing new starts no process;
+  - one pool per process and event loop (WorkerLease): `scrapy crawlall` runs every source's
+    crawl in one process, and they share the pool instead of starting one each;
   - frames are a 4-byte length and a pickle: (call id, function, arguments) in,
-    (call id, ok, result or exception) out; the function is a module-level one (pickled by
-    name), the arguments and results plain values;
-  - a worker ignores SIGINT (Ctrl-C is the crawl's graceful shutdown, which still needs it)
-    and ends when its stdin does: when the crawl closes it, or when the crawl's process is
-    gone, even after a SIGKILL;
-  - a worker that cannot start or that dies is given up with one warning: the calls in
-    flight and every later one run in the crawl's own thread (stat `<name>/fallback`); an
-    error raised by the work itself is raised to the caller, as in-process;
+    (call id, ok, result or (exception, traceback text)) out; the function is a module-level
+    one (pickled by name), the arguments and results plain values;
+  - a worker runs in a session of its own and ignores SIGINT (Ctrl-C and a signal to the
+    crawl's process group are the crawl's graceful shutdown, which still needs it), and ends
+    when its stdin does: when the crawl closes it, or when the crawl's process is gone, even
+    after a SIGKILL;
+  - a worker that dies is replaced (at most MAX_RESTARTS times a pool) and the calls it had
+    are sent once more; a call whose second worker dies as well is not tried a third time,
+    and never in the crawl's own process (it may be what kills them: a segfault, memory):
+    its caller gets WorkerGone (the item fails and is counted; the next night tries again);
+  - when workers cannot start or keep dying, the pool is given up with one warning: later
+    calls run in the crawl's own thread (stat `<name>/fallback`); an error raised by the
+    work itself is raised to the caller, as in-process, with the worker's traceback as its
+    cause;
   - outside a running asyncio loop (pipelines called directly, as in tests) the work runs
     in the calling thread.
 """
@@ -35,6 +43,8 @@ import os
 import pickle
 import signal
 import sys
+import traceback
+import weakref
 from pathlib import Path
 
 logger = logging.getLogger(__name__)
@@ -42,6 +52,9 @@ logger = logging.getLogger(__name__)
 # At the pace of a fast crawl one worker is busy about a quarter of the time (figure 2); a
 # second is headroom for long articles; more gain nothing.
 AUTO_MAX_WORKERS = 2
+# Worker processes a pool starts beyond its count before it gives up: a crash now and then is
+# survived, a worker that cannot live is not restarted for ever.
+MAX_RESTARTS = 3
 _HEADER = 4
 _PROTOCOL = pickle.HIGHEST_PROTOCOL
 # The directory holding the `crawler` package, for the workers' import path.
@@ -81,6 +94,14 @@ class WorkerGone(RuntimeError):
     """A worker process ended (or could not start) before it answered."""
 
 
+class RemoteTraceback(Exception):
+    """The traceback of an error raised in a worker process (the cause of the error the
+    caller gets, so that the crawl's log shows where in the work it happened)."""
+
+    def __str__(self) -> str:
+        return self.args[0] if self.args else ""
+
+
 class _Worker(asyncio.SubprocessProtocol):
     """One child process and the calls it has not answered yet. The protocol parses the
     replies straight from the pipe's data (no stream reader: fewer loop callbacks a call)."""
@@ -90,6 +111,7 @@ class _Worker(asyncio.SubprocessProtocol):
         self.stdin = None
         self.pending: dict[int, asyncio.Future] = {}
         self.gone: BaseException | None = None
+        self.replaced = False  # gone, and a new worker started in its place
         self._buffer = bytearray()
         self.exited = asyncio.get_running_loop().create_future()
 
@@ -120,7 +142,9 @@ class _Worker(asyncio.SubprocessProtocol):
                 if ok:
                     future.set_result(value)
                 else:
-                    future.set_exception(value)
+                    exc, remote_traceback = value
+                    exc.__cause__ = RemoteTraceback(remote_traceback)
+                    future.set_exception(exc)
 
     def pipe_connection_lost(self, fd: int, exc) -> None:
         if fd == 1:
@@ -173,80 +197,157 @@ class WorkerProcesses:
         self.name = name
         self._workers: list[_Worker] = []
         self._starting: asyncio.Future | None = None
+        self._started = 0  # processes started, replacements included
         self._given_up = False
         self._closed = False
         self._next_id = 0
 
-    def _inc(self, key: str) -> None:
-        if self.stats is not None:
-            self.stats.inc_value(f"{self.name}/{key}")
+    def _inc(self, stats, key: str) -> None:
+        if stats is not None:
+            stats.inc_value(f"{self.name}/{key}")
 
     @property
     def active(self) -> bool:
         """True while calls go to worker processes."""
         return self.count > 0 and not self._given_up and not self._closed
 
-    async def _start(self) -> None:
+    async def _start(self, count: int) -> None:
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(p for p in (_PROJECT_ROOT, env.get("PYTHONPATH")) if p)
         loop = asyncio.get_running_loop()
-        for _ in range(self.count):
+        for _ in range(count):
+            self._started += 1
             _, worker = await loop.subprocess_exec(
                 _Worker, sys.executable, "-m", "crawler.workers", stdin=asyncio.subprocess.PIPE,
-                stdout=asyncio.subprocess.PIPE, stderr=None, env=env)
+                stdout=asyncio.subprocess.PIPE, stderr=None, env=env, start_new_session=True)
             self._workers.append(worker)
-        if self.stats is not None:
-            self.stats.set_value(f"{self.name}/processes", self.count)
 
-    async def _ready_workers(self) -> list[_Worker]:
-        if self._starting is None:
-            self._starting = asyncio.ensure_future(self._start())
-        try:
-            await asyncio.shield(self._starting)
-        except (OSError, ValueError) as exc:
-            self._give_up(f"cannot start worker processes ({exc!r})")
-        return [w for w in self._workers if w.gone is None]
+    async def _ready_workers(self, stats) -> list[_Worker]:
+        """The live workers, after starting the missing ones (all at the first call, a
+        replacement for each that died, up to MAX_RESTARTS); [] once given up."""
+        while True:
+            starting = self._starting
+            if starting is not None and not starting.done():
+                await asyncio.wait([starting])  # its outcome is read below, by one caller
+                continue
+            if starting is not None and not starting.cancelled() and starting.exception() is not None:
+                # OSError (no such interpreter, no more processes), a loop without subprocesses, ...
+                self._starting = None
+                self._give_up(f"cannot start worker processes ({starting.exception()!r})")
+            if not self.active:
+                return []
+            live = [w for w in self._workers if w.gone is None]
+            missing = self.count - len(live)
+            if missing <= 0:
+                return live
+            if self._started:
+                why = "; ".join(str(w.gone) for w in self._workers if w.gone is not None and not w.replaced)
+                if self._started + missing > self.count + MAX_RESTARTS:
+                    self._give_up(f"{why}; worker processes keep ending ({self._started - self.count} replaced)")
+                    return []
+                for worker in self._workers:
+                    worker.replaced = worker.replaced or worker.gone is not None
+                logger.warning("%s: %s; replaced, its calls go to the new one", self.name, why)
+                self._inc(stats, "restarts")
+            self._starting = asyncio.ensure_future(self._start(missing))
 
     def _give_up(self, why: str) -> None:
+        """Later calls run in this thread; live workers finish what they were given and end
+        with close()."""
         if not self._given_up:
             self._given_up = True
             logger.warning("%s: %s; the work goes on in the crawl's own thread", self.name, why)
-        for worker in self._workers:
-            if worker.transport is not None and worker.transport.get_returncode() is None:
-                worker.transport.kill()
 
-    async def run(self, fn, *args):
-        if self.active:
-            try:
-                asyncio.get_running_loop()
-            except RuntimeError:
-                pass  # not in a crawl: this thread
-            else:
-                workers = await self._ready_workers()
-                if workers and self.active:
-                    worker = min(workers, key=lambda w: len(w.pending))
-                    self._next_id += 1
-                    try:
-                        result = await worker.call(self._next_id, fn, args)
-                    except WorkerGone as exc:
-                        self._give_up(str(exc))
-                    else:
-                        self._inc("done")
-                        return result
-                elif not workers:
-                    self._give_up("no worker process is left")
+    async def run(self, fn, *args, stats=None):
+        """fn(*args), in a worker process while there are any; counted in `stats` (the
+        caller's; default the pool's own) as `<name>/done`, `restarts` or `fallback`."""
+        stats = self.stats if stats is None else stats
+        if self.active and _in_running_loop():
+            for attempt in (1, 2):
+                workers = await self._ready_workers(stats)
+                if not workers:
+                    if attempt == 2:  # its worker died and none is left: not in this process
+                        raise WorkerGone(f"{self.name}: the worker process of this call ended and "
+                                         "none is left to try it again")
+                    break
+                worker = min(workers, key=lambda w: len(w.pending))
+                self._next_id += 1
+                try:
+                    result = await worker.call(self._next_id, fn, args)
+                except WorkerGone as exc:
+                    if attempt == 2:
+                        raise WorkerGone(f"{exc}, the second worker process to end during this call: "
+                                         "it is not tried again") from None
+                    continue
+                self._inc(stats, "done")
+                if stats is not None and stats.get_value(f"{self.name}/processes") is None:
+                    stats.set_value(f"{self.name}/processes", self.count)
+                return result
         if self._given_up:
-            self._inc("fallback")
+            self._inc(stats, "fallback")
         return fn(*args)
 
     async def close(self) -> None:
         """End the workers once they have answered (the pipelines' close_spider)."""
         self._closed = True
-        workers, self._workers = self._workers, []
         if self._starting is not None and not self._starting.done():
             await asyncio.wait([self._starting])
-            workers += self._workers
+        workers, self._workers = self._workers, []
         await asyncio.gather(*(w.stop(self.stop_timeout) for w in workers))
+
+
+def _in_running_loop() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
+class WorkerLease:
+    """One crawl's use of its process's pool of `name` workers.
+
+    `scrapy crawlall` runs every source's crawl in one process and one event loop; a pool each
+    would start a worker per source (ten on two cores). The crawls of one loop asking for the
+    same number of workers share one pool: taken with the first call made in a running loop,
+    given back by `release()` (close_spider), ended when the last crawl gives it back. Each
+    crawl's calls are counted in its own stats."""
+
+    # event loop -> {(name, count): [pool, users]}; weak, so that an ended loop takes its
+    # entries with it (tests run many loops in one process).
+    _pools: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict]" = weakref.WeakKeyDictionary()
+
+    def __init__(self, name: str, count: int, stats=None):
+        self.name = name
+        self.count = count
+        self.stats = stats
+        self.pool: WorkerProcesses | None = None
+        self._key = (name, count)
+
+    async def run(self, fn, *args):
+        if self.pool is None:
+            if self.count <= 0 or not _in_running_loop():
+                return fn(*args)
+            shared = self._pools.setdefault(asyncio.get_running_loop(), {})
+            entry = shared.get(self._key)
+            if entry is None:
+                entry = shared[self._key] = [WorkerProcesses(self.count, name=self.name), 0]
+            entry[1] += 1
+            self.pool = entry[0]
+        return await self.pool.run(fn, *args, stats=self.stats)
+
+    async def release(self) -> None:
+        pool, self.pool = self.pool, None
+        if pool is None:
+            return
+        shared = self._pools.get(asyncio.get_running_loop(), {})
+        entry = shared.get(self._key)
+        if entry is not None and entry[0] is pool:
+            entry[1] -= 1
+            if entry[1] > 0:
+                return
+            del shared[self._key]
+        await pool.close()
 
 
 # ------------
@@ -271,6 +372,12 @@ def _picklable(exc: BaseException) -> BaseException:
         return RuntimeError(f"{exc.__class__.__name__}: {exc}")
 
 
+def _error_reply(exc: BaseException) -> tuple:
+    exc.__traceback__ = exc.__traceback__.tb_next if exc.__traceback__ else None  # not serve()'s frame
+    text = "".join(traceback.format_exception(exc))
+    return _picklable(exc), f"\n--- in worker process {os.getpid()} ---\n{text}"
+
+
 def serve(stdin, stdout) -> None:
     """Answer frames from stdin on stdout until stdin ends."""
     while True:
@@ -284,7 +391,7 @@ def serve(stdin, stdout) -> None:
         try:
             reply = (call_id, True, fn(*args))
         except Exception as exc:  # the work's own error, raised again in the crawl
-            reply = (call_id, False, _picklable(exc))
+            reply = (call_id, False, _error_reply(exc))
         stdout.write(_frame(reply))
         stdout.flush()
 

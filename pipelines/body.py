@@ -4,17 +4,17 @@ worker processes (BODY_WORKERS, crawler.workers) so that the crawl goes on meanw
 from __future__ import annotations
 
 from crawler.body import body_markdown
-from crawler.workers import WorkerProcesses, worker_count
+from crawler.workers import WorkerLease, worker_count
 
 
 class BodyToMarkdown:
-    def __init__(self, workers: WorkerProcesses | None = None):
-        self.workers = workers or WorkerProcesses(0)
+    def __init__(self, workers: WorkerLease | None = None):
+        self.workers = workers or WorkerLease("body_workers", 0)
 
     @classmethod
     def from_crawler(cls, crawler):
         count = worker_count(crawler.settings.get("BODY_WORKERS"))
-        return cls(WorkerProcesses(count, crawler.stats, name="body_workers"))
+        return cls(WorkerLease("body_workers", count, crawler.stats))
 
     async def process_item(self, item, spider=None):
         body_html = item.get("body_html") or ""
@@ -25,4 +25,4 @@ class BodyToMarkdown:
         return item
 
     async def close_spider(self, spider=None):
-        await self.workers.close()
+        await self.workers.release()

@@ -16,7 +16,9 @@ from scrapy.statscollectors import MemoryStatsCollector
 from scrapy.utils.test import get_crawler
 
 from crawler.body import body_markdown
-from crawler.workers import AUTO_MAX_WORKERS, WorkerProcesses, worker_count
+from crawler.workers import (
+    AUTO_MAX_WORKERS, MAX_RESTARTS, RemoteTraceback, WorkerGone, WorkerLease, WorkerProcesses, worker_count,
+)
 from tests.support.cli import ROOT
 
 
@@ -86,20 +88,26 @@ def test_calls_run_in_worker_processes_and_give_the_same_result():
         assert _wait_gone(pid, 5), f"worker {pid} still runs after close()"
 
 
-def test_an_error_of_the_work_is_raised_to_the_caller():
+def test_an_error_of_the_work_is_raised_to_the_caller_with_the_workers_traceback():
+    from tests.support.worker_calls import parse_number
+
     async def main():
         workers = WorkerProcesses(1)
         try:
-            with pytest.raises(ValueError, match="invalid literal"):
-                await workers.run(int, "not a number")
-            return await workers.run(int, "42"), workers.active
+            with pytest.raises(ValueError, match="invalid literal") as raised:
+                await workers.run(parse_number, "not a number")
+            return raised.value, await workers.run(parse_number, "42"), workers.active
         finally:
             await workers.close()
 
-    assert asyncio.run(main()) == (42, True)
+    error, answer, active = asyncio.run(main())
+    assert (answer, active) == (42, True)
+    assert isinstance(error.__cause__, RemoteTraceback)
+    remote = str(error.__cause__)
+    assert "in worker process" in remote and "worker_calls.py" in remote and "in parse_number" in remote, remote
 
 
-def test_a_dead_worker_is_given_up_and_the_work_done_in_this_thread(caplog):
+def test_a_dead_worker_is_replaced(caplog):
     stats = _stats()
 
     async def main():
@@ -116,11 +124,56 @@ def test_a_dead_worker_is_given_up_and_the_work_done_in_this_thread(caplog):
     with caplog.at_level(logging.WARNING, logger="crawler.workers"):
         first, after, active = asyncio.run(main())
     assert first != os.getpid()
-    assert after == [os.getpid()] * 3
-    assert not active
-    assert stats.get_value("w/fallback") == 3
+    assert len(set(after)) == 1 and after[0] not in (first, os.getpid())
+    assert active
+    assert stats.get_value("w/restarts") == 1
+    assert stats.get_value("w/done") == 4
+    assert stats.get_value("w/fallback") is None
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
-    assert len(warnings) == 1 and "crawl's own thread" in warnings[0], warnings
+    assert len(warnings) == 1 and "replaced" in warnings[0] and str(first) in warnings[0], warnings
+
+
+def test_workers_that_keep_dying_are_given_up_for_this_thread(caplog):
+    stats = _stats()
+
+    async def main():
+        workers = WorkerProcesses(1, stats, name="w")
+        try:
+            pids = []
+            for _ in range(MAX_RESTARTS + 1):
+                pid = await workers.run(os.getpid)
+                pids.append(pid)
+                os.kill(pid, signal.SIGKILL)
+                await asyncio.sleep(0.3)
+            return pids, await workers.run(os.getpid), workers.active
+        finally:
+            await workers.close()
+
+    with caplog.at_level(logging.WARNING, logger="crawler.workers"):
+        pids, last, active = asyncio.run(main())
+    assert len(set(pids)) == MAX_RESTARTS + 1 and os.getpid() not in pids
+    assert last == os.getpid() and not active
+    assert stats.get_value("w/restarts") == MAX_RESTARTS
+    assert stats.get_value("w/fallback") == 1
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert "keep ending" in warnings[-1] and "crawl's own thread" in warnings[-1], warnings
+
+
+def test_a_call_that_kills_its_workers_fails_and_never_runs_in_the_crawl():
+    from tests.support.worker_calls import die_unless_in
+
+    async def main():
+        workers = WorkerProcesses(1)
+        try:
+            with pytest.raises(WorkerGone, match="second worker process to end during this call"):
+                await workers.run(die_unless_in, os.getpid())
+            # The pool goes on with a fresh worker.
+            return await workers.run(os.getpid), workers.active
+        finally:
+            await workers.close()
+
+    pid, active = asyncio.run(main())
+    assert pid != os.getpid() and active
 
 
 def test_a_worker_dying_during_a_call_loses_no_call():
@@ -181,6 +234,23 @@ def test_a_worker_ignores_ctrl_c():
 
     pid, again, active = asyncio.run(main())
     assert again == pid and active
+    # In a session of its own: Ctrl-C in a terminal, or a signal to the crawl's process
+    # group, reaches the crawl (whose graceful shutdown still needs the workers), not them.
+    assert not _alive(pid)  # ended with close()
+
+
+def test_a_worker_is_in_a_session_of_its_own():
+    async def main():
+        workers = WorkerProcesses(1)
+        try:
+            pid = await workers.run(os.getpid)
+            return pid, os.getsid(pid), os.getpgid(pid)
+        finally:
+            await workers.close()
+
+    pid, session, group = asyncio.run(main())
+    assert session == pid == group
+    assert session != os.getsid(0) and group != os.getpgid(0)
 
 
 _PARENT = textwrap.dedent("""
@@ -199,7 +269,9 @@ _PARENT = textwrap.dedent("""
 
 @pytest.mark.parametrize("busy", [False, True])
 def test_workers_end_when_the_crawl_is_killed(busy):
-    script = _PARENT if busy else _PARENT.replace("        await workers.run(time.sleep, 0.5)  # the worker is busy when its parent is killed\n", "")
+    busy_line = "    await workers.run(time.sleep, 0.5)  # the worker is busy when its parent is killed\n"
+    assert busy_line in _PARENT
+    script = _PARENT if busy else _PARENT.replace(busy_line, "")
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     parent = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
     try:
@@ -213,6 +285,38 @@ def test_workers_end_when_the_crawl_is_killed(busy):
     finally:
         parent.kill()
         parent.wait()
+
+
+def test_crawls_of_one_process_share_one_pool():
+    """crawlall runs every source's crawl in one loop: they share the workers (each counting
+    its own calls), which end when the last crawl releases them."""
+    first_stats, second_stats = _stats(), _stats()
+
+    async def main():
+        first = WorkerLease("body_workers", 1, first_stats)
+        second = WorkerLease("body_workers", 1, second_stats)
+        other_count = WorkerLease("body_workers", 2)
+        in_thread = WorkerLease("body_workers", 0)
+        a = await asyncio.gather(*(first.run(os.getpid) for _ in range(3)))
+        b = await asyncio.gather(*(second.run(os.getpid) for _ in range(2)))
+        c = await other_count.run(os.getpid)
+        here = await in_thread.run(os.getpid)
+        await first.release()
+        still = await second.run(os.getpid)  # the pool lives on for the second crawl
+        await second.release()
+        await other_count.release()
+        await in_thread.release()
+        return a, b, c, here, still
+
+    a, b, c, here, still = asyncio.run(main())
+    assert len(set(a)) == 1 and set(a) == set(b) == {still} and os.getpid() not in a
+    assert c not in a  # another number of workers is another pool
+    assert here == os.getpid()
+    assert first_stats.get_value("body_workers/done") == 3
+    assert second_stats.get_value("body_workers/done") == 3
+    assert first_stats.get_value("body_workers/processes") == 1
+    for pid in (a[0], c):
+        assert _wait_gone(pid, 5), f"worker {pid} still runs after the last release"
 
 
 @pytest.mark.parametrize("count", ["1", "2", "0"])
