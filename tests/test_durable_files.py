@@ -26,6 +26,18 @@ def _create_all(files: DurableFiles, pairs):
         files.close()
 
 
+def _create_five_or_time_out(files: DurableFiles, folder):
+    """Five files at once; a writer still waiting after 10 s fails the test (TimeoutError)."""
+    async def main():
+        writes = [files.create(folder / f"{i}.md", "x") for i in range(5)]
+        return await asyncio.wait_for(asyncio.gather(*writes, return_exceptions=True), 10)
+
+    try:
+        return asyncio.run(main())
+    finally:
+        files.close()
+
+
 @pytest.mark.parametrize("with_syncfs", [True, False])
 def test_many_files_are_written_whole_in_few_flushes(tmp_path, with_syncfs):
     files = DurableFiles()
@@ -84,14 +96,7 @@ def test_a_failed_flush_on_a_read_only_file_system_fails_its_files_instead_of_ha
     monkeypatch.setattr(files, "_make_durable", broken)
     monkeypatch.setattr("crawler.durable_files.os.unlink", read_only)
 
-    async def main():
-        writes = [files.create(tmp_path / f"{i}.md", "x") for i in range(5)]
-        return await asyncio.wait_for(asyncio.gather(*writes, return_exceptions=True), 10)
-
-    try:
-        results = asyncio.run(main())
-    finally:
-        files.close()
+    results = _create_five_or_time_out(files, tmp_path)
     assert all(isinstance(r, OSError) and r.errno == errno.EIO for r in results), results
     assert not any(TEMP_FILE.match(n) is None for n in _names(tmp_path)), "a file got its name"
 
@@ -104,14 +109,7 @@ def test_a_broken_flush_loop_fails_every_waiting_file(tmp_path, monkeypatch):
 
     monkeypatch.setattr("crawler.durable_files.give_name", give_name)
 
-    async def main():
-        writes = [files.create(tmp_path / f"{i}.md", "x") for i in range(5)]
-        return await asyncio.wait_for(asyncio.gather(*writes, return_exceptions=True), 10)
-
-    try:
-        results = asyncio.run(main())
-    finally:
-        files.close()
+    results = _create_five_or_time_out(files, tmp_path)
     assert all(isinstance(r, TypeError) for r in results), results
     assert _names(tmp_path) == []
 
