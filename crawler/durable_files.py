@@ -103,6 +103,12 @@ class _Group:
     directories: dict[Path, int] = field(default_factory=dict)  # folder -> open descriptor
 
 
+def _close_directories(group: _Group) -> None:
+    directories, group.directories = group.directories, {}
+    for fd in directories.values():
+        os.close(fd)
+
+
 def _settle(future: asyncio.Future, *, result=None, exception: BaseException | None = None) -> None:
     if future.done():  # its writer was cancelled
         return
@@ -146,7 +152,15 @@ class DurableFiles:
         return await future
 
     def _make_durable(self, group: _Group) -> None:
-        """In the flush thread: the group's files on disk (one syncfs a file system)."""
+        """In the flush thread: the group's files on disk (one syncfs a file system); the
+        group's directory descriptors closed here, by the thread that uses them (a flush
+        cancelled meanwhile must not close them under it)."""
+        try:
+            self._flush(group)
+        finally:
+            _close_directories(group)
+
+    def _flush(self, group: _Group) -> None:
         if self._syncfs is not None:
             devices = set()
             for fd in group.directories.values():
@@ -175,15 +189,16 @@ class DurableFiles:
                 if self._thread is None:
                     self._thread = ThreadPoolExecutor(1, thread_name_prefix="archive-flush")
                 try:
-                    await loop.run_in_executor(self._thread, self._make_durable, group)
+                    work = loop.run_in_executor(self._thread, self._make_durable, group)
+                except BaseException:
+                    _close_directories(group)
+                    raise
+                try:
+                    await work
                     error = None
                     self.flushes += 1
                 except Exception as exc:
                     error = exc
-                finally:
-                    for fd in group.directories.values():
-                        os.close(fd)
-                    group.directories.clear()
                 for tmp, target, future in group.files:
                     if error is not None:
                         _unlink(tmp)
@@ -204,8 +219,8 @@ class DurableFiles:
                 for tmp, _target, future in pending.files:
                     _unlink(tmp)
                     _settle(future, exception=error)
-                for fd in pending.directories.values():
-                    os.close(fd)
+            # The next group's descriptors (the one in hand is the flush thread's to close).
+            _close_directories(self._group)
             self._group = _Group()
             if not isinstance(exc, Exception):
                 raise  # cancelled, interrupted: the loop's business; an error went to the writers
@@ -216,6 +231,5 @@ class DurableFiles:
         if self._thread is not None:
             self._thread.shutdown(wait=True)
             self._thread = None
-        for fd in self._group.directories.values():
-            os.close(fd)
+        _close_directories(self._group)
         self._group = _Group()
