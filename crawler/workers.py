@@ -23,12 +23,14 @@ fed through its stdin and read from its stdout by the event loop itself:
     crawl's process group are the crawl's graceful shutdown, which still needs it), and ends
     when its stdin does: when the crawl closes it, or when the crawl's process is gone, even
     after a SIGKILL;
-  - a worker that dies is replaced (at most MAX_RESTARTS times a pool) and the calls it had
-    are sent once more; a call whose second worker dies as well is not tried a third time,
-    and never in the crawl's own process (it may be what kills them: a segfault, memory):
-    its caller gets WorkerGone (the item fails and is counted; the next night tries again);
+  - a worker that dies is replaced (at most MAX_RESTARTS times in a process); the calls
+    queued behind the one it was running are sent again, the running one once more: if its
+    second worker dies while running it too, it is not tried a third time, and never in the
+    crawl's own process (it may be what kills them: a segfault, memory): its caller gets
+    WorkerGone (the item fails and is counted; the next night tries it again);
   - when workers cannot start or keep dying, the pool is given up with one warning: later
-    calls run in the crawl's own thread (stat `<name>/fallback`); an error raised by the
+    calls run in the crawl's own thread (stat `<name>/fallback`), but for those that were
+    running in a worker that died (WorkerGone); an error raised by the
     work itself is raised to the caller, as in-process, with the worker's traceback as its
     cause;
   - outside a running asyncio loop (pipelines called directly, as in tests) the work runs
@@ -52,9 +54,10 @@ logger = logging.getLogger(__name__)
 # At the pace of a fast crawl one worker is busy about a quarter of the time (figure 2); a
 # second is headroom for long articles; more gain nothing.
 AUTO_MAX_WORKERS = 2
-# Worker processes a pool starts beyond its count before it gives up: a crash now and then is
-# survived, a worker that cannot live is not restarted for ever.
-MAX_RESTARTS = 3
+# Worker processes a pool (one per process) starts in place of dead ones before it gives up: a
+# crash now and then is survived (an article that kills its worker costs two), a worker that
+# cannot live is not restarted for ever.
+MAX_RESTARTS = 10
 _HEADER = 4
 _PROTOCOL = pickle.HIGHEST_PROTOCOL
 # The directory holding the `crawler` package, for the workers' import path.
@@ -91,7 +94,13 @@ def _frame(obj) -> bytes:
 
 
 class WorkerGone(RuntimeError):
-    """A worker process ended (or could not start) before it answered."""
+    """A worker process ended (or could not start) before it answered. `ran`: the call was the
+    one the worker was running (a worker answers its calls in order, so that is the oldest one
+    it had); the calls queued behind it never started."""
+
+    def __init__(self, message: str, ran: bool = False):
+        super().__init__(message)
+        self.ran = ran
 
 
 class RemoteTraceback(Exception):
@@ -110,7 +119,7 @@ class _Worker(asyncio.SubprocessProtocol):
         self.transport: asyncio.SubprocessTransport | None = None
         self.stdin = None
         self.pending: dict[int, asyncio.Future] = {}
-        self.gone: BaseException | None = None
+        self.gone: str | None = None  # why it ended
         self.replaced = False  # gone, and a new worker started in its place
         self._buffer = bytearray()
         self.exited = asyncio.get_running_loop().create_future()
@@ -133,7 +142,7 @@ class _Worker(asyncio.SubprocessProtocol):
             try:
                 call_id, ok, value = pickle.loads(buffer[_HEADER:_HEADER + size])
             except Exception as exc:  # a garbled stream: nothing more from this worker can be trusted
-                self._fail(WorkerGone(f"worker process {self.pid} sent an unreadable reply ({exc!r})"))
+                self._fail(f"worker process {self.pid} sent an unreadable reply ({exc!r})")
                 self.transport.kill()
                 return
             del buffer[:_HEADER + size]
@@ -148,24 +157,26 @@ class _Worker(asyncio.SubprocessProtocol):
 
     def pipe_connection_lost(self, fd: int, exc) -> None:
         if fd == 1:
-            self._fail(WorkerGone(f"worker process {self.pid} ended"))
+            self._fail(f"worker process {self.pid} ended")
 
     def process_exited(self) -> None:
-        self._fail(WorkerGone(f"worker process {self.pid} ended (status {self.transport.get_returncode()})"))
+        self._fail(f"worker process {self.pid} ended (status {self.transport.get_returncode()})")
         if not self.exited.done():
             self.exited.set_result(None)
 
-    def _fail(self, exc: BaseException) -> None:
+    def _fail(self, why: str) -> None:
         if self.gone is None:
-            self.gone = exc
+            self.gone = why
         pending, self.pending = self.pending, {}
-        for future in pending.values():
+        # In call order: the first was running (even if its caller stopped waiting), the
+        # others were queued.
+        for position, future in enumerate(pending.values()):
             if not future.done():
-                future.set_exception(exc)
+                future.set_exception(WorkerGone(why, ran=position == 0))
 
     async def call(self, call_id: int, fn, args) -> object:
         if self.gone is not None:
-            raise self.gone
+            raise WorkerGone(self.gone)
         future = asyncio.get_running_loop().create_future()
         self.pending[call_id] = future
         # The pipe transport buffers what the pipe does not take at once.
@@ -202,9 +213,9 @@ class WorkerProcesses:
         self._closed = False
         self._next_id = 0
 
-    def _inc(self, stats, key: str) -> None:
+    def _inc(self, stats, key: str, count: int = 1) -> None:
         if stats is not None:
-            stats.inc_value(f"{self.name}/{key}")
+            stats.inc_value(f"{self.name}/{key}", count)
 
     @property
     def active(self) -> bool:
@@ -241,14 +252,19 @@ class WorkerProcesses:
             if missing <= 0:
                 return live
             if self._started:
-                why = "; ".join(str(w.gone) for w in self._workers if w.gone is not None and not w.replaced)
-                if self._started + missing > self.count + MAX_RESTARTS:
-                    self._give_up(f"{why}; worker processes keep ending ({self._started - self.count} replaced)")
+                dead = [w for w in self._workers if w.gone is not None and not w.replaced]
+                why = "; ".join(w.gone for w in dead) or "worker processes ended"
+                allowed = min(missing, self.count + MAX_RESTARTS - self._started)
+                if allowed <= 0:
+                    if live:
+                        return live
+                    self._give_up(f"{why}; {MAX_RESTARTS} worker processes were replaced already")
                     return []
-                for worker in self._workers:
-                    worker.replaced = worker.replaced or worker.gone is not None
-                logger.warning("%s: %s; replaced, its calls go to the new one", self.name, why)
-                self._inc(stats, "restarts")
+                for worker in dead:
+                    worker.replaced = True
+                logger.warning("%s: %s; replaced", self.name, why)
+                self._inc(stats, "restarts", allowed)
+                missing = allowed
             self._starting = asyncio.ensure_future(self._start(missing))
 
     def _give_up(self, why: str) -> None:
@@ -260,24 +276,30 @@ class WorkerProcesses:
 
     async def run(self, fn, *args, stats=None):
         """fn(*args), in a worker process while there are any; counted in `stats` (the
-        caller's; default the pool's own) as `<name>/done`, `restarts` or `fallback`."""
+        caller's; default the pool's own) as `<name>/done`, `restarts` or `fallback`.
+
+        When the worker dies, a call queued behind the running one is simply sent again; the
+        running call is sent once more, and if that worker dies while running it too, the
+        caller gets WorkerGone: it is not tried a third time, nor in this process."""
         stats = self.stats if stats is None else stats
         if self.active and _in_running_loop():
-            for attempt in (1, 2):
+            strikes = 0  # workers that ended while running this call
+            while True:
                 workers = await self._ready_workers(stats)
                 if not workers:
-                    if attempt == 2:  # its worker died and none is left: not in this process
-                        raise WorkerGone(f"{self.name}: the worker process of this call ended and "
-                                         "none is left to try it again")
+                    if strikes:
+                        raise WorkerGone(f"{self.name}: the worker process running this call ended and "
+                                         "no other is left to try it again", ran=True)
                     break
                 worker = min(workers, key=lambda w: len(w.pending))
                 self._next_id += 1
                 try:
                     result = await worker.call(self._next_id, fn, args)
                 except WorkerGone as exc:
-                    if attempt == 2:
-                        raise WorkerGone(f"{exc}, the second worker process to end during this call: "
-                                         "it is not tried again") from None
+                    strikes += exc.ran
+                    if strikes >= 2:
+                        raise WorkerGone(f"{exc}: the second worker process to end while running this "
+                                         "call; it is not tried again", ran=True) from None
                     continue
                 self._inc(stats, "done")
                 if stats is not None and stats.get_value(f"{self.name}/processes") is None:
@@ -322,13 +344,15 @@ class WorkerLease:
         self.count = count
         self.stats = stats
         self.pool: WorkerProcesses | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None  # the pool's
         self._key = (name, count)
 
     async def run(self, fn, *args):
         if self.pool is None:
             if self.count <= 0 or not _in_running_loop():
                 return fn(*args)
-            shared = self._pools.setdefault(asyncio.get_running_loop(), {})
+            self._loop = asyncio.get_running_loop()
+            shared = self._pools.setdefault(self._loop, {})
             entry = shared.get(self._key)
             if entry is None:
                 entry = shared[self._key] = [WorkerProcesses(self.count, name=self.name), 0]
@@ -340,7 +364,7 @@ class WorkerLease:
         pool, self.pool = self.pool, None
         if pool is None:
             return
-        shared = self._pools.get(asyncio.get_running_loop(), {})
+        shared = self._pools.get(self._loop, {})
         entry = shared.get(self._key)
         if entry is not None and entry[0] is pool:
             entry[1] -= 1

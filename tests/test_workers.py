@@ -133,6 +133,15 @@ def test_a_dead_worker_is_replaced(caplog):
     assert len(warnings) == 1 and "replaced" in warnings[0] and str(first) in warnings[0], warnings
 
 
+async def _until_gone(workers: WorkerProcesses, pid: int) -> None:
+    """Let the loop notice that the worker `pid` ended."""
+    for _ in range(500):
+        if any(w.pid == pid and w.gone for w in workers._workers):
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"worker {pid} not seen gone")
+
+
 def test_workers_that_keep_dying_are_given_up_for_this_thread(caplog):
     stats = _stats()
 
@@ -144,7 +153,7 @@ def test_workers_that_keep_dying_are_given_up_for_this_thread(caplog):
                 pid = await workers.run(os.getpid)
                 pids.append(pid)
                 os.kill(pid, signal.SIGKILL)
-                await asyncio.sleep(0.3)
+                await _until_gone(workers, pid)
             return pids, await workers.run(os.getpid), workers.active
         finally:
             await workers.close()
@@ -156,39 +165,91 @@ def test_workers_that_keep_dying_are_given_up_for_this_thread(caplog):
     assert stats.get_value("w/restarts") == MAX_RESTARTS
     assert stats.get_value("w/fallback") == 1
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
-    assert "keep ending" in warnings[-1] and "crawl's own thread" in warnings[-1], warnings
+    assert len(warnings) == MAX_RESTARTS + 1, warnings
+    assert "replaced already" in warnings[-1] and "crawl's own thread" in warnings[-1], warnings
 
 
-def test_a_call_that_kills_its_workers_fails_and_never_runs_in_the_crawl():
-    from tests.support.worker_calls import die_unless_in
+def test_a_call_that_kills_its_workers_fails_alone_and_never_runs_in_the_crawl():
+    from tests.support.worker_calls import die_unless_in, sleep_then_pid
+
+    stats = _stats()
 
     async def main():
-        workers = WorkerProcesses(1)
+        workers = WorkerProcesses(1, stats, name="w")
         try:
-            with pytest.raises(WorkerGone, match="second worker process to end during this call"):
-                await workers.run(die_unless_in, os.getpid())
+            # The deadly call first, three calls queued behind it in the same worker.
+            calls = [workers.run(die_unless_in, os.getpid())] + [workers.run(sleep_then_pid, 0) for _ in range(3)]
+            results = await asyncio.gather(*calls, return_exceptions=True)
             # The pool goes on with a fresh worker.
+            return results, await workers.run(os.getpid), workers.active
+        finally:
+            await workers.close()
+
+    results, pid, active = asyncio.run(main())
+    deadly, queued = results[0], results[1:]
+    assert isinstance(deadly, WorkerGone) and "second worker process to end while running" in str(deadly), deadly
+    assert all(isinstance(r, int) and r != os.getpid() for r in queued), queued
+    assert pid != os.getpid() and active
+    assert stats.get_value("w/restarts") == 2
+    assert stats.get_value("w/fallback") is None
+
+
+def test_a_call_whose_worker_died_is_not_run_here_when_no_worker_is_left(monkeypatch):
+    from tests.support.worker_calls import die_unless_in
+
+    monkeypatch.setattr("crawler.workers.MAX_RESTARTS", 0)
+    stats = _stats()
+
+    async def main():
+        workers = WorkerProcesses(1, stats, name="w")
+        try:
+            with pytest.raises(WorkerGone, match="no other is left"):
+                await workers.run(die_unless_in, os.getpid())
+            # Given up: a call that never met a dying worker runs in this thread.
             return await workers.run(os.getpid), workers.active
         finally:
             await workers.close()
 
-    pid, active = asyncio.run(main())
-    assert pid != os.getpid() and active
+    assert asyncio.run(main()) == (os.getpid(), False)
+    assert stats.get_value("w/fallback") == 1
 
 
 def test_a_worker_dying_during_a_call_loses_no_call():
+    from tests.support.worker_calls import sleep_then_pid
+
+    stats = _stats()
+
     async def main():
-        workers = WorkerProcesses(1)
+        workers = WorkerProcesses(1, stats, name="w")
         try:
             pid = await workers.run(os.getpid)
-            slow = [asyncio.ensure_future(workers.run(time.sleep, 0.5)) for _ in range(3)]
+            slow = [asyncio.ensure_future(workers.run(sleep_then_pid, 0.5)) for _ in range(3)]
             await asyncio.sleep(0.2)
-            os.kill(pid, signal.SIGKILL)
-            return await asyncio.gather(*slow)
+            os.kill(pid, signal.SIGKILL)  # killed from outside, not by its call
+            return pid, await asyncio.gather(*slow)
         finally:
             await workers.close()
 
-    assert asyncio.run(main()) == [None, None, None]  # done here instead, none lost
+    first, pids = asyncio.run(main())
+    # All three done by the new worker (the running one once more, the queued ones again).
+    assert len(set(pids)) == 1 and pids[0] not in (first, os.getpid())
+    assert stats.get_value("w/restarts") == 1 and stats.get_value("w/done") == 4
+
+
+def test_close_lets_the_calls_in_flight_finish():
+    from tests.support.worker_calls import sleep_then_pid
+
+    async def main():
+        workers = WorkerProcesses(1)
+        started = await workers.run(os.getpid)
+        calls = [asyncio.ensure_future(workers.run(sleep_then_pid, 0.2)) for _ in range(3)]
+        await asyncio.sleep(0.05)  # sent; the worker is busy with the first
+        await workers.close()
+        return started, await asyncio.gather(*calls)
+
+    started, pids = asyncio.run(main())
+    assert pids == [started] * 3 and started != os.getpid()
+    assert _wait_gone(started, 5)
 
 
 def test_workers_that_cannot_start_leave_the_work_to_this_thread(monkeypatch, caplog):
@@ -234,12 +295,12 @@ def test_a_worker_ignores_ctrl_c():
 
     pid, again, active = asyncio.run(main())
     assert again == pid and active
-    # In a session of its own: Ctrl-C in a terminal, or a signal to the crawl's process
-    # group, reaches the crawl (whose graceful shutdown still needs the workers), not them.
-    assert not _alive(pid)  # ended with close()
+    assert not _alive(pid)  # and it ended with close()
 
 
 def test_a_worker_is_in_a_session_of_its_own():
+    # Ctrl-C in a terminal, or a signal to the crawl's process group, reaches the crawl (whose
+    # graceful shutdown still needs the workers), not them.
     async def main():
         workers = WorkerProcesses(1)
         try:

@@ -4,6 +4,7 @@ pickled by name, so the worker imports it from here)."""
 from __future__ import annotations
 
 import os
+import time
 
 
 def parse_number(text: str) -> int:
@@ -16,3 +17,8 @@ def die_unless_in(pid: int) -> str:
     if os.getpid() != pid:
         os._exit(70)
     return "ran in the crawl's own process"
+
+
+def sleep_then_pid(seconds: float) -> int:
+    time.sleep(seconds)
+    return os.getpid()
