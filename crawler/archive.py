@@ -194,7 +194,8 @@ def is_archive_name(filename: str) -> bool:
 
 def id_key(stem: str) -> str:
     """Key under which a file name stem is indexed: qq's long id form folds to the short one."""
-    m = QQ_LONG_ID.match(stem)
+    # Only a 16-character stem can be a long id (the length test spares most names the regex).
+    m = QQ_LONG_ID.match(stem) if len(stem) == 16 else None
     return m.group(1) if m else stem
 
 
