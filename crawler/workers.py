@@ -11,8 +11,8 @@ DNS; threads do not help: html2text holds the GIL, and every extra thread of the
 process measurably slowed the reactor). The standard library's ProcessPoolExecutor starts its
 workers through multiprocessing, which imports the parent's `__main__` in every worker (the
 `scrapy` script: all of Scrapy, and a user's unguarded crawl script would run again) and
-feeds them from two helper threads. So a worker here is a plain `python -m crawler.workers` child
-fed through its stdin and read from its stdout by the event loop itself:
+feeds them from two helper threads. So a worker here is a plain `python -m crawler.workers`
+child fed through its stdin and read from its stdout by the event loop itself:
   - started with the first call only: a night that finds nothing new starts no process;
   - one pool per process and event loop (WorkerLease): `scrapy crawlall` runs every source's
     crawl in one process, and they share the pool instead of starting one each;
@@ -30,9 +30,9 @@ fed through its stdin and read from its stdout by the event loop itself:
     WorkerGone (the item fails and is counted; the next night tries it again);
   - when workers cannot start or keep dying, the pool is given up with one warning: later
     calls run in the crawl's own thread (stat `<name>/fallback`), but for those that were
-    running in a worker that died (WorkerGone); an error raised by the
-    work itself is raised to the caller, as in-process, with the worker's traceback as its
-    cause;
+    running in a worker that died (WorkerGone);
+  - an error raised by the work itself is raised to the caller, as in-process, with the
+    worker's traceback as its cause;
   - outside a running asyncio loop (pipelines called directly, as in tests) the work runs
     in the calling thread.
 """
