@@ -7,10 +7,10 @@
 never meet the corpus's 2025 ids that the crawl brings as new articles).
 
 The probe does what a crawl does before its first new article is requested and written: the
-archive lock's sweep of leftover temporary files (crawler.lock: one os.scandir of every
+archive lock's sweep of leftover temporary files (crawler.lock: one os.listdir of every
 folder), then the crawl's one ArchiveIndex (ArchiveIndex.for_crawler, shared by the spider and
-the ArchiveWriter) answers the spider's `is_known` for the feed's entries (one os.scandir of
-the folder) and the writer's check of the first item (no further scan).
+the ArchiveWriter) answers the spider's `is_known` for the feed's entries (one os.listdir of
+the folder) and the writer's check of the first item (no further listing).
 """
 
 from __future__ import annotations
