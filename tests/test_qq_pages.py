@@ -324,3 +324,77 @@ def test_every_real_item_through_the_pipelines(tmp_path, capsys):
     assert problems == [], problems[:10]
     for variant in VARIANTS:
         assert counts[f"{variant}/ok"] + counts["dropped/empty_body"] // len(VARIANTS) == len(items)
+
+
+# ------------ an originContent that holds no content (the paid articles' empty container)
+
+_EMPTY_CONTAINERS = ('<div id="article-content"></div>', '<div id="article-content"><p> </p><!--IMG_0--></div>',
+                     '<div class="rich_media_content"><script>var x = 1;</script><style>p{}</style></div>')
+
+
+def _empty_fallback_page(origin_text: str, *, paid: bool = False) -> bytes:
+    """A current-layout page whose container is empty and whose originContent text is
+    `origin_text` (current_layout_page puts the body's inner HTML there, images as placeholders)."""
+    item = {"title": "只有空壳", "pub_date": "2025-02-04 09:00:00", "link": "https://new.qq.com/rain/a/20250204A00EMP00",
+            "description": f"<div>{origin_text}</div>", "id": "20250204A00EMP00", "image": ""}
+    page = current_layout_page(item, "originContent")
+    return page.replace(b'"article_is_pay":false', b'"article_is_pay":true') if paid else page
+
+
+@pytest.mark.parametrize("origin_text", _EMPTY_CONTAINERS)
+def test_origin_content_without_content_is_an_empty_body(origin_text):
+    page = _empty_fallback_page(origin_text)
+    article = parse_article(HtmlResponse("https://new.qq.com/rain/a/20250204A00EMP00", body=page, encoding="utf-8"))
+    assert article["drop_reason"] == "empty_body"
+    assert article["body_fallback"] == ""
+
+
+def test_paid_article_with_an_empty_origin_content_is_paid():
+    page = _empty_fallback_page('<div id="article-content"></div>', paid=True)
+    article = parse_article(HtmlResponse("https://new.qq.com/rain/a/20250204A00EMP00", body=page, encoding="utf-8"))
+    assert article["drop_reason"] == "paid"
+
+
+@pytest.mark.parametrize("origin_text, kept", [
+    ('<div id="article-content"><p>只有一句。</p></div>', "只有一句。"),
+    ('<div id="article-content"><img src="https://inews.gtimg.com/e/0"/></div>', "https://inews.gtimg.com/e/0"),
+])
+def test_origin_content_with_text_or_an_image_is_the_body(origin_text, kept):
+    page = _empty_fallback_page(origin_text)
+    article = parse_article(HtmlResponse("https://new.qq.com/rain/a/20250204A00EMP00", body=page, encoding="utf-8"))
+    assert not article["drop_reason"] and article["body_fallback"] == "originContent"
+    assert kept in article["body_html"]
+
+
+def test_every_real_item_whole_in_origin_content_writes_no_empty_file(tmp_path, capsys):
+    """Every real item's body, outer container and all, as the page's originContent with the
+    page's container empty (as qq serves its paid articles): an item whose body shows nothing
+    is dropped as empty_body, every other one is written, and no written file is empty."""
+    import frontmatter
+
+    from tests.support.source_pipeline import pipelines, run
+
+    items = qq_items()
+    chain = pipelines(tmp_path)
+    counts = Counter()
+    for item in items:
+        # One more wrapper: current_layout_page's originContent variant unwraps the body's outer
+        # element, so the real body (e.g. a bare `<div id="article-content"></div>`) is the text.
+        wrapped = dict(item, description=f'<div class="rich_media_content">{item["description"]}</div>')
+        page = current_layout_page(wrapped, "originContent")
+        article = parse_article(HtmlResponse(item["link"], body=page, encoding="utf-8"), feed_entry(item))
+        result = run(chain, article)
+        empty = _is_empty_body(item["description"])
+        if not hasattr(result, "get"):
+            assert (result.reason, empty) == ("empty_body", True), (item["link"], result.reason)
+            counts["dropped/empty_body"] += 1
+            continue
+        assert not empty, item["link"]
+        post = frontmatter.load(tmp_path / result["archive_path"])
+        body = post.content.rsplit("\n\n", 1)[0] if "\n\n" in post.content else ""
+        assert body.strip(), item["link"]
+        counts["written"] += 1
+    with capsys.disabled():
+        print(f"\nqq items whole in originContent: {dict(counts)}")
+    assert counts["dropped/empty_body"] == sum(_is_empty_body(i["description"]) for i in items) > 0
+    assert counts["written"] + counts["dropped/empty_body"] == len(items)

@@ -561,8 +561,10 @@ def parse_current_layout(response: HtmlResponse, data: dict | None) -> PageData:
     if container is not None and _has_content(container):
         page.body_html = container.get()
     else:
+        # The fallback is judged as the container is: a paid article's originContent is often
+        # only the empty container (`<div id="article-content"></div>`), which is no body.
         fallback = origin_content_html(data)
-        if fallback:
+        if fallback and _has_content(Selector(text=fallback)):
             page.body_html = fallback
             page.body_fallback = "originContent"
     return page
