@@ -49,7 +49,10 @@ An entry::
   so GBK pages and wrong charset declarations replay exactly.
 * instead of a response, `error` records a download that failed:
   {"type": "twisted.internet.error.TimeoutError", "message": "..."}; replay raises it again
-  (RetryMiddleware then retries it as it did when recording).
+  (RetryMiddleware then retries it as it did when recording). `type` is one of the download
+  errors of `download_errors()` (what the recorder writes: the exception's nearest listed
+  class, else `crawler.middlewares.ReplayedDownloadError`); any other name is refused like a
+  replay miss (exit 5), never imported: an index is data, not code.
 * several entries for the same request are answered in their order; the last one repeats.
 * `request_headers` (recorded, informative) is never matched.
 
@@ -76,8 +79,8 @@ two ERROR lines, "Gave up retrying" and "Error downloading", and counts twice).
 from __future__ import annotations
 
 import base64
+import functools
 import gzip
-import importlib
 import json
 import logging
 import re
@@ -386,19 +389,25 @@ class FixturesMiddleware:
                 self.stats.inc_value("fixtures/replay/robots_absent")
                 return Response(url=request.url, status=404, body=b"", request=request)
             return self._miss(request)
-        self.stats.inc_value("fixtures/replay/served")
         if entry.error:
-            raise _rebuild_exception(entry.error)
+            exception = replayed_exception(entry.error)
+            if exception is None:
+                self.stats.inc_value("fixtures/replay/bad_error_type")
+                return self._miss(request, f"is recorded with error type {_error_type(entry.error)!r}, "
+                                           "which is no download error (refused, not imported), in")
+            self.stats.inc_value("fixtures/replay/served")
+            raise exception
+        self.stats.inc_value("fixtures/replay/served")
         headers = Headers(entry.header_pairs())
         cls = responsetypes.from_args(headers=headers, url=request.url, body=entry.content)
         return cls(url=request.url, status=entry.status, headers=headers, body=entry.content,
                    request=request, flags=["replayed"])
 
-    def _miss(self, request):
+    def _miss(self, request, why: str = "is not recorded in"):
         body = normalise_body(request.body)
         shown = f" body {body[:200]}" if body else ""
-        logger.error("Replay miss: %s %s%s is not recorded in %s",
-                     request.method, request.url, shown, self.replay_dir)
+        logger.error("Replay miss: %s %s%s %s %s",
+                     request.method, request.url, shown, why, self.replay_dir)
         self.stats.inc_value("fixtures/replay/missing")
         missing = list(self.stats.get_value("fixtures/replay/missing_urls") or [])
         if len(missing) < 100:
@@ -434,11 +443,10 @@ class FixturesMiddleware:
     def process_exception(self, request, exception):
         if self._index_fh is None or isinstance(exception, IgnoreRequest):
             return None
-        cls = type(exception)
         self._write_entry({
             "method": request.method, "url": request.url,
             "body": _request_body_json(request.body),
-            "error": {"type": f"{cls.__module__}.{cls.__qualname__}", "message": str(exception)},
+            "error": recorded_error(exception),
         })
         self.stats.inc_value("fixtures/record/errors")
         return None
@@ -451,23 +459,69 @@ class FixturesMiddleware:
 
 
 class ReplayedDownloadError(Exception):
-    """A recorded download error whose exception type cannot be rebuilt."""
+    """A recorded download error of a type that download_errors() does not list."""
 
 
-def _rebuild_exception(error: dict) -> Exception:
-    type_name = str(error.get("type") or "")
-    message = str(error.get("message") or type_name)
-    module_name, _, cls_name = type_name.rpartition(".")
+@functools.cache
+def download_errors() -> dict[str, type]:
+    """The fixed mapping of the exception types a recording may hold, by the name the recorder
+    writes (`module.QualName`). Built on first use: it imports Twisted's web client and TLS."""
+    import OpenSSL.SSL
+    from scrapy import exceptions as scrapy_errors
+    from scrapy.core.downloader.handlers.http11 import TunnelError
+    from twisted.internet import defer
+    from twisted.internet import error as net
+    from twisted.web import _newclient as client
+    from twisted.web import error as web
+
+    classes = (
+        scrapy_errors.DownloadConnectionRefusedError, scrapy_errors.CannotResolveHostError,
+        scrapy_errors.DownloadTimeoutError, scrapy_errors.DownloadCancelledError,
+        scrapy_errors.DownloadFailedError, scrapy_errors.ResponseDataLossError,
+        scrapy_errors.UnsupportedURLSchemeError, scrapy_errors.NotSupported, TunnelError,
+        net.DNSLookupError, net.UnknownHostError, net.ConnectError, net.ConnectionRefusedError,
+        net.TCPTimedOutError, net.NoRouteError, net.TimeoutError, net.ConnectingCancelledError,
+        net.ConnectionLost, net.ConnectionDone, net.ConnectionAborted, net.SSLError,
+        net.CertificateError, defer.TimeoutError, defer.CancelledError,
+        client.ResponseFailed, client.ResponseNeverReceived, client.RequestGenerationFailed,
+        client.RequestTransmissionFailed, client.RequestNotSent, web.SchemeNotSupported,
+        OpenSSL.SSL.Error, OSError, ConnectionError, ConnectionResetError, ConnectionRefusedError,
+        ConnectionAbortedError, TimeoutError, ReplayedDownloadError,
+    )
+    return {f"{cls.__module__}.{cls.__qualname__}": cls for cls in classes}
+
+
+def recorded_error(exception: BaseException) -> dict:
+    """The `error` of an index entry: the exception's nearest class of download_errors() (its
+    own name kept in the message when that is a base class or none is listed)."""
+    known = download_errors()
+    for cls in type(exception).__mro__:
+        name = f"{cls.__module__}.{cls.__qualname__}"
+        if name in known:
+            if cls is type(exception):
+                return {"type": name, "message": str(exception)}
+            break
+    else:
+        name = f"{ReplayedDownloadError.__module__}.{ReplayedDownloadError.__qualname__}"
+    own = type(exception)
+    return {"type": name, "message": f"{own.__module__}.{own.__qualname__}: {exception}"}
+
+
+def _error_type(error) -> str:
+    return str(error.get("type") or "") if isinstance(error, dict) else repr(error)[:100]
+
+
+def replayed_exception(error) -> Exception | None:
+    """The recorded error as an exception to raise; None when its type is not one of
+    download_errors() (a name is looked up, never imported)."""
+    cls = download_errors().get(_error_type(error)) if isinstance(error, dict) else None
+    if cls is None:
+        return None
+    message = str(error.get("message") or _error_type(error))
     try:
-        cls = getattr(importlib.import_module(module_name), cls_name)
-        if isinstance(cls, type) and issubclass(cls, Exception):
-            try:
-                return cls(message)
-            except TypeError:
-                return cls()
-    except (ImportError, AttributeError, ValueError):
-        pass
-    return ReplayedDownloadError(f"{type_name}: {message}")
+        return cls(message)
+    except TypeError:
+        return cls()
 
 
 class FailedDownloads:

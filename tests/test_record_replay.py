@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import shutil
 import socket
 import time
@@ -17,7 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from crawler.middlewares import FixtureEntry, FixtureIndex, load_index, normalise_body, request_key
+from crawler.middlewares import (
+    FixtureEntry, FixtureIndex, download_errors, load_index, normalise_body, request_key,
+)
+from tests.support.cli import ROOT, run_scrapy
 from tests.support.server import Reply, TestServer, huge, redirect, redirect_loop, reset_mid_body, short_body, slow
 from tests.support.spiders import ARTICLES, add_test_site, run_fixturetest
 
@@ -227,3 +231,62 @@ def test_server_misbehaves_on_demand():
         assert answer.value.code == 404  # routes are per method
     last = server.requests[-1]
     assert (last.method, last.path, last.body) == ("POST", "/seq", b'{"a":1}')  # the request log
+
+
+# ---- recorded download errors: only the types the recorder writes --------------------------
+
+
+def test_recorded_download_error_replays_as_the_same_failure(tmp_path):
+    folder = tmp_path / "fixture"
+    with TestServer() as server:
+        add_test_site(server, reset_article="T3")
+        base = server.base
+        first = run_fixturetest(base, tmp_path / "a1", f"FIXTURES_RECORD={folder}", "RETRY_TIMES=0",
+                                f"RUN_REPORT={tmp_path / 'recorded.json'}")
+    assert first.returncode == 1, first.stderr[-3000:]
+    (error,) = [e.error for e in load_index(folder) if e.error]
+    assert error["type"] in download_errors(), error
+    second = run_fixturetest(base, tmp_path / "a2", f"FIXTURES_REPLAY={folder}", "RETRY_TIMES=0",
+                             f"RUN_REPORT={tmp_path / 'replayed.json'}")
+    assert second.returncode == 1, second.stderr[-3000:]
+    recorded, replayed = report(tmp_path / "recorded.json"), report(tmp_path / "replayed.json")
+    assert replayed["errors"]["download_failed"] == recorded["errors"]["download_failed"] != {}
+    assert replayed["replay"]["missing"] == 0 and replayed["written"] == recorded["written"] == 2
+
+
+def test_error_types_that_are_no_download_error_are_refused_and_never_imported(tmp_path):
+    """A hand-made index naming any importable thing as a recorded error: the module is not
+    imported (a module of our own on the path would leave a mark), each such request fails the
+    run as a replay miss (exit 5) with one line naming the type."""
+    (tmp_path / "lib").mkdir()
+    mark = tmp_path / "imported.mark"
+    (tmp_path / "lib" / "planted_module.py").write_text(
+        f"open({str(mark)!r}, 'w').close()\nclass Boom(Exception):\n    pass\n", encoding="utf-8")
+    folder = tmp_path / "hand"
+    folder.mkdir()
+    feed = [{"id": aid, "url": f"/a/{aid}"} for aid in ("P1", "P2", "P3", "P4")]
+    entries = [
+        {"method": "POST", "url": "https://news.example/api/feed", "body": {"page": 1, "channel": "test"},
+         "headers": {"Content-Type": "application/json"}, "text": json.dumps({"code": 0, "data": feed})},
+        {"method": "POST", "url": "https://news.example/api/feed", "body": {"page": 2, "channel": "test"},
+         "headers": {"Content-Type": "application/json"}, "text": '{"code": 0, "data": []}'},
+        {"url": "https://news.example/a/P1", "error": {"type": "planted_module.Boom", "message": "x"}},
+        {"url": "https://news.example/a/P2", "error": {"type": "subprocess.Popen", "message": "touch /tmp/x"}},
+        {"url": "https://news.example/a/P3", "error": {"type": "os.system", "message": "id"}},
+        {"url": "https://news.example/a/P4", "error": "builtins.eval"},
+    ]
+    (folder / "index.json").write_text(json.dumps(entries), encoding="utf-8")
+    rep = tmp_path / "report.json"
+    result = run_scrapy("crawl", "fixturetest", "-s", "SPIDER_MODULES=tests.support.spiders",
+                        "-s", f"ARCHIVE_DIR={tmp_path / 'archive'}", "-a", "base=https://news.example",
+                        "-s", f"FIXTURES_REPLAY={folder}", "-s", f"RUN_REPORT={rep}",
+                        env={"PYTHONPATH": os.pathsep.join([str(ROOT), str(tmp_path / "lib")])})
+    assert not mark.exists()
+    assert result.returncode == 5, result.stderr[-3000:]
+    data = report(rep)
+    assert sorted(data["replay"]["missing_requests"]) == [f"GET https://news.example/a/P{n}" for n in (1, 2, 3, 4)]
+    assert data["stats"]["fixtures/replay/bad_error_type"] == 4
+    for name in ("planted_module.Boom", "subprocess.Popen", "os.system"):
+        (line,) = [line for line in result.stderr.splitlines() if "Replay miss" in line and f"'{name}'" in line]
+        assert "no download error" in line
+    assert "Traceback" not in result.stderr
