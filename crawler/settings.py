@@ -4,6 +4,8 @@ Every value a user may change is a setting (override with `-s NAME=VALUE` or, fo
 secrets and device ids, environment variables read in the spiders); see README.md.
 """
 
+from pathlib import Path as _Path
+
 BOT_NAME = "newsarchive"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
@@ -56,6 +58,13 @@ REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
+# No remote control: an unattended nightly job listens on no port. Scrapy has two, both on by
+# default and both running any Python code sent to them inside the crawl: the telnet console
+# (127.0.0.1:6023+) and RemoteControl (Scrapy 2.19: an HTTP server on a random local port
+# whose token is written to a job file in the user's profile). Turn one on for a debugging
+# session with -s TELNETCONSOLE_ENABLED=True or -s REMOTE_CONTROL_ENABLED=True.
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
 
 # ------------
 # qq (crawler/spiders/qq.py). Spider arguments override: -a channels=a,b -a pages=N -a hot=1.
@@ -163,8 +172,9 @@ RETRY_AFTER_MAX = 120
 # Generic source and `scrapy crawlall` (crawler/sources/generic.py, crawler/spiders/generic.py,
 # crawler/commands/crawlall.py).
 # Directory of the site files (<name>.toml) that `scrapy crawl generic -a site=<name>` and
-# `scrapy crawlall` read; relative paths are relative to the working directory.
-GENERIC_SITES_DIR = "sites"
+# `scrapy crawlall` read: the checkout's `sites/` wherever the command is run from (scripts/crawl
+# runs in the user's directory); a relative path given with -s is relative to the working directory.
+GENERIC_SITES_DIR = str(_Path(__file__).resolve().parent.parent / "sites")
 # Sources `scrapy crawlall` runs: [] = every spider of the project that is a source (not
 # `generic`, not `import-json`) plus every site file with `enabled = true`; else these names
 # (spiders or sites; a named site runs even with `enabled = false`).

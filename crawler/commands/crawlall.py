@@ -181,10 +181,15 @@ class Command(BaseRunSpiderCommand):
         return "[options] [source ...]"
 
     def short_desc(self) -> str:
-        return "Run every enabled source (spiders and site files) in one process; one report, worst exit status"
+        return "Run every enabled source in one process: one run report, the worst source's exit status"
 
     def long_desc(self) -> str:
-        return (__doc__ or "").strip()
+        return ("Run the sources named, else CRAWLALL_SPIDERS, else every enabled one (the project's "
+                "spiders and the site files of GENERIC_SITES_DIR), less CRAWLALL_DISABLED, in one "
+                "process. -s applies to every source, CRAWLALL_SOURCE_SETTINGS to one, -a to the sources "
+                "that take it (--list shows which); "
+                "-s RUN_REPORT=FILE writes one JSON report; the exit status is the worst source's. "
+                "Details: docs/crawlall.md; exit statuses: docs/nightly.md.")
 
     def add_options(self, parser) -> None:
         super().add_options(parser)
