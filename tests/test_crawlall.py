@@ -7,6 +7,8 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
+
 from crawler import report
 from crawler.commands.crawlall import select_sources, worst
 from tests.support.cli import run_scrapy
@@ -120,15 +122,22 @@ def test_one_failing_source_fails_the_run_and_is_named(tmp_path):
     assert archive_files(archive) == expected_files("techcrunch", "c114")
 
 
-def test_a_source_that_cannot_start_is_an_error_and_others_still_run(tmp_path):
+@pytest.mark.parametrize("argument, message", [
+    ("limit=0", "limit must be a positive integer"),
+    # A name no source takes (a typo of `pages`) goes to every source, and each refuses it.
+    ("page=3", "unknown argument 'page'"),
+])
+def test_a_source_that_cannot_start_is_an_error_and_others_still_run(tmp_path, argument, message):
     archive, path = tmp_path / "archive", tmp_path / "report.json"
-    result = run_scrapy("crawlall", "techcrunch", "morningstar", "-a", "limit=0", "-s", f"ARCHIVE_DIR={archive}",
+    result = run_scrapy("crawlall", "techcrunch", "morningstar", "-a", argument, "-s", f"ARCHIVE_DIR={archive}",
                         "-s", f"RUN_REPORT={path}", "-s", replay_settings("techcrunch", "morningstar"), *QUIET)
-    # limit=0 is refused by every spider's constructor: both sources fail to start (status 1).
+    # Refused by every spider's arguments: both sources fail to start (status 1).
     assert result.returncode == report.EXIT_ERRORS, result.stderr[-3000:]
     combined = json.loads(path.read_text(encoding="utf-8"))
     assert {s["exit_status"] for s in combined["summary"].values()} == {report.EXIT_ERRORS}
-    assert all("positive integer" in s.get("start_error", "") for s in combined["sources"].values())
+    for section in combined["sources"].values():
+        assert message in section["start_error"] and "limit=N" in section["start_error"].split("valid arguments:")[1]
+    assert archive_files(archive) == {}
 
 
 def test_limit_argument_applies_to_every_source(tmp_path):
@@ -137,3 +146,11 @@ def test_limit_argument_applies_to_every_source(tmp_path):
                         "-s", replay_settings("iyiou", "c114"), *QUIET)
     assert result.returncode == 0, result.stderr[-3000:]
     assert len(archive_files(archive)) == 2
+
+
+def test_an_argument_goes_only_to_the_sources_that_take_it(tmp_path):
+    archive = tmp_path / "archive"
+    result = run_scrapy("crawlall", "sina", "c114", "-a", "pages=1", "-s", f"ARCHIVE_DIR={archive}",
+                        "-s", replay_settings("sina", "c114"), *QUIET)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert archive_files(archive) == expected_files("sina", "c114")

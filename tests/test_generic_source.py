@@ -55,6 +55,12 @@ def test_shipped_site_files_load():
     ({"folder": "a", "language": "en", "discovery": {"kind": "rss", "url": "x"},
       "article": {"id_pattern": "("}}, "regular expression"),
     ({"folder": "a", "language": "en", "discovery": {"kind": "rss", "url": "x"}, "name": "b"}, "must be the file"),
+    ({"folder": "..", "language": "en", "discovery": {"kind": "rss", "url": "x"}}, "one plain folder name"),
+    ({"folder": ".", "language": "en", "discovery": {"kind": "rss", "url": "x"}}, "one plain folder name"),
+    ({"folder": ".hidden", "language": "en", "discovery": {"kind": "rss", "url": "x"}}, "one plain folder name"),
+    ({"folder": "a/b", "language": "en", "discovery": {"kind": "rss", "url": "x"}}, "one plain folder name"),
+    ({"folder": "a\n", "language": "en", "discovery": {"kind": "rss", "url": "x"}}, "one plain folder name"),
+    ({"folder": 7, "language": "en", "discovery": {"kind": "rss", "url": "x"}}, "one plain folder name"),
 ])
 def test_bad_site_files_are_refused(data, message):
     with pytest.raises(generic.ConfigError, match=message):
@@ -236,6 +242,31 @@ def test_secret_header_from_environment_and_denied_discovery(tmp_path):
 def test_unknown_site_fails_to_start(tmp_path):
     result = run_scrapy("crawl", "generic", "-a", "site=nowhere", "-s", f"GENERIC_SITES_DIR={tmp_path}", *QUIET)
     assert result.returncode != 0 and "no site 'nowhere'" in result.stderr
+
+
+@pytest.mark.parametrize("folder", ["..", "../../outside", "."])
+def test_a_folder_outside_its_place_is_a_usage_error_before_anything_runs(tmp_path, folder):
+    archive = tmp_path / "archive"
+    with TestServer() as server:
+        server.add("GET", "/feed", Reply(body=b"<rss><channel></channel></rss>", headers={"Content-Type": "application/rss+xml"}))
+        _site_file(tmp_path / "sites", "escape", f"""
+            folder = "{folder}"
+            language = "en"
+            [discovery]
+            kind = "rss"
+            url = "{server.url('/feed')}"
+        """)
+        crawl = run_scrapy("crawl", "generic", "-a", "site=escape", "-s", f"GENERIC_SITES_DIR={tmp_path / 'sites'}",
+                           "-s", f"ARCHIVE_DIR={archive}", *QUIET)
+        every = run_scrapy("crawlall", "-s", f"GENERIC_SITES_DIR={tmp_path / 'sites'}", "-s", f"ARCHIVE_DIR={archive}",
+                           *QUIET)
+        assert server.requests == []
+    for result in (crawl, every):
+        assert result.returncode == 2, result.stderr[-3000:]
+        last = [line for line in result.stderr.splitlines() if line.strip()][-1]
+        assert "escape.toml" in last and "folder must be one plain folder name" in last and repr(folder) in last
+        assert "Traceback" not in result.stderr
+    assert not archive.exists()  # not even the lock: nothing ran
 
 
 # ------------ real pages

@@ -6,7 +6,8 @@ command of the same name replaces the built-in one) runs the spider exactly as t
 does and then exits with the status that crawler.report.RunReport decided at spider close
 (stat `run/exit_status`). The statuses (0 healthy, 1 errors, 2 usage, 3 extraction failure,
 4 discovery failure, 5 replay miss, 6 interrupted, 7 locked, 8 coverage) are documented in
-crawler.report.
+crawler.report. The spider's `-a` arguments are checked first (crawler.arguments): a bad
+one is a line on stderr and status 1, before anything runs.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import sys
 from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.exceptions import UsageError
 
+from crawler import arguments
 from crawler.report import EXIT_ERRORS, EXIT_NAMES
 
 
@@ -30,6 +32,13 @@ class Command(ScrapyCrawl):
             raise UsageError("running 'scrapy crawl' with more than one spider is not supported")
         assert self.crawler_process
         crawler = self._create_crawler(args[0])
+        try:
+            # Before the crawl starts: one line, not the traceback of a failed spider start.
+            arguments.check(crawler.spidercls, opts.spargs, crawler.settings)
+        except arguments.ArgumentError as exc:
+            print(f"scrapy crawl {args[0]}: exit status {EXIT_ERRORS} (bad argument): {exc}", file=sys.stderr)
+            self.exitcode = EXIT_ERRORS
+            return
         self.crawler_process.crawl(crawler, **opts.spargs)
         self.crawler_process.start()
         if self.crawler_process.bootstrap_failed:

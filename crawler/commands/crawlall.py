@@ -56,13 +56,14 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import UsageError
 from scrapy.utils.log import LogCounterHandler
 
-from crawler import report
+from crawler import arguments, report
 from crawler.sources import generic
 
 logger = logging.getLogger(__name__)
 
 NOT_SOURCES = ("generic", "import-json")
 GENERIC_SPIDER = "generic"
+SITE_ARGUMENTS = ("site", "config")  # crawlall names the site file itself
 LOGCOUNT = "scrapy.extensions.logcount.LogCount"
 SOURCE_LOGCOUNT = "crawler.commands.crawlall.SourceLogCount"
 
@@ -194,7 +195,7 @@ class Command(BaseRunSpiderCommand):
     def add_options(self, parser) -> None:
         super().add_options(parser)
         parser.add_argument("--list", dest="list_only", action="store_true",
-                            help="print the sources that would run, and exit")
+                            help="print the sources that would run, each with its -a arguments, and exit")
 
     def run(self, args, opts) -> None:
         assert self.crawler_process
@@ -205,9 +206,13 @@ class Command(BaseRunSpiderCommand):
             raise UsageError(str(exc), print_help=False) from None
         names = list(args) or list(settings.getlist("CRAWLALL_SPIDERS"))
         chosen = select_sources(names, spiders, sites, settings.getlist("CRAWLALL_DISABLED"))
+        loader = self.crawler_process.spider_loader
+        classes = {name: loader.load(GENERIC_SPIDER if name in sites else name) for name in chosen}
         if opts.list_only:
             for name in chosen:
                 print(f"{name}\t{'site' if name in sites else 'spider'}")
+                for line in arguments.describe(classes[name], skip=SITE_ARGUMENTS if name in sites else ()):
+                    print(f"    {line}")
             return
         if not chosen:
             raise UsageError("no source to run (all disabled?)", print_help=False)
@@ -217,12 +222,14 @@ class Command(BaseRunSpiderCommand):
             raise UsageError(f"CRAWLALL_SOURCE_SETTINGS names unknown source(s): {', '.join(unknown)}", print_help=False)
 
         sources = []
-        generic_cls = self.crawler_process.spider_loader.load(GENERIC_SPIDER)
         for name in chosen:
+            # Each source gets the -a arguments it declares; one that no source declares goes to
+            # every source, which refuses it (a typo fails the run instead of being ignored).
+            given = arguments.for_source(classes[name], opts.spargs, classes.values())
             if name in sites:
-                sources.append(Source(name, "site", generic_cls, {"config": sites[name].path, **opts.spargs}))
+                sources.append(Source(name, "site", classes[name], {**given, "config": sites[name].path}))
             else:
-                sources.append(Source(name, "spider", self.crawler_process.spider_loader.load(name), dict(opts.spargs)))
+                sources.append(Source(name, "spider", classes[name], given))
 
         _Unattributed.reset()
         unattributed = _UnattributedHandler(level=settings.get("LOG_LEVEL"))

@@ -5,7 +5,8 @@ sources of crawler.sources.pages).
 
 - settings with defaults, and secrets (tokens, device ids, cookies) read from the setting or,
   when that is empty, from the environment variable of the same name; never from code;
-- `-a limit=N` (at most N articles taken per run);
+- `-a` arguments declared in ARGUMENTS and read by crawler.arguments (`-a limit=N`, at most N
+  articles taken per run, for every source);
 - stats `<spider>/discovered`, `/skipped_known`, `/skipped_limit`, `/duplicate`, `/requested`,
   `/discovery_failed`, `/http_denied`, `/time_fallback`, `/page_failed`;
 - the archive as state: an article whose id names a file of the folder is not taken again;
@@ -24,6 +25,8 @@ import scrapy
 
 from crawler.archive import archive_name
 from crawler.archive_index import ArchiveIndex
+from crawler.arguments import LIMIT, Argument
+from crawler.arguments import parse as parse_arguments
 from crawler.timeutil import BEIJING, BadDate, parse_beijing
 
 DENIED = (401, 403)
@@ -94,16 +97,20 @@ def positive_int(spider: str, name: str, value) -> int:
 
 
 class SourceSpider(scrapy.Spider):
-    """Base of the API spiders; subclasses set name, FOLDER, LANGUAGE, DEFAULTS, SECRETS."""
+    """Base of the API spiders; subclasses set name, FOLDER, LANGUAGE, DEFAULTS, SECRETS and
+    ARGUMENTS (crawler.arguments: every `-a` the spider takes; read into `self.arguments`)."""
 
     FOLDER = ""
     LANGUAGE = ""
     DEFAULTS: dict = {}
     SECRETS: tuple = ()
+    ARGUMENTS: tuple[Argument, ...] = (LIMIT,)
 
-    def __init__(self, *args, limit=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.limit = positive_int(self.name, "limit", limit) if limit is not None else None
+    def __init__(self, *args, name: str | None = None, **kwargs):
+        super().__init__(*args, name=name)
+        # Unknown names and unreadable values are refused here (ArgumentError, one line).
+        self.arguments = parse_arguments(self.name, self.ARGUMENTS, kwargs)
+        self.limit = self.arguments.get("limit")
         self._seen: set[str] = set()
         self._taken = 0
         self._index: ArchiveIndex | None = None
@@ -118,10 +125,13 @@ class SourceSpider(scrapy.Spider):
         return self.DEFAULTS.get(name) if value is None else value
 
     def setting_dict(self, name: str) -> dict:
-        settings = getattr(self, "settings", None)
+        return self.setting_dict_of(getattr(self, "settings", None), name)
+
+    @classmethod
+    def setting_dict_of(cls, settings, name: str) -> dict:
         if settings is not None and settings.get(name) is not None:
             return dict(settings.getdict(name))
-        return dict(self.DEFAULTS.get(name) or {})
+        return dict(cls.DEFAULTS.get(name) or {})
 
     @property
     def index(self) -> ArchiveIndex:

@@ -69,6 +69,7 @@ from urllib.parse import urljoin
 
 from parsel import Selector
 
+from crawler.archive import SEGMENT
 from crawler.items import Article
 from crawler.sources import pages
 from crawler.sources.common import source_time
@@ -186,9 +187,13 @@ def parse_site(data: dict, stem: str, path: str = "") -> SiteConfig:
         raise ConfigError(f"{where}: name {name!r} must be the file's name ({stem!r})")
     if not re.fullmatch(r"[A-Za-z0-9_-]+", name):
         raise ConfigError(f"{where}: name {name!r} may hold letters, digits, '-' and '_' only")
-    folder = str(data.get("folder") or "")
-    if not folder or not re.fullmatch(r"[A-Za-z0-9_.-]+", folder):
+    folder = data.get("folder")
+    if not folder:
         raise ConfigError(f"{where}: folder is required (letters, digits, '-', '_', '.')")
+    if not isinstance(folder, str) or not SEGMENT.fullmatch(folder):
+        # One plain segment under <language>/news/: never "..", ".", a hidden name or a path.
+        raise ConfigError(f"{where}: folder must be one plain folder name (letters, digits, '-', '_', '.'; "
+                          f"not starting with '.' or '-'), got {folder!r}")
     language = str(data.get("language") or "")
     if language not in LANGUAGES:
         raise ConfigError(f"{where}: language must be one of {', '.join(LANGUAGES)}, got {language!r}")

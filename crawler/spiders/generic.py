@@ -11,12 +11,14 @@ a directory relative to the working directory at every `scrapy list`, and a brok
 then break every command. With one class a bad file fails only the run that names it, and
 `scrapy crawlall` (crawler/commands/crawlall.py) creates one crawler per enabled site.
 
-Arguments:
+Arguments (GenericSpider.ARGUMENTS; `scrapy crawlall --list` prints them):
   site=<name>      the site file `<GENERIC_SITES_DIR>/<name>.toml` (required unless config=)
   config=<path>    a site file anywhere (its stem is the site's name)
   limit=N          at most N articles per run (else the file's `limit`, else no limit)
   url=<url>        discovery URL instead of the file's (comma-separated for several)
   article_url=<t>  template of article requests instead of the file's ({url}, {path})
+A missing site is a bad argument (exit status 1); a site file that cannot be used is a usage
+error (exit status 2), both found before the crawl starts.
 
 Settings: GENERIC_SITES_DIR (default "sites"); the settings/environment variables the site
 file names in `secret_headers` (empty: the header is left out).
@@ -30,42 +32,79 @@ for configured selectors that found nothing; the body fallback is also `body_fal
 from __future__ import annotations
 
 import os
+import re
 
 import scrapy
+from scrapy.exceptions import UsageError
 
+from crawler.arguments import LIMIT, Argument, ArgumentError
 from crawler.sources import generic, pages
 from crawler.sources.pages import HTML_ACCEPT
 
 FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.8"
 MAX_CHILD_SITEMAPS = 20
+SITE_NAME = re.compile(r"[A-Za-z0-9_-]+")
 
 
 class GenericSpider(pages.PageSourceSpider):
     name = "generic"
+    ARGUMENTS = (
+        Argument("site", "text", "the site file <GENERIC_SITES_DIR>/<site>.toml"),
+        Argument("config", "text", "a site file anywhere (instead of site=)"),
+        LIMIT,
+        Argument("url", "names", "discovery URL(s) instead of the file's"),
+        Argument("article_url", "template", "template of article requests ({url}, {path}) instead of the file's"),
+    )
 
-    def __init__(self, *args, site=None, config=None, url=None, article_url=None, **kwargs):
-        if not site and not config:
-            raise ValueError("generic spider: give the site, e.g. -a site=techcrunch (a file of GENERIC_SITES_DIR), "
-                             "or -a config=path/to/site.toml")
+    def __init__(self, *args, **kwargs):
+        site, config = self.site_choice(kwargs)
         site_name = site or os.path.splitext(os.path.basename(config))[0]
         super().__init__(*args, name=site_name, **kwargs)
         self.site = site
         self.config_path = config
-        self.url_override = [u.strip() for u in url.split(",") if u.strip()] if url else []
-        self.article_url_override = article_url or ""
+        self.url_override = self.arguments["url"] or []
+        self.article_url_override = self.arguments["article_url"] or ""
         self.config: generic.SiteConfig | None = None
+
+    @staticmethod
+    def site_choice(values: dict) -> tuple[str, str]:
+        """(site, config): exactly one of them given, a site by its plain name."""
+        site, config = (str(values.get(k) or "").strip() for k in ("site", "config"))
+        if bool(site) == bool(config):
+            raise ArgumentError("generic spider: give the site, e.g. -a site=techcrunch (a file of GENERIC_SITES_DIR), "
+                                "or -a config=path/to/site.toml" + (", not both" if site else ""))
+        if site and not SITE_NAME.fullmatch(site):
+            raise ArgumentError(f"generic spider: site must be the name of a file of GENERIC_SITES_DIR "
+                                f"(letters, digits, '-', '_'), got {site!r}")
+        return site, config
+
+    @classmethod
+    def site_config(cls, values: dict, sites_dir: str) -> generic.SiteConfig:
+        """The site file the arguments name: ArgumentError when there is none (a bad -a value),
+        UsageError when it cannot be used (a bad site file: exit status 2, before anything runs)."""
+        site, config_path = cls.site_choice(values)
+        if config_path and not os.path.isfile(config_path):
+            raise ArgumentError(f"generic spider: config {config_path!r} is no file")
+        if site and not os.path.isfile(os.path.join(sites_dir, f"{site}.toml")):
+            known = ", ".join(p.stem for p in generic.site_files(sites_dir)) or "none"
+            raise ArgumentError(f"generic spider: no site {site!r} in {sites_dir} (sites there: {known})")
+        try:
+            return generic.load_site_file(config_path) if config_path else generic.load_site(site, sites_dir)
+        except generic.ConfigError as exc:
+            raise UsageError(str(exc), print_help=False) from None
+
+    @classmethod
+    def check_arguments(cls, values: dict, settings) -> None:
+        cls.site_config(values, settings.get("GENERIC_SITES_DIR"))
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
-        spider.configure(crawler.settings.get("GENERIC_SITES_DIR") or "sites")
+        spider.configure(crawler.settings.get("GENERIC_SITES_DIR"))
         return spider
 
     def configure(self, sites_dir: str) -> None:
-        if self.config_path:
-            config = generic.load_site_file(self.config_path)
-        else:
-            config = generic.load_site(self.site, sites_dir)
+        config = self.site_config({"site": self.site, "config": self.config_path}, sites_dir)
         self.config = config
         self.name = config.name
         self.FOLDER = config.folder

@@ -15,6 +15,7 @@ import json
 
 import scrapy
 
+from crawler.arguments import LIMIT, Argument, ArgumentError
 from crawler.sources import jinwucj as source
 from crawler.sources.common import SourceError, SourceSpider, positive_int
 
@@ -31,9 +32,25 @@ class JinwucjSpider(SourceSpider):
     }
     SECRETS = ("JINWUCJ_TOKEN",)
 
-    def __init__(self, *args, lists=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.arg_lists = [x.strip() for x in str(lists).split(",") if x.strip()] if lists else None
+    ARGUMENTS = (LIMIT, Argument("lists", "names", "read these lists only, e.g. ipo,hk "
+                                                   "(default: every list of JINWUCJ_LIST_URLS)"))
+
+    @classmethod
+    def check_arguments(cls, values: dict, settings) -> None:
+        """Before the crawl: every list to read has its URL and link template."""
+        cls.list_names(values.get("lists"), settings)
+
+    @classmethod
+    def list_names(cls, wanted, settings) -> list[str]:
+        urls = cls.setting_dict_of(settings, "JINWUCJ_LIST_URLS")
+        links = cls.setting_dict_of(settings, "JINWUCJ_LINK_TEMPLATES")
+        names = list(wanted or urls)
+        for list_name in names:
+            if list_name not in urls or list_name not in links:
+                known = ", ".join(sorted(set(urls) & set(links))) or "none"
+                raise ArgumentError(f"jinwucj spider: list {list_name!r} needs an entry in JINWUCJ_LIST_URLS "
+                                    f"and JINWUCJ_LINK_TEMPLATES (lists: {known})")
+        return names
 
     def list_requests(self):
         urls = self.setting_dict("JINWUCJ_LIST_URLS")
@@ -44,10 +61,7 @@ class JinwucjSpider(SourceSpider):
         token = self.setting("JINWUCJ_TOKEN")
         if token:
             headers["token"] = token
-        for list_name in self.arg_lists or list(urls):
-            if list_name not in urls or list_name not in links:
-                raise ValueError(f"jinwucj spider: list {list_name!r} needs an entry in JINWUCJ_LIST_URLS "
-                                 f"and JINWUCJ_LINK_TEMPLATES")
+        for list_name in self.list_names(self.arguments["lists"], getattr(self, "settings", None)):
             yield scrapy.Request(
                 urls[list_name], method="POST", headers=headers,
                 body=json.dumps(source.list_body(1, page_size), separators=(",", ":")),

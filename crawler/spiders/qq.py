@@ -6,7 +6,8 @@ or given article URLs (`-a urls=U1,U2`, `-a url_file=PATH`). Every endpoint is a
 go to the URL the feed gives. The archive is the state: an article whose file exists (either
 qq id form) is not requested again.
 
-Arguments: channels=a,b  pages=N  limit=N  since=YYYY-MM-DD  urls=U1,U2  url_file=PATH  hot=0|1
+Arguments: QqSpider.ARGUMENTS (channels=a,b pages=N limit=N since=YYYY-MM-DD urls=U1,U2
+url_file=PATH hot=0|1; `scrapy crawlall --list` prints them with their help).
 Settings: QQ_FEED_URL, QQ_CHANNELS, QQ_PAGES, QQ_ITEM_COUNT, QQ_HOT_ENABLED, QQ_HOT_URL,
 QQ_REFERER, QQ_DEVICE_ID, QQ_QIMEI36, QQ_COOKIE (the last three also from the environment).
 """
@@ -15,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import scrapy
@@ -25,6 +25,7 @@ from crawler.sources.qq import (
     FOLDER, LANGUAGE, FeedEntry, FeedResult, QqFeedError, parse_article, qq_feed_items,
     qq_hot_items, url_id,
 )
+from crawler.arguments import LIMIT, Argument
 from crawler.sources.common import SourceSpider, positive_int
 from crawler.timeutil import BEIJING, BadDate, format_archive_date, parse_beijing
 
@@ -68,27 +69,25 @@ class QqSpider(SourceSpider):
     DEFAULTS = DEFAULTS
     SECRETS = SECRETS
 
-    def __init__(self, *args, channels=None, pages=None, urls=None, url_file=None, limit=None,
-                 since=None, hot=None, **kwargs):
-        super().__init__(*args, limit=limit, **kwargs)
-        self.arg_channels = _split(channels) if channels is not None else None
-        self.arg_pages = _positive_int("pages", pages) if pages is not None else None
-        self.arg_hot = _bool(hot) if hot is not None else None
-        self.since = None
-        if since is not None:
-            try:
-                day = dt.date.fromisoformat(str(since).strip())
-            except ValueError:
-                raise ValueError(f"qq spider: since must be YYYY-MM-DD, got {since!r}") from None
-            self.since = dt.datetime(day.year, day.month, day.day, tzinfo=BEIJING)
-        self.direct_urls = _split(urls)
-        if url_file:
-            path = Path(url_file)
-            try:
-                lines = path.read_text(encoding="utf-8").splitlines()
-            except OSError as exc:
-                raise ValueError(f"qq spider: cannot read url_file {url_file}: {exc}") from None
-            self.direct_urls += [ln.strip() for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]
+    ARGUMENTS = (
+        Argument("channels", "names", "getPCList channels, e.g. news_news_finance,news_news_tech "
+                                      "(default: QQ_CHANNELS)"),
+        Argument("pages", "count", "feed pages per channel (default: QQ_PAGES)"),
+        LIMIT,
+        Argument("since", "day", "skip feed entries published before this day (Beijing time)"),
+        Argument("urls", "names", "fetch these article pages instead of reading the feed"),
+        Argument("url_file", "file", "as urls=, from a file: one URL a line, # starts a comment"),
+        Argument("hot", "switch", "also read the hot list (default: QQ_HOT_ENABLED)"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.arg_channels = self.arguments["channels"]
+        self.arg_pages = self.arguments["pages"]
+        self.arg_hot = self.arguments["hot"]
+        day = self.arguments["since"]
+        self.since = dt.datetime(day.year, day.month, day.day, tzinfo=BEIJING) if day else None
+        self.direct_urls = (self.arguments["urls"] or []) + (self.arguments["url_file"] or [])
 
     # ------------ configuration
 

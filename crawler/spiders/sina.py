@@ -14,6 +14,7 @@ visitor cookie, which the feed does not need).
 
 from __future__ import annotations
 
+from crawler.arguments import LIMIT, Argument
 from crawler.sources import sina as source
 from crawler.sources.common import SourceError, positive_int
 from crawler.sources.pages import PageSourceSpider
@@ -35,12 +36,10 @@ class SinaSpider(PageSourceSpider):
     COOKIE_SETTING = "SINA_COOKIE"
     ARTICLE_URL_SETTING = "SINA_ARTICLE_URL"
 
-    def __init__(self, *args, pages=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.arg_pages = positive_int(self.name, "pages", pages) if pages is not None else None
+    ARGUMENTS = (LIMIT, Argument("pages", "count", "roll feed pages (default: SINA_PAGES)"))
 
     async def start(self):
-        count = self.arg_pages or positive_int(self.name, "SINA_PAGES", self.setting("SINA_PAGES"))
+        count = self.arguments["pages"] or positive_int(self.name, "SINA_PAGES", self.setting("SINA_PAGES"))
         for page in range(1, count + 1):
             url = source.roll_url(self.setting("SINA_ROLL_URL"), pageid=self.setting("SINA_PAGEID"),
                                   lid=self.setting("SINA_LID"), num=self.setting("SINA_NUM"), page=page)
