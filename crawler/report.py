@@ -420,6 +420,11 @@ class RunReport:
                                    finish_reason=reason, max_errors=self.max_errors,
                                    min_coverage=self.min_coverage,
                                    coverage_min_items=self.coverage_min_items)
+        # History and alerts (crawler/signals.py); send_catch_log logs a failing receiver, so
+        # none of them can cost the RUN_REPORT file below.
+        from crawler.signals import run_report_ready
+
+        self.crawler.signals.send_catch_log(run_report_ready, report=self.report, spider=spider)
         if self.path:
             write_atomic(self.path, json.dumps(self.report, ensure_ascii=False, indent=2) + "\n")
             logger.info("Run report written to %s", self.path)

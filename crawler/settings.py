@@ -183,3 +183,20 @@ CRAWLALL_SPIDERS = []
 CRAWLALL_DISABLED = []
 # Settings for one source only: {"qq": {"QQ_PAGES": 3}, "techcrunch": {"DOWNLOAD_DELAY": 2}}.
 CRAWLALL_SOURCE_SETTINGS = {}
+
+# ------------
+# Run history and alerts (crawler/run_history.py, crawler/alerts.py, `scrapy runs`; docs/runs.md).
+# Every run's JSON report is kept as one new file per run and source in this folder; a
+# relative path is inside ARCHIVE_DIR (a hidden folder: Hugo publishes none); "" keeps none.
+RUN_HISTORY_DIR = ".newsarchive-runs"
+# A Slack-compatible incoming webhook (JSON {"text": ...}) posted once for every run whose exit
+# status is not 0. A secret: empty here, read from the environment variable of the same name.
+RUN_ALERT_WEBHOOK = ""
+# Seconds the post may take; the run's close waits for it at most this long (plus one).
+RUN_ALERT_TIMEOUT = 10
+# The run's last error lines into its stats (LastErrors, ErrorLines: beside the engine, they
+# see what is final); history and alerts after RunReport (they get the finished report).
+EXTENSIONS["crawler.run_history.LastErrors"] = 900
+EXTENSIONS["crawler.run_history.RunHistory"] = 1100
+EXTENSIONS["crawler.alerts.RunAlerts"] = 1110
+DOWNLOADER_MIDDLEWARES["crawler.run_history.ErrorLines"] = 5

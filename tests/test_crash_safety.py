@@ -122,5 +122,5 @@ def test_sigkill_at_several_moments_then_rerun(tmp_path):
         assert text.endswith(f"[qq](https://new.qq.com/rain/a/{expected[name].id})\n")
         assert "崩溃安全测试的正文段落" in post.content
     dotfiles = sorted(p.name for p in archive.rglob(".*"))
-    assert dotfiles == [".newsarchive.lock"], dotfiles
+    assert dotfiles == [".newsarchive-runs", ".newsarchive.lock"], dotfiles  # the lock, the run history
     assert not list(archive.rglob("*.tmp"))
