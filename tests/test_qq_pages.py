@@ -355,6 +355,17 @@ def test_paid_article_with_an_empty_origin_content_is_paid():
     assert article["drop_reason"] == "paid"
 
 
+@pytest.mark.parametrize("origin_text, reason", [
+    ('<div id="article-content"></div>', "paid"),  # a paid column's article, body for subscribers only
+    ('<div id="article-content"><p>专栏的免费文章。</p></div>', ""),  # a free article of the column
+])
+def test_paid_column_article_without_a_body_is_paid(origin_text, reason):
+    page = _empty_fallback_page(origin_text).replace(b'"article_is_pay":false',
+                                                     b'"article_is_pay":false,"is_column_pay":true')
+    article = parse_article(HtmlResponse("https://new.qq.com/rain/a/20250204A00EMP00", body=page, encoding="utf-8"))
+    assert article["drop_reason"] == reason
+
+
 @pytest.mark.parametrize("origin_text, kept", [
     ('<div id="article-content"><p>只有一句。</p></div>', "只有一句。"),
     ('<div id="article-content"><img src="https://inews.gtimg.com/e/0"/></div>', "https://inews.gtimg.com/e/0"),

@@ -567,6 +567,9 @@ def parse_current_layout(response: HtmlResponse, data: dict | None) -> PageData:
         if fallback and _has_content(Selector(text=fallback)):
             page.body_html = fallback
             page.body_fallback = "originContent"
+    # An article of a paid column shows its body to subscribers only: without a body it is
+    # paid, not empty (with one, e.g. a free article of the column, it is kept).
+    page.paid = page.paid or (not page.body_html and bool(data.get("is_column_pay")))
     return page
 
 
