@@ -10,11 +10,15 @@ import hashlib
 import html
 import os
 import re
+import unicodedata
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import frontmatter
 from frontmatter.default_handlers import YAMLHandler
+from w3lib.url import safe_url_string
 
+from crawler.markdown import escape_line
 from crawler.timeutil import format_archive_date
 
 LANGUAGES = ("zh-CN", "zh-HK", "en")
@@ -32,6 +36,10 @@ MAX_NAME_BYTES = 255
 QQ_LONG_ID = re.compile(r"^(\d{8}[A-Z][0-9A-Z]{5})[0-9A-Z]{2}$")
 
 
+# Line breaks (those of YAML too) and tabs: a front-matter value or the closing label is one line.
+_LINE_BREAKS = re.compile(r"[\n\r\t\x0b\x0c\x85\u2028\u2029]")
+
+
 def escape(value) -> str:
     """FORMAT.md's escaping of a front-matter value (title, date, summary, ...).
 
@@ -46,7 +54,7 @@ def escape(value) -> str:
     if not text:
         return ""
     text = text.replace("\\", "\\\\").replace('"', '\\"')
-    text = re.sub(r"[\n\r\t\x0b\x0c\x85\u2028\u2029]", " ", text)
+    text = _LINE_BREAKS.sub(" ", text)
     text = re.sub(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ufeff\ufffe\uffff]", lambda m: f"\\u{ord(m.group()):04x}", text)
     return text.strip()
 
@@ -57,22 +65,52 @@ def _strip_tags_for_summary(body_html: str) -> str:
     return re.sub(r"<[^>]*>", "", text)
 
 
-def summary(body_html: str | None, language: str) -> str:
-    """The summary of FORMAT.md, before escaping.
-
-    Entities are decoded after the cut: the cut falls where the archive's generator put it
-    (it counted the raw text), and only the entities' text changes (`S&amp;...` becomes
-    `S&...`), which is what the existing files decode to.
-    """
-    text = _strip_tags_for_summary(body_html or "")
+def summary_text(body_html: str | None, language: str) -> str:
+    """The summary of FORMAT.md as plain text: tags removed, entities decoded, then cut (the
+    characters and words counted are the decoded ones: `S&amp;P 500` counts as `S&P 500`)."""
+    text = html.unescape(_strip_tags_for_summary(body_html or ""))
     if not text:
         return ""
     if language.startswith("zh"):
-        cut = text if len(text) < 80 else text[:50] + "..."
-    else:
-        words = text.split()
-        cut = text if len(words) < 50 else " ".join(words[:50]) + "..."
-    return html.unescape(cut)
+        return text if len(text) < 80 else text[:50] + "..."
+    words = text.split()
+    return text if len(words) < 50 else " ".join(words[:50]) + "..."
+
+
+def summary(body_html: str | None, language: str) -> str:
+    """The front matter's summary before FORMAT.md's escaping: summary_text as Markdown (Hugo
+    renders `summary` as Markdown on list pages), escaped so that it shows exactly that text;
+    a text without Markdown's special characters is unchanged (crawler.markdown.escape_line)."""
+    return escape_line(summary_text(body_html, language))
+
+
+_URL_NOISE = re.compile(r"[\t\n\r]")
+# Characters that cannot stand in a Markdown link destination or that Hugo's lexer could read
+# (`{{<`, `<!--more-->`); non-ASCII is fine there, except white space and invisible characters.
+_URL_UNSAFE = re.compile(r'[\x00-\x20\x7f"<>\\^`{|}()\[\]]')
+_URL_BAD_AFTER = re.compile(r'[\x00-\x20\x7f"<>\\^`{|}()]')
+
+
+def web_url(url) -> str | None:
+    """`url` as the archive may write it (the closing link, the thumbnail), or None when it is
+    not an absolute http(s) URL (`javascript:`, `data:`, a relative path, ...).
+
+    Tabs and line breaks are dropped and the ends stripped (as browsers do). A URL holding
+    characters that a Markdown link destination cannot hold (space, parentheses, `<`, ...) or
+    non-ASCII white space is percent-encoded (w3lib's safe_url_string, and `(`/`)` as well);
+    any other URL is kept byte for byte (non-ASCII paths too, as the existing archive has them).
+    """
+    if not isinstance(url, str):
+        return None
+    url = _URL_NOISE.sub("", url).strip()
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    if _URL_UNSAFE.search(url) or any(not c.isascii() and unicodedata.category(c)[0] in "ZC" for c in url):
+        url = safe_url_string(url).replace("(", "%28").replace(")", "%29")
+        if _URL_BAD_AFTER.search(url) or urlsplit(url).scheme.lower() not in ("http", "https"):
+            return None  # e.g. a space in the host name
+    return url
 
 
 def _clean_id(article_id) -> str:
@@ -175,16 +213,23 @@ class ArchiveEntry:
             "title": self.title, "date": self.date, "summary": self.summary,
             "categories": [self.category], "lang": [self.language],
             "translations": [self.language], "tags": [self.category], "menu": "",
-            "thumbnail": self.thumbnail or "", "lead": "", "comments": False,
+            # Only an http(s) thumbnail is written (a `javascript:` one would be a link).
+            "thumbnail": web_url(self.thumbnail) or "", "lead": "", "comments": False,
             "authorbox": False, "pager": True, "toc": False, "mathjax": False,
             "sidebar": "right", "widgets": ["search", "recent", "taglist"],
         }
 
     def text(self) -> str:
         body = (self.body_markdown or "").strip()
-        # The closing link is not escaped (FORMAT.md). An empty body leaves the three empty
-        # lines of FORMAT.md: `---\n\n\n\n[label](url)\n`.
-        content = f"{body}\n\n[{self.category}]({self.link})"
+        # The closing link: the label is escaped only where it holds Markdown's special
+        # characters (as FORMAT.md's "published site is the judge" wants; other labels are
+        # written as they are), the URL is one of web_url's. An empty body leaves the three
+        # empty lines of FORMAT.md: `---\n\n\n\n[label](url)\n`.
+        link = web_url(self.link)
+        if link is None:
+            raise ValueError(f"not an http(s) URL: {self.link!r}")
+        label = escape_line(_LINE_BREAKS.sub(" ", self.category).strip())
+        content = f"{body}\n\n[{label}]({link})"
         return frontmatter.dumps(frontmatter.Post(content, **self.metadata()), handler=ArchiveFrontMatter())
 
 

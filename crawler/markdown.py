@@ -24,7 +24,8 @@ is left inside) the markers are dropped: the text survives without bold rather t
 literal asterisks.
 
 Text escaping is also ours (html2text escapes only some of the characters that matter): see
-`escape_text`.
+`escape_text`; and what Hugo itself reads before goldmark (shortcodes, the summary divider)
+is kept text by `protect_from_hugo` (docs/hugo.md).
 """
 
 from __future__ import annotations
@@ -205,10 +206,105 @@ _INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<|&])|!$")
 _LINE_START = re.compile(r"^([\s\ufdd0-\ufdd3]*)(?:([#>+=~-])|(\d+)([.)]))")
 
 
+# Two or more `~`: strikethrough in Hugo's goldmark (one `~` is text there).
+_TILDES = re.compile("~{2,}")
+
+
 def escape_text(text: str) -> str:
     # A chunk ending in "!" may be followed by a link: "![" would make it an image.
     text = _INLINE_SPECIAL.sub(lambda m: "\\" + (m.group(1) or m.group(0)), text)
+    if "~~" in text:
+        text = _TILDES.sub(lambda m: "\\~" * len(m.group(0)), text)
     return _LINE_START.sub(lambda m: m.group(1) + ("\\" + m.group(2) if m.group(2) else m.group(3) + "\\" + m.group(4)), text)
+
+
+# ------------
+# One line of plain text as Markdown (the summary, the closing link's label)
+
+# Escaped wherever they stand: backslash, code, links, raw HTML and autolinks. `*` where the
+# text has two runs of it or more (emphasis needs an opening and a closing run: the one `*` of
+# `7*24小时` shows as written); `_` only where it can open or close emphasis (a run between two
+# letters or digits cannot: `tipranks_others` stays as it is); `~` in runs of two or more
+# (strikethrough, a `~~~` fence); `&` where it starts an entity reference; `%` right after `{{`
+# (a shortcode call for markdownify, which expands them).
+_LINE_INLINE = re.compile(r"[\\`\[\]<]|\*+|_+|~{2,}|&(?=#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{0,31};)|(?<=\{\{)%")
+_STAR_RUN = re.compile(r"\*+")
+# Block syntax at the start of the line: a heading, quote, list item or thematic break.
+_LINE_BLOCK = re.compile(r"^(?:#{1,6}(?=[ \t]|$)|>|[-+*](?=[ \t]|$)|-(?=[ \t]*-[ \t]*-[ \t-]*$)|\*(?=\*{2,}[ \t]*$)"
+                         r"|(\d{1,9})(?=[.)](?:[ \t]|$)))")
+
+
+def escape_line(text: str) -> str:
+    """Markdown that renders (CommonMark with GFM's strikethrough, as Hugo's goldmark) to
+    exactly `text`, one line of plain text; text without any of these characters is returned
+    as it is. White space at the ends is kept (the caller strips it)."""
+
+    stars = len(_STAR_RUN.findall(text)) > 1
+
+    def inline(m: re.Match) -> str:
+        run = m.group(0)
+        if run[0] == "*" and not stars:
+            return run
+        if run[0] == "_":
+            before = text[m.start() - 1] if m.start() else ""
+            after = text[m.end()] if m.end() < len(text) else ""
+            if before.isalnum() and after.isalnum():
+                return run
+        return "".join("\\" + c for c in run)
+
+    text = _LINE_INLINE.sub(inline, text)
+    text = text.replace("\\<!--more-->", "\\<!-\\-more-->")  # Hugo's summary divider
+    start = len(text) - len(text.lstrip())
+    # A list number keeps its digits: `1\. x`; any other block marker gets the backslash.
+    return text[:start] + _LINE_BLOCK.sub(lambda m: m.group(1) + "\\" if m.group(1) else "\\" + m.group(0),
+                                          text[start:], count=1)
+
+
+# ------------
+# What Hugo reads before goldmark does (docs/hugo.md): `{{<` and `{{%` open a shortcode call
+# wherever they stand, also in code; the first `<!--more-->` is the summary divider. Hugo's
+# own escape is a shortcode comment: `{{</* x */>}}` is read as the text `{{< x >}}`.
+
+_HUGO_OPENER = re.compile(r"\{\{([<%])")
+_HUGO_CLOSER = {"<": ">}}", "%": "%}}"}
+HUGO_DIVIDER = "<!--more-->"
+
+
+def protect_from_hugo(markdown: str) -> str:
+    """Markdown that Hugo's lexer hands to goldmark as `markdown` itself, with no shortcode
+    call and no summary divider (docs/hugo.md); unchanged when it holds neither.
+
+    With a `<!--more-->`, the whole body is one comment whose ends stand in HTML comments;
+    else each `{{<`/`{{%` is a comment up to its own closing delimiter (one without is closed
+    after the body, hidden). A body holding `<!--more-->` and both comment ends cannot be
+    wrapped: its dividers are written `<!-\\-more-->` (exact in text, not in code).
+    """
+    has_divider = HUGO_DIVIDER in markdown
+    if not has_divider and not _HUGO_OPENER.search(markdown):
+        return markdown
+    if has_divider:
+        for kind, closer in _HUGO_CLOSER.items():
+            if "*/" + closer not in markdown:
+                return f"<!-- {{{{{kind}/* -->\n\n{markdown}\n\n<!-- */{closer} -->"
+        markdown = markdown.replace(HUGO_DIVIDER, "<!-\\-more-->")
+    out = []
+    pos = 0
+    for_end = ""
+    while True:
+        opener = _HUGO_OPENER.search(markdown, pos)
+        if opener is None:
+            break
+        closer = _HUGO_CLOSER[opener.group(1)]
+        end = markdown.find(closer, opener.end())
+        out.append(markdown[pos:opener.end()] + "/*")
+        if end < 0:
+            pos = opener.end()
+            for_end = f"\n\n<!-- */{closer} -->"
+            break
+        out.append(markdown[opener.end():end] + "*/" + closer)
+        pos = end + len(closer)
+    out.append(markdown[pos:])
+    return "".join(out) + for_end
 
 
 # ------------
@@ -237,10 +333,22 @@ def _mark(element, open_marker: str, close_marker: str) -> None:
 _KEPT_ATTRIBUTES = frozenset({"href", "src", "alt", "title", "start", "colspan"})
 
 
+# Only http(s) URLs are written (FORMAT.md): a link to anything else (`data:`, `javascript:`,
+# `mailto:`, a path left relative) keeps its text and loses its URL, as html_clean does with
+# `javascript:` links; an image without an http(s) URL is left out, as html_clean does with
+# `javascript:` and `data:` images.
+_WEB_URL = re.compile(r"^https?://[^/?#\s]", re.I)
+
+
 def _prepare(body) -> None:
     # Only the attributes html2text reads: style/class attributes are most of qq's bytes.
     for element in body.iter(etree.Element):
         for name in [n for n in element.attrib if n not in _KEPT_ATTRIBUTES]:
+            del element.attrib[name]
+    for element in body.iter("a", "area", "img"):
+        name = "src" if element.tag == "img" else "href"
+        url = element.get(name)
+        if url is not None and not _WEB_URL.match(url.strip()):
             del element.attrib[name]
     for element in list(body.iter(*_AS_DIV)):
         element.tag = "div"
@@ -438,6 +546,11 @@ def _escape_false_list_items(markdown: str) -> str:
     return _FALSE_LIST_ITEM.sub(lambda m: m.group(0) if _is_rule(m) else escape(m), markdown)
 
 
+# A line starting `: ` right under a line of text is a definition in Hugo's goldmark (its
+# definition list extension): text after a <br> can start so.
+_FALSE_DEFINITION = re.compile(r"(?<=[^\n])\n((?:> ?)*[ \t]*):(?=[ \t])")
+
+
 def _is_rule(match: re.Match) -> bool:
     # html2text writes <hr> as "* * *" at column 0.
     line_end = match.string.find("\n", match.start())
@@ -558,6 +671,7 @@ def _convert(root, *, include_root: bool = False) -> str:
 def _corrected(markdown: str) -> str:
     """Our corrections of html2text's output."""
     markdown = _LIST_MARKER_GAP.sub(r"\1 ", markdown)
+    markdown = _FALSE_DEFINITION.sub(r"\n\1\\:", markdown)
     return _place_emphasis(_escape_false_list_items(markdown))
 
 
@@ -600,4 +714,4 @@ def body_to_markdown(body) -> str:
     markdown = _dedent_lists(_convert(body))
     if tables:
         markdown = _insert_tables(markdown, tables)
-    return _MANY_BLANK_LINES.sub("\n\n", markdown).strip()
+    return protect_from_hugo(_MANY_BLANK_LINES.sub("\n\n", markdown).strip())

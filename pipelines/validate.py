@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from crawler.archive import LANGUAGES, SEGMENT
+from crawler.archive import LANGUAGES, SEGMENT, web_url
 from pipelines.errors import DropArticle
 
 
@@ -16,6 +16,12 @@ class ValidateArticle:
             value = item.get(field)
             if not isinstance(value, str) or not value.strip():
                 raise DropArticle(f"missing_{field}")
+        # Only an http(s) link is written (the file's closing link), percent-encoded where a
+        # Markdown link could not hold it; the file is known by this form of it.
+        link = web_url(item["link"])
+        if link is None:
+            raise DropArticle("bad_link", item["link"][:200])
+        item["link"] = link
         published = item.get("published")
         if not isinstance(published, dt.datetime):
             raise DropArticle("missing_published")

@@ -11,21 +11,15 @@ must appear with its title and its date in Beijing time.
 from __future__ import annotations
 
 import html
-import os
-import shutil
 import subprocess
 
 import frontmatter
-import pytest
 
+from tests.support.hugo import require_hugo
 from tests.support.qq_site import QqSite, archive_articles, run_qq
 from tests.support.server import TestServer
 
-HUGO = shutil.which("hugo")
-if HUGO is None:
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail("hugo is not installed, and CI=true: .ci/run installs Debian's hugo package", pytrace=False)
-    pytest.skip("hugo is not installed (apt-get install hugo; .ci/run installs it)", allow_module_level=True)
+HUGO = require_hugo()
 
 CONFIG = """\
 baseURL = "http://example.invalid/"
