@@ -19,6 +19,8 @@ ARCHIVE_REMEMBER_DROPS = ["removed", "paid"]
 
 ITEM_PIPELINES = {
     "pipelines.validate.ValidateArticle": 100,
+    # One file per article even when its versions are in the pipelines at once (crawler.claims).
+    "pipelines.claim.ClaimArticle": 150,
     "pipelines.body.BodyToMarkdown": 200,  # clean, then Markdown (crawler.body)
     "pipelines.summary.Summarize": 400,
     "pipelines.archive.ArchiveWriter": 500,
