@@ -16,6 +16,11 @@ after its content is on disk either way. The directory is opened before a group'
 is written, so syncfs reports any write-back error of the group (Linux >= 5.8 reports errors
 since the descriptor was opened). Outside a running loop, `create` writes and fsyncs at once.
 
+No name is ever opened through a symlink: temporary files are created with O_EXCL|O_NOFOLLOW
+(a symlink in their place fails the write), and link(2) never follows its new name (a symlink
+there is a taken name). The caller (pipelines.archive) checks that the folder does not lead
+out of the archive.
+
 What syncfs does not give: on some network and FUSE file systems (FUSE before Linux 5.15) it
 does not reach the server, where fsync would; and a write-back error of any other file of the
 file system fails the whole group. A failed group's files get no name (their items fail and are
@@ -57,15 +62,23 @@ def _unlink(path: Path) -> None:
         pass
 
 
+_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+
+
+def _create(path: Path):
+    """A new file for writing text; never an existing name, never through a symlink."""
+    return open(os.open(path, _NEW_FILE, 0o666), "w", encoding="utf-8", newline="\n")
+
+
 def write_temporary(target: Path, text: str, *, flush: bool) -> Path:
     """`text` in a new hidden temporary file beside `target` (its folder made if missing);
     with `flush`, on disk when this returns."""
     tmp = target.parent / temp_name(target.name)
     try:
-        fh = open(tmp, "x", encoding="utf-8", newline="\n")
+        fh = _create(tmp)
     except FileNotFoundError:  # the folder is new (or was removed meanwhile)
         target.parent.mkdir(parents=True, exist_ok=True)
-        fh = open(tmp, "x", encoding="utf-8", newline="\n")
+        fh = _create(tmp)
     try:
         with fh:
             fh.write(text)
@@ -83,13 +96,16 @@ def give_name(tmp: Path, target: Path) -> bool:
     the temporary name. False when the name was taken."""
     try:
         try:
-            os.link(tmp, target)
+            # link(2) creates `target` itself: a symlink (even a dangling one) there is a taken
+            # name (EEXIST), never followed.
+            os.link(tmp, target, follow_symlinks=False)
         except FileExistsError:
             return False
         except OSError:
             # File systems without hard links: a rename that refuses to replace (checked just
-            # before; the window is tiny and the nightly run's lock keeps two runs apart).
-            if target.exists():
+            # before, a symlink counting as a name; the window is tiny and the nightly run's
+            # lock keeps two runs apart).
+            if os.path.lexists(target):
                 return False
             os.rename(tmp, target)
         return True
@@ -141,7 +157,7 @@ class DurableFiles:
         folder = target.parent
         if folder not in group.directories:
             folder.mkdir(parents=True, exist_ok=True)
-            group.directories[folder] = os.open(folder, os.O_RDONLY)
+            group.directories[folder] = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
         tmp = write_temporary(target, text, flush=False)
         future = loop.create_future()
         group.files.append((tmp, target, future))
@@ -172,7 +188,7 @@ class DurableFiles:
                         raise OSError(error, f"syncfs: {os.strerror(error)}")
             return
         for tmp, _target, _future in group.files:
-            fd = os.open(tmp, os.O_RDONLY)
+            fd = os.open(tmp, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
             try:
                 os.fsync(fd)
             finally:

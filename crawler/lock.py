@@ -18,6 +18,14 @@ A refused run logs one line (through RunReport: "Run failed (exit status 7, lock
 run holds the archive lock ...") and exits with status 7 (crawler.report.EXIT_LOCKED); its
 finish reason is `archive_locked`.
 
+No lock, no run: a lock file that cannot be opened or locked (a directory or a symlink in its
+place, a read-only archive, EACCES) refuses the run as well, with finish reason
+`archive_refused` and the reason in the stat `archive/refused` (exit status 1). The lock file
+is opened without following a symlink (O_NOFOLLOW) and must be a regular file: a symlink
+committed into the archive never makes a run truncate a file elsewhere. Once the lock is
+held, the run checks that no folder of the archive leads out of it
+(crawler.archive_index.archive_problems) before it removes leftovers or requests anything.
+
 Several crawlers of one process (e.g. one command running every source in one
 CrawlerProcess) share the lock of an archive: flock locks belong to open file descriptions,
 so a second open() in the same process would otherwise lock the process out of its own
@@ -34,12 +42,13 @@ import fcntl
 import logging
 import os
 import socket
+import stat
 import threading
 from pathlib import Path
 
 from scrapy import signals
 
-from crawler.archive_index import remove_leftovers
+from crawler.archive_index import REFUSED_REASON, STAT_REFUSED, archive_problems, remove_leftovers
 from scrapy.exceptions import CloseSpider, NotConfigured
 
 logger = logging.getLogger(__name__)
@@ -64,6 +73,35 @@ class LockHeld(Exception):
         self.holder = holder
 
 
+class LockFailed(Exception):
+    """The lock file cannot be opened or locked (not: held by another run); the message says
+    which file and why, in one line."""
+
+    def __init__(self, path: str, reason: str):
+        super().__init__(f"cannot take the archive lock {path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+def _open_lock_file(key: str) -> int:
+    """The lock file's descriptor: never through a symlink at its name, a regular file only."""
+    try:
+        Path(key).parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(key, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, 0o644)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise LockFailed(key, "it is a symlink (never followed)") from None
+        where = f" ({exc.filename})" if exc.filename and str(exc.filename) != key else ""
+        raise LockFailed(key, f"{exc.strerror or exc}{where}") from None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise LockFailed(key, "it is not a regular file")
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
 def lock_path(archive_dir: str | os.PathLike, name: str = DEFAULT_LOCK_FILE) -> Path:
     if not name or "/" in name or name in (".", ".."):
         raise ValueError(f"ARCHIVE_LOCK_FILE must be a plain file name, got {name!r}")
@@ -80,15 +118,15 @@ def _holder_text(fd: int) -> str:
 
 def acquire(path: str | os.PathLike) -> str:
     """Take the lock (shared with other crawlers of this process); raise LockHeld if another
-    process holds it. Returns the lock file's path as a string (the key for release())."""
+    process holds it, LockFailed if the lock file cannot be opened or locked. Returns the lock
+    file's path as a string (the key for release())."""
     path = Path(path)
     key = str(path)
     with _guard:
         if key in _held:
             _held[key][1] += 1
             return key
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(key, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        fd = _open_lock_file(key)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as exc:
@@ -96,7 +134,7 @@ def acquire(path: str | os.PathLike) -> str:
             os.close(fd)
             if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
                 raise LockHeld(key, holder) from None
-            raise
+            raise LockFailed(key, exc.strerror or str(exc)) from None
         started = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
         info = f"pid {os.getpid()} on {socket.gethostname()}, started {started}\n"
         try:
@@ -155,9 +193,22 @@ class ArchiveLock:
             stats.set_value(STAT_HOLDER, exc.holder)
             stats.set_value(STAT_FILE, exc.path)
             raise CloseSpider(FINISH_REASON) from None
+        except LockFailed as exc:
+            # No lock, no run (exit status 1; logged once, by RunReport, from these stats).
+            stats.set_value(STAT_FILE, exc.path)
+            stats.set_value(STAT_REFUSED, str(exc))
+            raise CloseSpider(REFUSED_REASON) from None
         stats.set_value(STAT_FILE, str(self.path))
         logger.info("Archive lock taken: %s", self.path)
         if first:
+            # Before anything is written or removed: no folder may lead out of the archive.
+            problems = archive_problems(self.path.parent)
+            if problems:
+                release(self.key)
+                self.key = None
+                more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+                stats.set_value(STAT_REFUSED, problems[0] + more)
+                raise CloseSpider(REFUSED_REASON)
             # Only now is no other run writing: temporary files of a killed run can go. (Not
             # when a crawler of this process took the lock before: its files are in flight.)
             removed = remove_leftovers(self.path.parent)

@@ -1,4 +1,5 @@
-"""Pipeline 5: write the article's file into the archive, atomically and never over another."""
+"""Pipeline 5: write the article's file into the archive, atomically and never over another,
+and never outside the archive (a folder that is a symlink leading out of it is refused)."""
 
 from __future__ import annotations
 
@@ -51,7 +52,7 @@ class ArchiveWriter:
         """The file's absolute path. Folder names come from settings and sources (validated as
         one path segment); never let one lead out of its place in the root, whatever reached
         this point. The check is lexical (no file system call per article: resolve() made 20
-        lstat calls per file), so a folder that is a symlink, e.g. to another disk, is fine."""
+        lstat calls per file); symlinks are judged once per folder (process_item)."""
         news = os.path.join(self.root, entry.language, "news")
         target = os.path.normpath(os.path.join(news, entry.folder, entry.name))
         if os.path.dirname(os.path.dirname(target)) != news or os.path.basename(target) != entry.name:
@@ -61,9 +62,16 @@ class ArchiveWriter:
     async def process_item(self, item, spider=None):
         entry = self.entry_for(item)
         target = self.target_for(entry)
+        # A folder (or its language or `news` directory) that is a symlink leading out of the
+        # archive is never read or written through; checked once per folder, and the crawl is
+        # refused (ArchiveIndex.on_refuse).
+        problem = self.index.folder_problem(entry.language, entry.folder)
+        if problem:
+            raise DropArticle("unsafe_folder", problem)
         item["archive_path"] = entry.path
         item["archive_written"] = False
-        if self.is_known(entry) or target.exists():
+        # lexists: a symlink at the name (even a dangling one) is a taken name.
+        if self.is_known(entry) or os.path.lexists(target):
             self._inc("archive/skipped_existing")
             logger.debug("Already in the archive: %s (%s)", entry.path, entry.link)
             return item

@@ -11,6 +11,7 @@ from scrapy.statscollectors import MemoryStatsCollector
 from scrapy.utils.test import get_crawler
 
 from crawler.archive import TEMP_FILE, archive_name, escape, md5_name, summary, temp_name
+from crawler.archive_index import ArchiveIndex
 from crawler.items import Article
 from crawler.timeutil import BEIJING
 from pipelines.archive import ArchiveWriter
@@ -109,18 +110,37 @@ def test_leftover_temporary_files_are_not_articles(tmp_path):
     assert writer.stats.get_value("archive/written") == 1
 
 
-def test_a_folder_may_be_a_symlink(tmp_path):
-    # E.g. one source's folder on another disk: the writer's guard is lexical (it made 20
-    # lstat calls per file, and refused such a folder as bad_path).
-    elsewhere = tmp_path / "other-disk" / "qq"
-    elsewhere.mkdir(parents=True)
+def test_a_folder_may_be_a_symlink_inside_the_archive(tmp_path):
+    # E.g. a folder renamed with a link at its old name: the writer's guard is lexical (it
+    # made 20 lstat calls per file), and a link that stays inside the archive is its own.
     news = tmp_path / "archive" / "zh-CN" / "news"
-    news.mkdir(parents=True)
-    (news / "qq").symlink_to(elsewhere, target_is_directory=True)
+    elsewhere = news / "qq-2025"
+    elsewhere.mkdir(parents=True)
+    (news / "qq").symlink_to("qq-2025", target_is_directory=True)
     writer = ArchiveWriter(tmp_path / "archive", MemoryStatsCollector(get_crawler()))
     item = write(writer, article())
     assert item["archive_written"] is True
     assert (elsewhere / "20250208A0TEST.zh-CN.md").read_text(encoding="utf-8").startswith("---\n")
+
+
+@pytest.mark.parametrize("link", ["zh-CN", "zh-CN/news", "zh-CN/news/qq"])
+def test_a_folder_leading_out_of_the_archive_is_refused(tmp_path, link):
+    # A symlink committed into the content repository: nothing is written through it.
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    archive = tmp_path / "archive"
+    (archive / link).parent.mkdir(parents=True, exist_ok=True)
+    (archive / link).symlink_to(outside, target_is_directory=True)
+    refused = []
+    index = ArchiveIndex(archive, on_refuse=refused.append)
+    writer = ArchiveWriter(archive, MemoryStatsCollector(get_crawler()), index)
+    for n in range(2):
+        with pytest.raises(DropArticle) as exc:
+            write(writer, article(id=f"20250208A0TES{n}"))
+        assert exc.value.reason == "unsafe_folder"
+    assert list(outside.rglob("*")) == []
+    # Told once (the folder is judged once per run), naming the link and where it leads.
+    assert refused == [f"archive folder {link} is a symlink leading out of the archive (to {outside})"]
 
 
 def test_a_missing_folder_is_made(tmp_path):
