@@ -28,7 +28,7 @@ from pathlib import Path
 from benchmarks.common import VARIANT, current_rss_mb, peak_rss_mb, usable_items
 from tests.support.coroutines import settled
 
-STAGES = ("parse", "validate", "body", "summary", "write")
+STAGES = ("parse", "validate", "claim", "body", "summary", "write")
 
 
 def build_pages(limit: int | None):

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from scrapy.settings import Settings
+from scrapy.signalmanager import SignalManager
 from scrapy.statscollectors import MemoryStatsCollector
 from scrapy.utils.misc import load_object
 
@@ -26,6 +27,7 @@ class _Crawler:
     def __init__(self, settings):
         self.settings = settings
         self.stats = MemoryStatsCollector(self)
+        self.signals = SignalManager(self)  # no crawl sends any here (pipelines.claim connects)
         self.spider = None
 
 
