@@ -67,13 +67,12 @@ robots.txt is the one exception: a robots.txt that is not in the folder is answe
 empty 404, which Scrapy reads as "everything allowed" (as it does on the web), so hand-written
 folders need no robots.txt entry; a recorded one is replayed as recorded.
 
-`FailedDownloads` (order 10, the first middleware, so its process_exception sees what is left
-after RetryMiddleware gave up) counts downloads that finally failed as
-`downloader/failed/<ExceptionType>`, and those that left no ERROR line in the log (handled by
-an errback, and not given up by RetryMiddleware at ERROR) in `downloader/failed_quiet`. The
-error count of the exit status is log_count/ERROR + downloader/failed_quiet, so every failed
-download counts at least once (one given up by RetryMiddleware and handled by no errback logs
-two ERROR lines, "Gave up retrying" and "Error downloading", and counts twice).
+`FailedDownloads` (order 10, the first middleware, so it sees what is left after
+RetryMiddleware gave up) counts downloads that finally failed as
+`downloader/failed/<ExceptionType>` and answers whose status RetryMiddleware gave up on (a 5xx
+or 429 still after RETRY_TIMES retries) as `downloader/failed_status/<code>`; the exit status
+counts these events, one per failed page, whatever the log level (crawler.report.ERROR_KINDS).
+`downloader/failed_quiet` says which failures left no ERROR line (an errback handled them).
 """
 
 from __future__ import annotations
@@ -524,21 +523,29 @@ def replayed_exception(error) -> Exception | None:
         return cls()
 
 
+FAILED_STATUS_COUNTED = "failed_status_counted"  # request.meta: its give-up is counted
+
+
 class FailedDownloads:
-    """Counts downloads that finally failed (after retries), by exception type.
+    """Counts downloads that finally failed (after retries): by exception type
+    (`downloader/failed/<type>`), and answers RetryMiddleware gave up on by status
+    (`downloader/failed_status/<code>`); each is one error of the run (crawler.report).
 
     `downloader/failed_quiet` counts the failures that left no ERROR line in the log: an
     errback handled them (so Scrapy's "Error downloading" line is not written) and
-    RetryMiddleware did not log "Gave up retrying" at ERROR for them. With log_count/ERROR
-    this counts every failed download once (crawler.report.count_errors).
+    RetryMiddleware did not log "Gave up retrying" at ERROR for them.
     """
 
     def __init__(self, stats, settings=None):
         self.stats = stats
         self.retry_enabled = bool(settings.getbool("RETRY_ENABLED", True)) if settings else False
         self.retry_exceptions: tuple = ()
+        self.retry_codes: frozenset = frozenset()
+        self.max_retry_times = 0
         self.give_up_level = logging.ERROR
         if settings is not None:
+            self.retry_codes = frozenset(int(code) for code in settings.getlist("RETRY_HTTP_CODES"))
+            self.max_retry_times = settings.getint("RETRY_TIMES")
             from scrapy.utils.misc import load_object
 
             loaded = []
@@ -563,6 +570,18 @@ class FailedDownloads:
         level = request.meta.get("give_up_log_level", self.give_up_level)
         level = logging.getLevelName(level) if isinstance(level, str) else level
         return isinstance(level, int) and level >= logging.ERROR
+
+    def process_response(self, request, response):
+        # The answer RetryMiddleware retried for the last time and handed on (it retries a
+        # request while its retry_times is below its max_retry_times). Counted once, also
+        # when a subclass of this middleware runs beside it.
+        if (self.retry_enabled and response.status in self.retry_codes and not request.meta.get("dont_retry")
+                and request.meta.get("retry_times", 0) >= request.meta.get("max_retry_times", self.max_retry_times)
+                and not request.meta.get(FAILED_STATUS_COUNTED)):
+            request.meta[FAILED_STATUS_COUNTED] = True
+            self.stats.inc_value("downloader/failed_status")
+            self.stats.inc_value(f"downloader/failed_status/{response.status}")
+        return response
 
     def process_exception(self, request, exception):
         if isinstance(exception, IgnoreRequest):

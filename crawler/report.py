@@ -9,8 +9,10 @@ JSON run report there atomically (a temporary file beside it, then a rename).
 Exit statuses of `scrapy crawl` (crawler/commands/crawl.py):
 
     0  healthy: the run finished; finding nothing new is healthy
-    1  errors: more than RUN_MAX_ERRORS errors (ERROR log lines plus failed downloads that an
-       errback handled; a download that fails without errback is one ERROR line), or the
+    1  errors: more than RUN_MAX_ERRORS errors (`error_counts`: counted from the events, never
+       from log lines, so `-s LOG_LEVEL=CRITICAL` changes nothing); or articles were requested
+       and not one came back (every article request failed, whatever the reason; robots.txt
+       forbidding them all has a line of its own); or RUN_REPORT could not be written; or the
        crawl could not start (Scrapy's own status for a failed bootstrap)
     2  usage: bad command line (Scrapy's own UsageError status)
     3  extraction failure: article pages were fetched but none was written and some were
@@ -19,7 +21,8 @@ Exit statuses of `scrapy crawl` (crawler/commands/crawl.py):
     4  discovery failure: `<spider>/discovery_failed` > 0 and nothing was discovered
     5  replay miss: FIXTURES_REPLAY met a request that the folder does not hold
     6  interrupted: the run was stopped before it finished (finish reason "shutdown",
-       e.g. SIGTERM/Ctrl-C)
+       e.g. SIGTERM/Ctrl-C; "shutdown_forced" when a second signal stopped it before the
+       spider closed: the command then decides and writes the report, `finish_unclosed`)
     7  locked: another run holds the archive lock (crawler/lock.py); this run made no request
        and wrote nothing (finish reason "archive_locked")
     8  coverage: at least RUN_COVERAGE_MIN_ITEMS articles were written and the share of them
@@ -43,12 +46,15 @@ RUN_COVERAGE_MIN_ITEMS articles (e.g. a run that finds nothing new) is not judge
 Stats read (`<spider>` is the spider's name, so any source can use them):
 `<spider>/discovered`, `<spider>/skipped_known`, `<spider>/requested`,
 `<spider>/skipped_type/<type>`, `<spider>/discovery_failed`, `archive/written`,
-`archive/skipped_existing`, `article/dropped/<reason>`, `log_count/ERROR`,
-`downloader/failed*` (crawler.middlewares.FailedDownloads), `downloader/exception_type_count/*`,
-`spider_exceptions/*`, `downloader/response_status_count/*`, `fixtures/replay/*`,
-`archive/lock/*` (crawler/lock.py), `coverage/*`.
+`archive/skipped_existing`, `article/dropped/<reason>`, `<spider>/page_failed`,
+`<spider>/http_denied`, `import/bad_files`, `robotstxt/forbidden`, `item_scraped_count`,
+`item_dropped_count`, `downloader/failed*` (crawler.middlewares.FailedDownloads),
+`downloader/exception_type_count/*`, `spider_exceptions/*`,
+`downloader/response_status_count/*`, `fixtures/replay/*`, `archive/lock/*`
+(crawler/lock.py), `coverage/*`; `log_count/*` only for the report, never for the status.
 Written here: `article/body_fallback[/<kind>]` for scraped items with a non-empty
-`body_fallback`.
+`body_fallback`; `errors/spider_error[/<type>]` (signal spider_error: a callback, errback or
+start() raised) and `errors/item_error[/<type>]` (signal item_error: a pipeline raised).
 """
 
 from __future__ import annotations
@@ -87,8 +93,14 @@ DEFAULT_MAX_ERRORS = 0
 # qq's "empty_body" is an article whose container is there but empty with no originContent
 # (the issue's "paid or empty" articles); its "no_body" (no known layout) is not healthy.
 DEFAULT_HEALTHY_DROP_REASONS = ("removed", "paid", "empty", "empty_body", "duplicate", "too_old", "off_site")
-INTERRUPTED_REASONS = ("shutdown", "cancelled")
+# "shutdown_forced": a second SIGTERM/Ctrl-C stopped the reactor before the spider closed.
+FORCED_REASON = "shutdown_forced"
+INTERRUPTED_REASONS = ("shutdown", "cancelled", FORCED_REASON)
 LOCKED_REASON = "archive_locked"  # crawler.lock.FINISH_REASON
+# No lock, no run (crawler.lock): the lock file cannot be opened, or a folder leads out of the
+# archive; the reason is in the stat (crawler.archive_index.REFUSED_REASON, STAT_REFUSED).
+REFUSED_REASON = "archive_refused"
+STAT_REFUSED = "archive/refused"
 
 # Field coverage: the fields judged, the default thresholds (share of written articles with
 # the field non-empty) and the least number of written articles a run needs to be judged.
@@ -136,8 +148,63 @@ def describe_drop(reason: str) -> str:
     return reason
 
 
-def count_errors(stats: dict) -> int:
-    return _int(stats, "log_count/ERROR") + _int(stats, "downloader/failed_quiet")
+# The events the error count counts, by kind (the report's "errors.by_kind"): each is one
+# stat kept whatever the log level. One failed page is one error: a download given up by
+# RetryMiddleware is counted once, not once per "Gave up retrying" and "Error downloading" line.
+ERROR_KINDS = {
+    "spider_error": "errors/spider_error",  # a callback, errback or start() raised (signal)
+    "item_error": "errors/item_error",  # a pipeline raised: disk full, a worker lost ... (signal)
+    "download_failed": "downloader/failed",  # an exception after the retries (FailedDownloads)
+    "http_gave_up": "downloader/failed_status",  # a 5xx/429 still after the retries (FailedDownloads)
+    "http_denied": "{spider}/http_denied",  # a 401/403 (crawler.sources.common)
+    "bad_file": "import/bad_files",  # an unreadable import file (import-json)
+}
+
+
+def error_counts(stats: dict, spider_name: str) -> dict[str, int]:
+    """The run's errors by kind (ERROR_KINDS), counted from the events' own stats."""
+    return {kind: _int(stats, key.format(spider=spider_name)) for kind, key in ERROR_KINDS.items()}
+
+
+def count_errors(stats: dict, spider_name: str) -> int:
+    return sum(error_counts(stats, spider_name).values())
+
+
+def _errors_detail(counts: dict[str, int]) -> str:
+    names = {"spider_error": "spider error(s)", "item_error": "item error(s)",
+             "download_failed": "failed download(s)", "http_gave_up": "HTTP error(s) after the retries",
+             "http_denied": "access denied (401/403)", "bad_file": "bad import file(s)"}
+    return ", ".join(f"{n} {names[kind]}" for kind, n in counts.items() if n)
+
+
+def _items_reached(stats: dict) -> int:
+    """Items that reached the pipelines (written, dropped or failed there)."""
+    dropped = max(_int(stats, "item_dropped_count"), sum(_prefixed(stats, "article/dropped/").values()))
+    return _int(stats, "item_scraped_count") + dropped + _int(stats, "errors/item_error")
+
+
+def _failed_articles(stats: dict, spider_name: str, requested: int) -> str | None:
+    """The reason when articles were requested and not one came back (every request failed,
+    whatever the reason), else None."""
+    if (not requested or _int(stats, "archive/written") or _int(stats, "archive/skipped_existing")
+            or _items_reached(stats)):
+        return None
+    forbidden = _int(stats, "robotstxt/forbidden")
+    if forbidden >= requested:
+        return (f"robots.txt forbids the articles: all {requested} article request(s) refused "
+                "(ROBOTSTXT_OBEY), wrote 0")
+    parts = []
+    failed = _int(stats, f"{spider_name}/page_failed")
+    if failed:
+        parts.append(f"{failed} failed")
+    if forbidden:
+        parts.append(f"{forbidden} forbidden by robots.txt")
+    for name, n in _prefixed(stats, "downloader/failed/").items():
+        parts.append(f"{name} {n}")
+    for code, n in _prefixed(stats, "downloader/failed_status/").items():
+        parts.append(f"HTTP {code} {n}")
+    detail = f" ({', '.join(parts)})" if parts else ""
+    return f"requested {requested} article page(s), wrote 0: every article request failed{detail}"
 
 
 def fetched_articles(stats: dict, spider_name: str) -> int:
@@ -213,6 +280,10 @@ def decide_exit(stats: dict, spider_name: str, *, max_errors: int = DEFAULT_MAX_
         fail(EXIT_LOCKED, f"another run holds the archive lock {stats.get('archive/lock/file', '')}"
                           + (f" ({holder})" if holder else "") + "; this run did not crawl")
 
+    refused = stats.get(STAT_REFUSED)
+    if refused or reason == REFUSED_REASON:
+        fail(EXIT_ERRORS, str(refused or "the archive was refused; this run did not crawl"))
+
     missing = _int(stats, "fixtures/replay/missing")
     if missing:
         urls = stats.get("fixtures/replay/missing_urls") or []
@@ -234,20 +305,26 @@ def decide_exit(stats: dict, spider_name: str, *, max_errors: int = DEFAULT_MAX_
     existing = _int(stats, "archive/skipped_existing")
     dropped = _prefixed(stats, "article/dropped/")
     bad = {r: n for r, n in dropped.items() if r not in set(healthy_drop_reasons)}
-    if fetched and not written and not existing and bad:
+    # A refused archive dropped the articles itself (unsafe_folder): that is its reason, above.
+    if fetched and not written and not existing and bad and not refused:
         detail = ", ".join(f"{describe_drop(r)} in {n}"
                            for r, n in sorted(bad.items(), key=lambda kv: (-kv[1], kv[0])))
         fail(EXIT_EXTRACTION, f"fetched {fetched} article pages, wrote 0: {detail}")
 
-    if EXIT_EXTRACTION not in found:  # an extraction failure already says the body is missing
+    if EXIT_EXTRACTION not in found and not refused:  # an extraction failure already says the body is missing
         for message in coverage_failures(stats, min_coverage, coverage_min_items):
             fail(EXIT_COVERAGE, message)
 
-    errors = count_errors(stats)
+    # An interrupted, locked or refused run stopped its requests itself: that is said above.
+    if reason not in INTERRUPTED_REASONS and EXIT_LOCKED not in found and not refused:
+        message = _failed_articles(stats, spider_name, _int(stats, f"{spider_name}/requested"))
+        if message:
+            fail(EXIT_ERRORS, message)
+
+    counts = error_counts(stats, spider_name)
+    errors = sum(counts.values())
     if errors > max_errors:
-        fail(EXIT_ERRORS, f"{errors} error(s), more than RUN_MAX_ERRORS={max_errors} "
-                          f"({_int(stats, 'log_count/ERROR')} logged at ERROR, "
-                          f"{_int(stats, 'downloader/failed_quiet')} failed download(s) handled by an errback)")
+        fail(EXIT_ERRORS, f"{errors} error(s), more than RUN_MAX_ERRORS={max_errors} ({_errors_detail(counts)})")
 
     decision = ExitDecision()
     for code in PRECEDENCE:
@@ -313,13 +390,20 @@ def build_report(stats: dict, spider_name: str, decision: ExitDecision, *, start
                  "held_by_other": bool(_int(stats, "archive/lock/held_by_other")),
                  "holder": stats.get("archive/lock/holder")},
         "errors": {
-            "counted": count_errors(stats),
+            "counted": count_errors(stats, p),
             "max": max_errors,
+            "by_kind": error_counts(stats, p),
+            "spider_errors": _prefixed(stats, "errors/spider_error/"),
+            "item_errors": _prefixed(stats, "errors/item_error/"),
+            "http_gave_up": _prefixed(stats, "downloader/failed_status/"),
+            # Lines logged at ERROR at the run's LOG_LEVEL: for reading, not counted.
             "log_error": _int(stats, "log_count/ERROR"),
             "log_warning": _int(stats, "log_count/WARNING"),
             "discovery_failed": _int(stats, f"{p}/discovery_failed"),
             "download_failed": _prefixed(stats, "downloader/failed/"),
             "download_failed_quiet": _int(stats, "downloader/failed_quiet"),
+            "article_requests_failed": _int(stats, f"{p}/page_failed"),
+            "robots_forbidden": _int(stats, "robotstxt/forbidden"),
             "downloader_exceptions": _prefixed(stats, "downloader/exception_type_count/"),
             "spider_exceptions": _prefixed(stats, "spider_exceptions/"),
             "http_status": statuses,
@@ -333,18 +417,32 @@ def build_report(stats: dict, spider_name: str, decision: ExitDecision, *, start
 
 
 def write_atomic(path: str | os.PathLike, text: str) -> None:
+    """Write `text` to `path` whole or not at all (a temporary file beside it, then a rename);
+    OSError when it cannot be written (no directory can be made, a directory in its place ...)."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.parent / f".{target.name}.{os.getpid()}.tmp"
     try:
-        with open(tmp, "w", encoding="utf-8") as fh:
+        # O_NOFOLLOW: a symlink planted at the temporary name is refused, never written through.
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
+        with open(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, target)
     finally:
-        if tmp.exists():
+        if tmp.is_file() and not tmp.is_symlink():
             tmp.unlink()
+
+
+def report_write_failed(decision: ExitDecision, path, exc: OSError) -> str:
+    """Fold a RUN_REPORT that could not be written into the decision (status 1 unless a
+    status that wins over it already applies); returns the reason."""
+    message = f"RUN_REPORT {path} could not be written: {exc.strerror or exc}"
+    if decision.code == EXIT_OK:
+        decision.code = EXIT_ERRORS
+    decision.reasons.append(message)
+    return message
 
 
 class RunReport:
@@ -373,11 +471,34 @@ class RunReport:
         ext = cls(crawler)
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(ext.spider_error, signal=signals.spider_error)
+        crawler.signals.connect(ext.item_error, signal=signals.item_error)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         return ext
 
+    @staticmethod
+    def of(crawler) -> "RunReport | None":
+        """The crawler's RunReport (None when EXTENSIONS disables it)."""
+        extensions = getattr(crawler, "extensions", None)
+        for ext in getattr(extensions, "middlewares", ()):
+            if isinstance(ext, RunReport):
+                return ext
+        return None
+
     def spider_opened(self, spider):
         self.start = dt.datetime.now(dt.timezone.utc)
+
+    # The error count's own events (ERROR_KINDS): counted whatever LOG_LEVEL lets through.
+    def _count_error(self, kind: str, failure) -> None:
+        self.stats.inc_value(f"errors/{kind}")
+        error = getattr(failure, "value", None)
+        self.stats.inc_value(f"errors/{kind}/{type(error).__name__ if error is not None else 'unknown'}")
+
+    def spider_error(self, failure, response=None, spider=None):
+        self._count_error("spider_error", failure)
+
+    def item_error(self, item, response=None, spider=None, failure=None):
+        self._count_error("item_error", failure)
 
     def item_scraped(self, item, response=None, spider=None):
         try:
@@ -401,15 +522,27 @@ class RunReport:
             self.stats.inc_value("coverage/body_fallback")
 
     def spider_closed(self, spider, reason):
+        self._finish(spider, reason)
+
+    def finish_unclosed(self) -> ExitDecision | None:
+        """Decide and write the report of a run whose spider never closed (a second SIGTERM
+        or Ctrl-C stopped the reactor: finish reason FORCED_REASON, status 6); the commands
+        call this once the reactor has stopped. Nothing when the spider closed."""
+        spider = getattr(self.crawler, "spider", None)
+        if self.decision is not None or spider is None:
+            return self.decision
+        self.stats.set_value("finish_reason", FORCED_REASON)
+        self._finish(spider, FORCED_REASON)
+        return self.decision
+
+    def _finish(self, spider, reason):
         end = dt.datetime.now(dt.timezone.utc)
         stats = dict(self.stats.get_stats())
         self.decision = decide_exit(stats, spider.name, max_errors=self.max_errors,
                                     healthy_drop_reasons=self.healthy, finish_reason=reason,
                                     min_coverage=self.min_coverage,
                                     coverage_min_items=self.coverage_min_items)
-        self.stats.set_value("run/exit_status", self.decision.code)
-        self.stats.set_value("run/exit_name", self.decision.name)
-        self.stats.set_value("run/exit_reasons", list(self.decision.reasons))
+        self._set_status()
         if self.decision.code == EXIT_OK:
             logger.info("Run healthy (exit status 0)")
         else:
@@ -426,5 +559,18 @@ class RunReport:
 
         self.crawler.signals.send_catch_log(run_report_ready, report=self.report, spider=spider)
         if self.path:
-            write_atomic(self.path, json.dumps(self.report, ensure_ascii=False, indent=2) + "\n")
-            logger.info("Run report written to %s", self.path)
+            try:
+                write_atomic(self.path, json.dumps(self.report, ensure_ascii=False, indent=2) + "\n")
+            except OSError as exc:
+                # No report, no healthy run: a nightly job reads its status from this file.
+                message = report_write_failed(self.decision, self.path, exc)
+                self._set_status()
+                logger.error("Run failed (exit status %d, %s): %s", self.decision.code, self.decision.name,
+                             message)
+            else:
+                logger.info("Run report written to %s", self.path)
+
+    def _set_status(self) -> None:
+        self.stats.set_value("run/exit_status", self.decision.code)
+        self.stats.set_value("run/exit_name", self.decision.name)
+        self.stats.set_value("run/exit_reasons", list(self.decision.reasons))

@@ -100,7 +100,7 @@ DOWNLOADER_MIDDLEWARES = {
 EXTENSIONS["crawler.report.RunReport"] = 1000
 # Path of the JSON run report written at the end of a run (None: no file).
 RUN_REPORT = None
-# More errors than this (ERROR log lines + failed downloads handled by an errback): exit 1.
+# More errors than this (counted from the events, not log lines: crawler.report.ERROR_KINDS): exit 1.
 RUN_MAX_ERRORS = 0
 # Drop reasons that do not count as an extraction failure (exit 3) when nothing is written.
 RUN_HEALTHY_DROP_REASONS = ["removed", "paid", "empty", "empty_body", "duplicate", "too_old", "off_site"]

@@ -26,12 +26,37 @@ def test_nothing_new_is_healthy():
 
 
 def test_errors_above_the_threshold():
-    stats = dict(HEALTHY, **{"log_count/ERROR": 2, "downloader/failed_quiet": 1})
+    stats = dict(HEALTHY, **{"errors/spider_error": 1, "downloader/failed": 1, "downloader/failed_status": 1})
     assert decide_exit(stats, "qq", max_errors=3).code == EXIT_OK
     decision = decide_exit(stats, "qq", max_errors=2)
     assert decision.code == EXIT_ERRORS
-    assert decision.reasons == ["3 error(s), more than RUN_MAX_ERRORS=2 (2 logged at ERROR, "
-                                "1 failed download(s) handled by an errback)"]
+    assert decision.reasons == ["3 error(s), more than RUN_MAX_ERRORS=2 (1 spider error(s), "
+                                "1 failed download(s), 1 HTTP error(s) after the retries)"]
+
+
+def test_errors_are_events_not_log_lines():
+    # ERROR lines are what the log level lets through: they neither count nor hide an error.
+    assert decide_exit(dict(HEALTHY, **{"log_count/ERROR": 5}), "qq").code == EXIT_OK
+    for key in ("errors/spider_error", "errors/item_error", "downloader/failed", "downloader/failed_status",
+                "qq/http_denied", "import/bad_files"):
+        assert decide_exit(dict(HEALTHY, **{key: 1}), "qq").code == EXIT_ERRORS, key
+
+
+def test_every_article_request_failed_is_1():
+    stats = {"qq/discovered": 3, "qq/requested": 3, "qq/page_failed": 3, "robotstxt/forbidden": 1}
+    decision = decide_exit(stats, "qq")
+    assert decision.code == EXIT_ERRORS
+    assert decision.reasons == ["requested 3 article page(s), wrote 0: every article request failed "
+                                "(3 failed, 1 forbidden by robots.txt)"]
+    robots = decide_exit({"qq/requested": 2, "qq/page_failed": 2, "robotstxt/forbidden": 2}, "qq")
+    assert robots.reasons == ["robots.txt forbids the articles: all 2 article request(s) refused "
+                              "(ROBOTSTXT_OBEY), wrote 0"]
+    # One article came back (dropped for a healthy reason, or known): not every request failed.
+    assert decide_exit(dict(stats, item_dropped_count=1), "qq").code == EXIT_OK
+    assert decide_exit(dict(stats, **{"archive/skipped_existing": 1}), "qq").code == EXIT_OK
+    # Stopped by a signal: that is the reason, not the requests it never finished.
+    assert decide_exit(stats, "qq", finish_reason="shutdown").reasons == \
+        ["the run did not finish (finish reason 'shutdown')"]
 
 
 def test_extraction_failure_names_the_field():
@@ -63,7 +88,7 @@ def test_discovery_failure():
 
 def test_replay_miss_wins_and_every_reason_is_kept():
     stats = {"fixtures/replay/missing": 1, "fixtures/replay/missing_urls": ["GET https://x/a"],
-             "fixtures/replay/folder": "fixtures/qq/x", "log_count/ERROR": 1, "qq/discovery_failed": 1}
+             "fixtures/replay/folder": "fixtures/qq/x", "errors/spider_error": 1, "qq/discovery_failed": 1}
     decision = decide_exit(stats, "qq")
     assert decision.code == EXIT_REPLAY_MISS
     assert decision.reasons[0] == "replay: 1 request(s) not recorded in fixtures/qq/x; first: GET https://x/a"
@@ -124,3 +149,11 @@ def test_errors_above_the_threshold_are_1(tmp_path):
     assert "more than RUN_MAX_ERRORS=0" in failing.stderr
     assert tolerated.returncode == 0, tolerated.stderr[-3000:]
     assert len(list((tmp_path / "a1").rglob("*.md"))) == 2
+
+
+def test_a_refused_archive_is_1_with_its_reason_only():
+    # crawler.lock refused the run (no lock, or a folder leading out of the archive).
+    stats = {"archive/refused": "archive folder zh-CN/news/x is a symlink leading out of the archive (to /o)",
+             "import-json/requested": 2, "item_dropped_count": 2, "article/dropped/unsafe_folder": 2}
+    decision = decide_exit(stats, "import-json", finish_reason="archive_refused")
+    assert (decision.code, decision.reasons) == (EXIT_ERRORS, [stats["archive/refused"]])

@@ -37,16 +37,21 @@ feed_missing_link_info    entries without link_info / with an empty url     qq/m
 listed_twice_one_run      one feed answer lists an article twice            1 request, written once, qq/duplicate
 listed_in_two_channels    two channels list the same article                1 request, written once, qq/duplicate
 discovery_fails           the only channel answers invalid JSON             exit 4 (discovery failure), nothing requested
+nothing_came_back         every article: redirect loop or gzip bomb         exit 1 (every article request failed), 0 errors
+robots_forbid_all         robots.txt: Disallow: /rain/ (every article)      exit 1 with the robots.txt line, 0 requests
 
-Exit statuses: PAGES exits 1 (five pages given up, five errors > RUN_MAX_ERRORS=0: one ERROR
-line "Gave up retrying" for 500_forever and slow, reset_mid_body, short_body; too_large fails
-quietly, counted in downloader/failed_quiet); FEEDS exits 0 (failed
-discovery of some channels while others discover is healthy; WARNING lines only);
-DISCOVERY exits 4.
+Exit statuses: PAGES exits 1 (five pages given up, five errors > RUN_MAX_ERRORS=0: 500_forever
+after its retries, and the failed downloads slow, reset_mid_body, short_body, too_large; errors
+are counted from these events, not from log lines); FEEDS exits 0 (failed discovery of some
+channels while others discover is healthy); DISCOVERY exits 4; NOTHING (one channel whose
+articles are a redirect loop and a gzip bomb) and ROBOTS (robots.txt forbids every article)
+exit 1 although neither counts an error (RUN_MAX_ERRORS=100): articles were requested and not
+one came back.
 """
 
 from __future__ import annotations
 
+import gzip
 import re
 import time
 from pathlib import Path
@@ -158,6 +163,39 @@ def _build_discovery(site: QqSite, server: TestServer) -> None:
     site.feed("only", Reply(body=b"<html>not json</html>", headers={"Content-Type": "text/html"}))
 
 
+def _build_nothing(site: QqSite, server: TestServer) -> dict:
+    # 4,000,000 bytes once decompressed (> DOWNLOAD_MAXSIZE 1,000,000), about 4 KB on the wire.
+    bomb = gzip.compress(b"<p>" + b"0" * 4_000_000 + b"</p>")
+    assert len(bomb) < 100_000
+    arts = {"redirect_loop": site.article("NLOOP", redirect_loop(f"/rain/a/{qq_id('NLOOP')}")),
+            "gzip_bomb": site.article("BOMB", Reply(body=bomb, headers={"Content-Type": "text/html",
+                                                                        "Content-Encoding": "gzip"}))}
+    site.feed("nothing", [a.entry() for a in arts.values()])
+    return arts
+
+
+@pytest.fixture(scope="module")
+def nothing(tmp_path_factory):
+    return _crawl(tmp_path_factory, "nothing", "nothing", _build_nothing,
+                  lambda server, arts: {"counts": {case: server.count(a.path) for case, a in arts.items()}},
+                  *MATRIX_SETTINGS, "RUN_MAX_ERRORS=100")
+
+
+def _build_robots(site: QqSite, server: TestServer) -> dict:
+    server.add("GET", "/robots.txt", Reply(body=b"User-agent: *\nDisallow: /rain/\n",
+                                           headers={"Content-Type": "text/plain"}))
+    arts = {tag: site.article(tag) for tag in ("RBA1", "RBA2")}
+    site.feed("robots", [a.entry() for a in arts.values()])
+    return arts
+
+
+@pytest.fixture(scope="module")
+def robots(tmp_path_factory):
+    return _crawl(tmp_path_factory, "robots", "robots", _build_robots,
+                  lambda server, arts: {"gets": [p for p in server.requested("GET") if p != "/robots.txt"]},
+                  "RUN_MAX_ERRORS=100")
+
+
 @pytest.fixture(scope="module")
 def discovery(tmp_path_factory):
     return _crawl(tmp_path_factory, "discovery", "only", _build_discovery,
@@ -199,6 +237,8 @@ def test_pages_crawl_finished_with_status_1(pages):
     assert report["errors"]["log_error"] == 4, result.stderr[-4000:]
     assert report["errors"]["download_failed_quiet"] == 1
     assert report["errors"]["counted"] == 5
+    assert {kind: n for kind, n in report["errors"]["by_kind"].items() if n} == {"download_failed": 4, "http_gave_up": 1}
+    assert report["errors"]["http_gave_up"] == {"500": 1}
     assert stats(pages)["qq/page_failed"] == 6  # five above and the redirect loop
     assert report["written"] == 5
     assert report["dropped"] == {"empty_body": 1, "removed": 2}
@@ -361,3 +401,30 @@ def test_discovery_failure_is_4(discovery):
     assert report["exit_status"]["name"] == "discovery_failure"
     assert discovery["gets"] == []
     assert not archive_articles(discovery["archive"])
+
+
+# ---- every article request failed ------------
+
+
+def test_nothing_came_back_is_1(nothing):
+    result, report = nothing["result"], nothing["report"]
+    assert report is not None, result.stderr[-4000:]
+    assert result.returncode == 1, result.stderr[-4000:]
+    assert nothing["counts"] == {"redirect_loop": 4, "gzip_bomb": 1}  # both requested, the bomb once
+    assert report["finish_reason"] == "finished"
+    assert (report["requested"], report["written"], report["dropped"]) == (2, 0, {})
+    assert report["errors"]["counted"] == 0  # neither is an error: the status comes from the articles
+    assert report["exit_status"] == {
+        "code": 1, "name": "errors",
+        "reasons": ["requested 2 article page(s), wrote 0: every article request failed (2 failed)"]}
+    assert not archive_articles(nothing["archive"])
+
+
+def test_robots_forbidding_every_article_is_1_with_its_own_line(robots):
+    result, report = robots["result"], robots["report"]
+    assert report is not None, result.stderr[-4000:]
+    assert result.returncode == 1, result.stderr[-4000:]
+    assert robots["gets"] == []  # no article page was fetched
+    assert (report["requested"], report["written"], report["errors"]["robots_forbidden"]) == (2, 0, 2)
+    assert report["exit_status"]["reasons"] == [
+        "robots.txt forbids the articles: all 2 article request(s) refused (ROBOTSTXT_OBEY), wrote 0"]

@@ -7,6 +7,7 @@ import json
 import re
 
 import frontmatter
+import pytest
 
 from tests.support.cli import run_scrapy
 
@@ -84,3 +85,15 @@ def test_unreadable_date_is_dropped_with_reason(tmp_path):
     result = run_scrapy("import-json", str(path), "-s", f"ARCHIVE_DIR={tmp_path / 'archive'}")
     assert "bad_date: 1" in result.stdout and "written: 0" in result.stdout
     assert "Dropped article (bad_date): https://example.test/a/11" in result.stderr
+
+
+@pytest.mark.parametrize("folder", ["../x", "a/b", "", ".", "..", ".hidden", "/abs"])
+def test_bad_folder_is_a_usage_error_before_anything_runs(tmp_path, folder):
+    (tmp_path / "list.json").write_text(json.dumps({"data": [item(12)]}), encoding="utf-8")
+    archive = tmp_path / "archive"
+    result = run_scrapy("import-json", str(tmp_path / "list.json"), "--folder", folder, "-s", f"ARCHIVE_DIR={archive}")
+    assert result.returncode == 2, result.stderr[-3000:]
+    assert result.stderr.splitlines()[-1].endswith(f": error: --folder {folder!r} is not one folder name "
+                                                   "(letters, digits, _ . -, not starting with a dot)")
+    assert not archive.exists()  # no lock, no folder, no file
+    assert result.stdout == ""  # no summary: nothing ran

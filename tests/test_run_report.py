@@ -5,7 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import os
+
+import pytest
+
 from crawler.report import ExitDecision, build_report, write_atomic
+from tests.support.cli import run_scrapy
 from tests.support.server import TestServer
 from tests.support.spiders import add_test_site, run_fixturetest
 
@@ -25,11 +30,12 @@ def test_report_of_a_real_crawl(tmp_path):
     assert (data["written"], data["skipped_existing"], data["dropped"]) == (2, 0, {})
     assert data["body_fallbacks"] == 1 and data["body_fallbacks_by_kind"] == {"originContent": 1}
     errors = data["errors"]
-    # T2 was reset mid-body twice (RETRY_TIMES=1): one failed download, given up at ERROR and
-    # logged as "Error downloading" (no errback): two ERROR lines.
+    # T2 was reset mid-body twice (RETRY_TIMES=1): one failed download, one error, although
+    # it logged two ERROR lines ("Gave up retrying", and "Error downloading": no errback).
     assert sum(errors["download_failed"].values()) == 1
     assert sum(errors["downloader_exceptions"].values()) == 2
-    assert errors["log_error"] == 2 and errors["counted"] == 2 and errors["max"] == 5
+    assert errors["log_error"] == 2 and errors["counted"] == 1 and errors["max"] == 5
+    assert {kind: n for kind, n in errors["by_kind"].items() if n} == {"download_failed": 1}
     assert data["finish_reason"] == "finished"
     assert data["exit_status"] == {"code": 0, "name": "ok", "reasons": []}
     assert data["replay"] is None
@@ -61,3 +67,64 @@ def test_write_atomic_replaces_the_whole_file(tmp_path):
     write_atomic(target, "new")
     assert target.read_text() == "new"
     assert [p.name for p in tmp_path.iterdir()] == ["r.json"]
+
+
+def test_write_atomic_never_writes_through_a_symlink(tmp_path):
+    outside = tmp_path / "outside.txt"
+    outside.write_text("keep")
+    (tmp_path / "run").mkdir()
+    os.symlink(outside, tmp_path / "run" / f".r.json.{os.getpid()}.tmp")  # the temporary name
+    with pytest.raises(OSError):
+        write_atomic(tmp_path / "run" / "r.json", "new")
+    assert outside.read_text() == "keep" and not (tmp_path / "run" / "r.json").exists()
+
+
+# RUN_REPORT that cannot be written: the run fails (1) with one line, the articles are kept.
+UNWRITABLE = {
+    "a_directory_in_its_place": (lambda tmp: (tmp / "report.json").mkdir(), "report.json", "Is a directory"),
+    "its_directory_is_a_file": (lambda tmp: (tmp / "reports").write_text("x"), "reports/report.json", "File exists"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(UNWRITABLE))
+def test_unwritable_report_fails_the_crawl(tmp_path, case):
+    make, name, why = UNWRITABLE[case]
+    make(tmp_path)
+    with TestServer() as server:
+        add_test_site(server)
+        result = run_fixturetest(server.base, tmp_path / "archive", f"RUN_REPORT={tmp_path / name}")
+    assert result.returncode == 1, result.stderr[-3000:]
+    assert result.stderr.splitlines()[-1] == (f"scrapy crawl fixturetest: exit status 1 (errors): "
+                                              f"RUN_REPORT {tmp_path / name} could not be written: {why}")
+    assert len(list((tmp_path / "archive").rglob("*.md"))) == 3
+
+
+def test_unwritable_report_fails_the_import(tmp_path):
+    (tmp_path / "demo").mkdir()
+    (tmp_path / "demo" / "list.json").write_text(json.dumps({"data": [{
+        "id": "70002", "title": "报告测试", "description": "<p>自己写的正文。</p>", "link": "https://example.test/a/2",
+        "pub_date": "2025-02-08 21:01:46", "source": "demo", "kind": 1, "language": "zh-CN"}]}), encoding="utf-8")
+    (tmp_path / "report.json").mkdir()
+    result = run_scrapy("import-json", str(tmp_path / "demo" / "list.json"), "-s", f"ARCHIVE_DIR={tmp_path / 'archive'}",
+                        "-s", f"RUN_REPORT={tmp_path / 'report.json'}")
+    assert result.returncode == 1, result.stderr[-3000:]
+    assert result.stderr.splitlines()[-1] == (f"scrapy import-json: exit status 1 (errors): "
+                                              f"RUN_REPORT {tmp_path / 'report.json'} could not be written: "
+                                              "Is a directory")
+    assert (tmp_path / "archive" / "zh-CN" / "news" / "demo" / "70002.zh-CN.md").is_file()
+
+
+def test_unwritable_report_fails_crawlall(tmp_path):
+    from pathlib import Path
+
+    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "morningstar" / "basic"
+    (tmp_path / "report.json").mkdir()
+    result = run_scrapy("crawlall", "morningstar", "-s", f"ARCHIVE_DIR={tmp_path / 'archive'}",
+                        "-s", f"RUN_REPORT={tmp_path / 'report.json'}", "-s", "AUTOTHROTTLE_ENABLED=False",
+                        "-s", "DOWNLOAD_DELAY=0",
+                        "-s", "CRAWLALL_SOURCE_SETTINGS=" + json.dumps({"morningstar": {"FIXTURES_REPLAY": str(fixture)}}))
+    assert result.returncode == 1, result.stderr[-3000:]
+    assert result.stderr.splitlines()[-2:] == [
+        "scrapy crawlall: exit status 1 (errors); sources: morningstar 0",
+        f"  RUN_REPORT {tmp_path / 'report.json'} could not be written: Is a directory"]
+    assert len(list((tmp_path / "archive").rglob("*.md"))) == 3

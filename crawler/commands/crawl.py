@@ -7,7 +7,9 @@ does and then exits with the status that crawler.report.RunReport decided at spi
 (stat `run/exit_status`). The statuses (0 healthy, 1 errors, 2 usage, 3 extraction failure,
 4 discovery failure, 5 replay miss, 6 interrupted, 7 locked, 8 coverage) are documented in
 crawler.report. The spider's `-a` arguments are checked first (crawler.arguments): a bad
-one is a line on stderr and status 1, before anything runs.
+one is a line on stderr and status 1, before anything runs. A second SIGTERM/Ctrl-C stops the
+reactor before the spider closes: the status (6) and the report are then decided here
+(`RunReport.finish_unclosed`).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.exceptions import UsageError
 
 from crawler import arguments
-from crawler.report import EXIT_ERRORS, EXIT_NAMES
+from crawler.report import EXIT_ERRORS, EXIT_NAMES, RunReport
 
 
 class Command(ScrapyCrawl):
@@ -44,12 +46,22 @@ class Command(ScrapyCrawl):
         if self.crawler_process.bootstrap_failed:
             self.exitcode = EXIT_ERRORS
             return
-        code = crawler.stats.get_value("run/exit_status") if crawler.stats else None
-        if code is None:
-            # RunReport not enabled (or the spider never closed): keep Scrapy's behaviour.
-            return
-        self.exitcode = int(code)
-        if self.exitcode:
-            reasons = crawler.stats.get_value("run/exit_reasons") or []
-            print(f"scrapy crawl {args[0]}: exit status {self.exitcode} "
-                  f"({EXIT_NAMES.get(self.exitcode, '?')}): " + "; ".join(reasons), file=sys.stderr)
+        self.exitcode = exit_status(crawler, f"scrapy crawl {args[0]}")
+
+
+def exit_status(crawler, command: str) -> int:
+    """The run's status from its RunReport (deciding it now when a forced shutdown left the
+    spider unclosed), with its one line on stderr when not 0; 0 when RunReport is disabled
+    (Scrapy's behaviour)."""
+    runreport = RunReport.of(crawler)
+    if runreport is not None:
+        runreport.finish_unclosed()
+    code = crawler.stats.get_value("run/exit_status") if crawler.stats else None
+    if code is None:
+        return 0
+    code = int(code)
+    if code:
+        reasons = crawler.stats.get_value("run/exit_reasons") or []
+        print(f"{command}: exit status {code} ({EXIT_NAMES.get(code, '?')}): " + "; ".join(reasons),
+              file=sys.stderr)
+    return code

@@ -16,11 +16,16 @@ settings of CRAWLALL_SOURCE_SETTINGS[<name>] to that source only, e.g. its FIXTU
 folder); `-a` arguments are given to every spider (`-a limit=5` limits each source).
 
 Log counts: Scrapy's LogCount extension counts every log line of the process in every
-crawler's stats, so one source's ERROR would fail all. crawlall replaces it per crawler with
-`SourceLogCount`, which counts the lines logged for that crawler's spider (Scrapy's and the
-spiders' own lines carry the spider); lines that name no spider are counted once for the
+crawler's stats. crawlall replaces it per crawler with `SourceLogCount`, which counts the
+lines logged for that crawler's spider (Scrapy's and the spiders' own lines carry the spider),
+so each source's report shows its own `log_error` (a source's status counts its error events,
+not log lines: crawler.report.ERROR_KINDS); lines that name no spider are counted once for the
 whole run (`unattributed` in the report) and fail the run (exit 1) when there are more
 ERROR lines among them than RUN_MAX_ERRORS and no source failed otherwise.
+
+A second SIGTERM/Ctrl-C stops the reactor before the spiders close: each source's status (6)
+and report are then decided here (crawler.report.RunReport.finish_unclosed). A RUN_REPORT that
+cannot be written fails the run (1, unless a worse status applies) with its reason.
 
 Exit status: each source's status is decided by crawler.report (RunReport at its close, the
 same `decide_exit` as `scrapy crawl`); a source that could not start (bad site file, error
@@ -66,6 +71,7 @@ GENERIC_SPIDER = "generic"
 SITE_ARGUMENTS = ("site", "config")  # crawlall names the site file itself
 LOGCOUNT = "scrapy.extensions.logcount.LogCount"
 SOURCE_LOGCOUNT = "crawler.commands.crawlall.SourceLogCount"
+OWN_PRIORITY = 50  # crawlall's own per-source settings: above every SETTINGS_PRIORITIES (cmdline 40)
 
 
 def severity(code: int) -> int:
@@ -243,12 +249,23 @@ class Command(BaseRunSpiderCommand):
             logging.root.removeHandler(unattributed)
         end = dt.datetime.now(dt.timezone.utc)
 
+        for source in sources:
+            # A second SIGTERM/Ctrl-C stopped the reactor before the spiders closed: status 6.
+            runreport = report.RunReport.of(source.crawler) if source.crawler and not source.start_error else None
+            if runreport is not None:
+                runreport.finish_unclosed()
         combined = combined_report(sources, start=start, end=end, unattributed=dict(_Unattributed.counts),
                                    max_errors=settings.getint("RUN_MAX_ERRORS", report.DEFAULT_MAX_ERRORS))
         path = settings.get("RUN_REPORT")
         if path:
-            report.write_atomic(path, json.dumps(combined, ensure_ascii=False, indent=2) + "\n")
-            logger.info("crawlall: run report written to %s", path)
+            try:
+                report.write_atomic(path, json.dumps(combined, ensure_ascii=False, indent=2) + "\n")
+            except OSError as exc:
+                decision = report.ExitDecision(combined["exit_status"]["code"], combined["exit_status"]["reasons"])
+                report.report_write_failed(decision, path, exc)
+                combined["exit_status"].update(code=decision.code, name=decision.name)
+            else:
+                logger.info("crawlall: run report written to %s", path)
         self.exitcode = combined["exit_status"]["code"]
         line = ", ".join(f"{name} {s['exit_status']}" for name, s in combined["summary"].items())
         if self.exitcode:
@@ -263,11 +280,13 @@ class Command(BaseRunSpiderCommand):
         settings = self.settings.copy()
         if overrides:
             settings.setdict(dict(overrides), priority="cmdline")
-        settings.set("RUN_REPORT", None, priority="cmdline")  # one report for all, written here
+        # One report for all, written here; above "cmdline": CrawlerProcess.crawl(crawler) merges
+        # the process's own settings (the -s ones) into the crawler's again, equal priority winning.
+        settings.set("RUN_REPORT", None, priority=OWN_PRIORITY)
         extensions = dict(settings.getdict("EXTENSIONS"))
         extensions[LOGCOUNT] = None
         extensions[SOURCE_LOGCOUNT] = 0
-        settings.set("EXTENSIONS", extensions, priority="cmdline")
+        settings.set("EXTENSIONS", extensions, priority=OWN_PRIORITY)
         try:
             source.crawler = Crawler(source.spidercls, settings)
             deferred = self.crawler_process.crawl(source.crawler, **source.kwargs)

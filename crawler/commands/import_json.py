@@ -2,16 +2,88 @@
 
 Imports the old crawler's item files (list.json `{"data": [...]}`, `.jsonl`, `.jsonl.gz`)
 into the archive through the same pipelines as crawled articles, then prints a summary.
+
+It stops as a crawl does: a SIGTERM or Ctrl-C ends the import after the items already in the
+pipelines (at most CONCURRENT_ITEMS: `StartItemFlow`), with every file whole, the report
+written and status 6; a second one stops it at once, still with status 6 and the report.
+A bad `--folder` is a usage error (2) before anything runs. Statuses: crawler/report.py.
 """
 
 from __future__ import annotations
 
 import sys
 
+from scrapy import signals
 from scrapy.commands import ScrapyCommand
+from scrapy.crawler import Crawler
 from scrapy.exceptions import UsageError
+from scrapy.http import Request
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet import defer
 
+from crawler.archive import SEGMENT
+from crawler.commands.crawl import exit_status
+from crawler.report import EXIT_ERRORS
 from crawler.spiders.import_json import ImportJsonSpider
+
+START_ITEM_FLOW = "crawler.commands.import_json.StartItemFlow"
+
+
+class StartItemFlow:
+    """Spider middleware of the import: the items of Spider.start() enter the pipelines at most
+    CONCURRENT_ITEMS at a time, and a spider closing while some are in flight closes.
+
+    Scrapy takes start() items as fast as start() yields them, so a shutdown found thousands of
+    them already handed to the pipelines (and went on writing them); and it checks whether its
+    scraper is idle only when a response finishes, so a close that began with start items in
+    flight waited for ever (scrapy/scrapy#7029). Here a start item waits for a free place, and
+    every finished item re-checks a pending close.
+    """
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.limit = max(1, crawler.settings.getint("CONCURRENT_ITEMS"))
+        self.in_flight = 0
+        self.free: defer.Deferred | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        flow = cls(crawler)
+        for signal in (signals.item_scraped, signals.item_dropped, signals.item_error):
+            crawler.signals.connect(flow.item_done, signal=signal)
+        return flow
+
+    async def process_start(self, start):
+        async for item_or_request in start:
+            if not isinstance(item_or_request, Request):
+                while self.in_flight >= self.limit:
+                    self.free = defer.Deferred()
+                    await maybe_deferred_to_future(self.free)
+                self.in_flight += 1
+            yield item_or_request
+
+    def item_done(self, **kwargs):
+        self.in_flight = max(0, self.in_flight - 1)
+        free, self.free = self.free, None
+        if free is not None and not free.called:
+            free.callback(None)
+        from twisted.internet import reactor
+
+        # After this item's own bookkeeping, which ends when the signal's handlers returned.
+        reactor.callLater(0, self.check_closing)
+
+    def check_closing(self) -> None:
+        scraper = getattr(self.crawler.engine, "scraper", None)
+        slot = getattr(scraper, "slot", None)
+        closing = getattr(slot, "closing", None)
+        if closing is None or closing.called:
+            return
+        if slot.is_idle():
+            scraper._check_if_closing()  # noqa: SLF001 - Scrapy's own check, not called for start items
+        else:
+            from twisted.internet import reactor
+
+            reactor.callLater(0.05, self.check_closing)
 
 
 class Command(ScrapyCommand):
@@ -30,15 +102,22 @@ class Command(ScrapyCommand):
     def run(self, args, opts):
         if not args:
             raise UsageError("give at least one PATH")
-        crawler = self.crawler_process.create_crawler(ImportJsonSpider)
+        if opts.folder is not None and not SEGMENT.match(opts.folder):
+            raise UsageError(f"--folder {opts.folder!r} is not one folder name (letters, digits, _ . -, "
+                             "not starting with a dot)", print_help=False)
+        settings = self.settings.copy()
+        middlewares = dict(settings.getdict("SPIDER_MIDDLEWARES"))
+        middlewares[START_ITEM_FLOW] = 0
+        settings.set("SPIDER_MIDDLEWARES", middlewares, priority="cmdline")
+        crawler = Crawler(ImportJsonSpider, settings)
         self.crawler_process.crawl(crawler, paths=args, folder=opts.folder)
         self.crawler_process.start()
+        print(format_summary(crawler.stats.get_stats()))
+        # The run's own status (RunReport: 1 for a bad file, 6 when stopped, 7 locked ...).
+        self.exitcode = exit_status(crawler, "scrapy import-json")
         stats = crawler.stats.get_stats()
-        print(format_summary(stats))
-        # The run's own status (e.g. 7: another run holds the archive lock), else 1 for a bad file.
-        self.exitcode = int(stats.get("run/exit_status") or 0)
         if self.crawler_process.bootstrap_failed or (stats.get("import/bad_files") and not self.exitcode):
-            self.exitcode = 1
+            self.exitcode = EXIT_ERRORS
 
 
 def format_summary(stats: dict) -> str:
