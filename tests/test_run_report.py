@@ -99,6 +99,36 @@ def test_unwritable_report_fails_the_crawl(tmp_path, case):
     assert len(list((tmp_path / "archive").rglob("*.md"))) == 3
 
 
+def test_report_in_a_read_only_directory_fails_the_crawl(tmp_path):
+    """As root with CAP_DAC_OVERRIDE dropped in the child, so that the mode applies to it too."""
+    import subprocess
+    import sys
+
+    from tests.support.cli import ROOT
+    from tests.test_archive_safety import _drop_dac_override
+
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    reports.chmod(0o555)
+    env = dict(os.environ, PYTHONPATH=str(ROOT), SCRAPY_SETTINGS_MODULE="crawler.settings")
+    try:
+        with TestServer() as server:
+            add_test_site(server)
+            result = subprocess.run(
+                [sys.executable, "-m", "scrapy", "crawl", "fixturetest", "-s", "SPIDER_MODULES=tests.support.spiders",
+                 "-a", f"base={server.base}", "-s", f"ARCHIVE_DIR={tmp_path / 'archive'}",
+                 "-s", f"RUN_REPORT={reports / 'report.json'}"],
+                cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+                preexec_fn=_drop_dac_override if os.geteuid() == 0 else None)
+    finally:
+        reports.chmod(0o755)
+    assert result.returncode == 1, result.stderr[-3000:]
+    assert result.stderr.splitlines()[-1] == (f"scrapy crawl fixturetest: exit status 1 (errors): "
+                                              f"RUN_REPORT {reports / 'report.json'} could not be written: "
+                                              "Permission denied")
+    assert list(reports.iterdir()) == []
+
+
 def test_unwritable_report_fails_the_import(tmp_path):
     (tmp_path / "demo").mkdir()
     (tmp_path / "demo" / "list.json").write_text(json.dumps({"data": [{
