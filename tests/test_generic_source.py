@@ -1,4 +1,4 @@
-"""The generic source: site files, discovery parsing, extraction with the trafilatura fallback,
+"""The generic source: site files, discovery parsing, extraction with the generic body fallback,
 the replayed fixture crawl of every shipped site file, and real pages of ../shared/corpus/pages
 served behind an invented feed."""
 
@@ -135,13 +135,13 @@ def test_selectors_serve_and_nothing_falls_back():
     assert a["link"] == "https://ex.test/a/1" and a["id"] == "" and a["drop_reason"] == ""
 
 
-def test_missing_selectors_fall_back_to_trafilatura_and_are_counted():
+def test_missing_selectors_fall_back_to_the_page_and_are_counted():
     c = config(article={"title": "h2.nothing", "body": ".not-there", "remove": [".promo"]})
     out = generic.extract_article(c, "https://ex.test/a/1", PAGE)
     a = out.article
     assert out.selector_missed == ["title", "body"]
     assert "title" in out.fallbacks and "body" in out.fallbacks
-    assert a["body_fallback"] == "trafilatura" and a["title"] == "Invented headline"
+    assert a["body_fallback"] == "extract" and a["title"] == "Invented headline"
     assert "made-up gadget" in a["body_html"] and "invented thing" not in a["body_html"]
     assert 'src="https://ex.test/img/inline.jpg"' in a["body_html"]  # made absolute
     assert "Invented footer" not in a["body_html"]
@@ -203,13 +203,13 @@ def test_replayed_fixture_crawl_writes_the_expected_files_then_nothing(site, tmp
     assert archive_files(archive) == archive_files(fixture / "expected")
 
 
-def test_techcrunch_fixture_counts_the_trafilatura_body(tmp_path):
+def test_techcrunch_fixture_counts_the_extracted_body(tmp_path):
     result = _crawl("techcrunch", tmp_path / "a", "-s", f"FIXTURES_REPLAY={ROOT / 'fixtures/techcrunch/basic'}",
                     "-s", f"RUN_REPORT={tmp_path / 'report.json'}")
     assert result.returncode == 0, result.stderr[-3000:]
     assert "'techcrunch/fallback/body': 1" in result.stderr
     report = (tmp_path / "report.json").read_text(encoding="utf-8")
-    assert '"trafilatura": 1' in report and '"spider": "techcrunch"' in report
+    assert '"extract": 1' in report and '"spider": "techcrunch"' in report
 
 
 def _site_file(directory: Path, name: str, body: str) -> Path:
@@ -275,9 +275,8 @@ REAL = ["ars-1", "wordpress", "medium-1", "qq", "guardian-1", "lemonde-1"]
 
 
 def test_real_readability_pages_behind_an_invented_feed(tmp_path, capsys):
-    from benchmarks.generic_extraction import token_f1
-    from tests.support.source_pipeline import split_file, text_of_markdown
-    from tests.support.text import visible_text
+    from benchmarks.generic_extraction import html_text, markdown_text, token_f1, tokens
+    from tests.support.source_pipeline import split_file
 
     pages = shared_path("corpus", "pages", "readability")
     with TestServer() as server:
@@ -303,7 +302,7 @@ def test_real_readability_pages_behind_an_invented_feed(tmp_path, capsys):
         result = run_scrapy("crawl", "generic", "-a", "site=realpages", "-s", f"GENERIC_SITES_DIR={tmp_path / 'sites'}",
                             "-s", f"ARCHIVE_DIR={archive}", "-s", "ROBOTSTXT_OBEY=False", *QUIET)
     assert result.returncode == 0, result.stderr[-3000:]
-    assert f"'article/body_fallback/trafilatura': {len(REAL)}" in result.stderr
+    assert f"'article/body_fallback/extract': {len(REAL)}" in result.stderr
     scores = {}
     for n, name in enumerate(REAL):
         file = archive / "en" / "news" / "realpages" / f"{n}.en.md"
@@ -312,8 +311,8 @@ def test_real_readability_pages_behind_an_invented_feed(tmp_path, capsys):
         assert f'title: "Invented feed title {n}"' in text and f'date: "2026-03-02 {n + 8:02d}:00:00"' in text
         _, body, closing = split_file(text)
         assert closing.endswith(f"/story/{n}/{name}.html)")
-        want = visible_text((pages / name / "expected.html").read_text(encoding="utf-8"))
-        scores[name] = round(token_f1(text_of_markdown(body), want)[2], 3)
+        want = html_text((pages / name / "expected.html").read_text(encoding="utf-8"))
+        scores[name] = round(token_f1(tokens(markdown_text(body)), tokens(want))[2], 3)
     with capsys.disabled():
         print(f"\nreal pages through `scrapy crawl generic` (token F1 vs readability expected.html): {scores}")
     assert all(f >= 0.6 for f in scores.values()), scores
@@ -324,5 +323,5 @@ def test_real_gbk_declared_gne_page_extracts():
     path = shared_path("corpus", "pages", "gne", "163", "9.html")  # UTF-8 bytes declaring gb2312
     html = generic.decode_page(path.read_bytes(), None)
     out = generic.extract_article(config(language="zh-CN"), "https://ex.test/a", html)
-    assert out.article["body_fallback"] == "trafilatura" and len(out.article["body_html"]) > 200
+    assert out.article["body_fallback"] == "extract" and len(out.article["body_html"]) > 200
     assert "\ufffd" not in out.article["body_html"] and out.article["title"]

@@ -39,21 +39,22 @@ Secrets are never in the file: `secret_headers` names a setting or environment v
 
 Extraction of an article page (`extract_article`), field by field, first that serves:
 
-- title: the `title` selectors; the feed's/list's title; the page's og:title/`<h1>`...
-  through trafilatura's metadata (counted as a title fallback);
+- title: the `title` selectors; the feed's/list's title; the page's og:title, twitter:title,
+  JSON-LD headline, first `<h1>`, `<title>` (counted as a title fallback);
 - time: the `time` selectors; the feed's date (RSS pubDate, Atom published/updated, sitemap
   news:publication_date/lastmod); the page's article:published_time/JSON-LD datePublished;
-  trafilatura's metadata date (htmldate, counted as a time fallback; date only when the page
-  gives no time of day); all converted to Beijing time. The crawl time is the spider's last
-  resort (`<site>/time_fallback`);
-- body: the first `body` selector with text, minus `remove`; else trafilatura.extract
-  (output_format="html", images, links and tables kept) of the page minus `remove`:
-  `body_fallback = "trafilatura"` (the run report counts `article/body_fallback/trafilatura`);
-- image: the `image` selectors; the feed's media/enclosure image; og:image; trafilatura's
-  metadata image (counted);
-- author: the `author` selectors, meta author, JSON-LD author name, trafilatura's author.
+  htmldate's date of the page (counted as a time fallback; date only when the page gives no
+  time of day); all converted to Beijing time. The crawl time is the spider's last resort
+  (`<site>/time_fallback`);
+- body: the first `body` selector with text, minus `remove`; else the generic extraction
+  (crawler.extract: the article's text, images, captions, links and tables without the page's
+  chrome, docs/extraction.md) of the page minus `remove`: `body_fallback = "extract"` (the run
+  report counts `article/body_fallback/extract`);
+- image: the `image` selectors; the feed's media/enclosure image; og:image, twitter:image;
+- author: the `author` selectors; meta author/article:author; JSON-LD author name (counted).
 
-`Extracted.fallbacks` names the fields that trafilatura served; `selector_missed` those whose
+`Extracted.fallbacks` names the fields the page's own text and metadata served where
+selectors or feed did not (title, time, body, author); `selector_missed` those whose
 configured selectors found nothing (a layout change to look at). The spider counts them as
 `<site>/fallback/<field>` and `<site>/selector_missed/<field>`.
 """
@@ -69,6 +70,7 @@ from urllib.parse import urljoin
 
 from parsel import Selector
 
+from crawler import extract
 from crawler.archive import SEGMENT
 from crawler.items import Article
 from crawler.sources import pages
@@ -79,7 +81,7 @@ KINDS = ("rss", "atom", "feed", "sitemap", "list")
 LANGUAGES = ("zh-CN", "zh-HK", "en")
 FIELDS = ("title", "time", "body", "image", "author")
 DEFAULT_REMOVE = ("script", "style", "noscript")
-TRAFILATURA = "trafilatura"
+EXTRACT = "extract"  # Article.body_fallback of a body found by the generic extraction
 
 
 class ConfigError(ValueError):
@@ -481,51 +483,24 @@ def time_from_values(values, tz: dt.tzinfo, fmt: str = "") -> dt.datetime | None
     return None
 
 
-def _without(html: str, remove) -> str:
-    """The page's HTML without the elements of `remove` (for trafilatura)."""
-    if not remove:
-        return html
-    sel = Selector(text=html, type="html")
-    for css in remove:
-        for node in sel.css(css):
-            if node.root.getparent() is not None:
-                node.root.drop_tree()
-    return sel.get()
-
-
 def _absolutize(html: str, base: str) -> str:
-    """Image and link URLs of trafilatura's HTML made absolute (it keeps them as written)."""
+    """Image and link URLs of the extracted HTML made absolute (the page writes them relative)."""
     def fix(m):
         return f'{m.group(1)}="{urljoin(base, m.group(2))}"'
-    return re.sub(r'\b(src|href)="([^"]*)"', fix, html)
+    return re.sub(r'\b(src|href)="([^"]*)"', fix, html) if base else html
 
 
-def trafilatura_body(html: str, url: str) -> str:
-    """trafilatura's main text as HTML (images, links, tables kept); "" when it finds none."""
-    import trafilatura
-
-    out = trafilatura.extract(html, url=url or None, output_format="html", include_images=True,
-                              include_links=True, include_tables=True, include_comments=False,
-                              with_metadata=False)
-    if not out:
-        return ""
-    sel = Selector(text=out, type="html")
-    inner = "".join(sel.xpath("//body/node()").getall()).strip()
-    return _absolutize(inner, url) if inner else ""
+def extracted_body(html: str, url: str, title: str = "", remove=(), root=None) -> str:
+    """The article of the page by the generic extraction (crawler.extract) as HTML, `remove`
+    (CSS) taken out first; "" when it finds none (no text, no image). `root`: the page parsed
+    by crawler.extract.parse, handed over (it is changed)."""
+    body = extract.article_body(html, title, remove, root=root)
+    return _absolutize(body, url) if body else ""
 
 
-def trafilatura_metadata(html: str, url: str):
-    import trafilatura
-
-    try:
-        return trafilatura.extract_metadata(html, default_url=url or None)
-    except Exception:  # noqa: BLE001 - a metadata failure must not lose the article
-        return None
-
-
-def metadata_time(html: str, tz: dt.tzinfo = BEIJING) -> dt.datetime | None:
-    """htmldate's original publication date of the page (what trafilatura's metadata uses), with
-    its time of day when the page gives one; None when it finds nothing."""
+def metadata_time(html, tz: dt.tzinfo = BEIJING) -> dt.datetime | None:
+    """htmldate's original publication date of the page (`html`: text or lxml tree), with its
+    time of day when the page gives one; None when it finds nothing."""
     from htmldate import find_date
 
     try:
@@ -535,28 +510,53 @@ def metadata_time(html: str, tz: dt.tzinfo = BEIJING) -> dt.datetime | None:
     return source_time(found, default_tz=tz) if found else None
 
 
+def _jsonld_name(value) -> str:
+    """A JSON-LD author (a name, a Person, or a list of them) as one string."""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, dict):
+        return _jsonld_name(value.get("name"))
+    if isinstance(value, list):
+        return ", ".join(n for n in (_jsonld_name(v) for v in value) if n)
+    return ""
+
+
+def page_title(sel: Selector, jsonld: list) -> str:
+    """The headline the page gives: og:title, twitter:title, JSON-LD headline, first <h1>,
+    <title>."""
+    title = pages.meta_content(sel, 'meta[property="og:title"]::attr(content)',
+                               'meta[name="twitter:title"]::attr(content)')
+    if not title:
+        title = next((o["headline"] for o in jsonld if isinstance(o.get("headline"), str) and o["headline"].strip()), "")
+    if not title:
+        title = "".join(sel.xpath("(//h1)[1]//text()").getall()) or "".join(sel.xpath("//title//text()").getall())
+    return pages.clean_title(title)
+
+
 def extract_article(config: SiteConfig, url: str, html: str, entry: Entry | dict | None = None) -> Extracted:
     """The Article of one page of the site (`html` already decoded; `url` the page's URL).
     `published` is None when neither selectors, feed, page metadata nor htmldate give a time
     (the spider then uses the crawl time, counted)."""
     entry = Entry.from_meta(entry)
-    sel = Selector(text=html or "<html></html>", type="html")
+    # One parse: the metadata is read from the tree first, then the extraction takes it apart.
+    root = extract.parse(html)
+    sel = Selector(root=root, type="html") if root is not None else Selector(text="<html></html>", type="html")
     fallbacks, missed = [], []
-    meta = None
+    jsonld = None
 
-    def metadata():
-        nonlocal meta
-        if meta is None:
-            meta = trafilatura_metadata(html, url) or False
-        return meta or None
+    def objects() -> list:
+        nonlocal jsonld
+        if jsonld is None:
+            jsonld = pages.jsonld_objects(sel)
+        return jsonld
 
     link = entry.link if entry else (pages.meta_content(
         sel, 'link[rel="canonical"]::attr(href)', 'meta[property="og:url"]::attr(content)') or url)
 
-    def text_field(name: str, selectors, *others) -> str:
+    def text_field(name: str, selectors, *others, page=None) -> str:
         """The first non-empty of: the configured selectors (a miss is noted), the `others`
-        (feed/list/page values, callables evaluated in order), trafilatura's metadata (noted
-        as a fallback)."""
+        (feed/list/page values, callables evaluated in order), `page()` (noted as a
+        fallback)."""
         value = ""
         if selectors:
             values = _values(sel, selectors)
@@ -567,19 +567,21 @@ def extract_article(config: SiteConfig, url: str, html: str, entry: Entry | dict
             if value:
                 break
             value = (other() if callable(other) else other) or ""
-        if not value:
-            m = metadata()
-            value = pages.clean_title(getattr(m, name, "") or "") if m else ""
+        if not value and page is not None:
+            value = pages.clean_title(page() or "")
             if value:
                 fallbacks.append(name)
         return value
 
-    def page_author() -> str:
+    def meta_author() -> str:
         author = pages.meta_content(sel, 'meta[name="author"]::attr(content)',
                                     'meta[property="article:author"]::attr(content)')
         return "" if author.startswith(("http://", "https://")) else author
 
-    title = text_field("title", config.title, entry.title if entry else "")
+    def jsonld_author() -> str:
+        return next((n for n in (_jsonld_name(o.get("author")) for o in objects()) if n), "")
+
+    title = text_field("title", config.title, entry.title if entry else "", page=lambda: page_title(sel, objects()))
 
     # time
     published = None
@@ -591,13 +593,17 @@ def extract_article(config: SiteConfig, url: str, html: str, entry: Entry | dict
         published = entry_time(entry.published, config.timezone)
     if published is None:
         candidates = [sel.css(css).get() for css in pages.PUBLISHED_META]
-        candidates += [obj.get("datePublished") for obj in pages.jsonld_objects(sel)]
+        candidates += [obj.get("datePublished") for obj in objects()]
         published = source_time(*[c.strip() if isinstance(c, str) else c for c in candidates],
                                 default_tz=config.timezone)
     if published is None:
         published = metadata_time(html, config.timezone)
         if published is not None:
             fallbacks.append("time")
+
+    image = text_field("image", config.image, entry.image if entry else "", lambda: pages.meta_content(
+        sel, 'meta[property="og:image"]::attr(content)', 'meta[name="twitter:image"]::attr(content)'))
+    author = text_field("author", config.author, meta_author, page=jsonld_author)
 
     # body
     body, body_fallback = None, ""
@@ -607,16 +613,10 @@ def extract_article(config: SiteConfig, url: str, html: str, entry: Entry | dict
             missed.append("body")
             body = None
     if body is None:
-        body = trafilatura_body(_without(html, DEFAULT_REMOVE + config.remove), url)
-        if pages.has_text(body):
-            body_fallback = TRAFILATURA
+        body = extracted_body(html, url, title, config.remove, root=root) or None
+        if body is not None:
+            body_fallback = EXTRACT
             fallbacks.append("body")
-        else:
-            body = None
-
-    image = text_field("image", config.image, entry.image if entry else "", lambda: pages.meta_content(
-        sel, 'meta[property="og:image"]::attr(content)', 'meta[name="twitter:image"]::attr(content)'))
-    author = text_field("author", config.author, page_author)
 
     article = Article(
         id=config.article_id(link), title=title, link=link, published=published, author=author,

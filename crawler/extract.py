@@ -1,0 +1,567 @@
+"""The main text of an article page, without the page's chrome: the generic source's body.
+
+`article_body(html, title)` returns the article's HTML (images, figures, captions, links,
+tables kept) or "" when the page has no article text. A Readability-style extraction on one
+lxml tree, written for news pages in any language (CJK text weighed by characters): how it
+decides, and why each rule, is in docs/extraction.md.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from crawler.html_clean import remove_all_keep_tail, remove_keep_tail
+
+_PARSER = etree.HTMLParser(recover=True, remove_comments=True, remove_pis=True, huge_tree=True, no_network=True)
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>", re.I)
+_VOID_UNKNOWN_TO_LIBXML2 = re.compile(r"<(embed|source|track|wbr)\b[^>]*>(?!\s*</\1>)", re.I)
+
+# Never content: taken out with their text before anything is measured.
+JUNK_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "embed", "canvas", "svg",
+             "button", "input", "select", "textarea", "option", "label", "link", "meta", "dialog", "map",
+             "nav", "aside", "head", "title", "frame", "frameset", "audio", "video", "source", "track")
+_UNLIKELY_ROLES = frozenset({"menu", "menubar", "complementary", "navigation", "alert", "alertdialog",
+                             "dialog", "banner", "contentinfo", "search", "toolbar", "tablist"})
+# A class or id naming page chrome (Readability's list, and the usual Chinese site names)...
+_UNLIKELY = re.compile(
+    r"combx|comment|community|disqus|extra|foot|header|menu|remark|rss|shoutbox|sidebar|sponsor|"
+    r"ad-break|agegate|pagination|pager|popup|tweet|twitter|breadcrumb|crumb|share|social|sns|"
+    r"related|relate|recommend|tuijian|xgxw|xgyd|newsletter|subscribe|signup|login|cookie|gdpr|"
+    r"banner|advert|outbrain|taboola|promo|copyright|statement|disclaimer|hotnews|hot-news|ranking|"
+    r"paihang|most-?popular|trending|you-may|also-like|guess|toolbar|topbar|masthead|navbar|nav-|"
+    r"-nav|signature|userinfo|user-info|author-info|authorinfo|qrcode|erweima|download-app|app-down",
+    re.I)
+# ...unless it also names content (`comment-content` is still a comment: see _COMMENTS).
+_MAYBE = re.compile(r"and|article|body|column|content|main|shadow|detail|text|post", re.I)
+# Comment threads and replies: removed whatever else the name says.
+_COMMENTS = re.compile(r"(?:^|[\s_-])(?:comments?|cmt|cmts|disqus|replies|reply|respond|pinglun|tie|"
+                       r"discuss|discussion)(?:$|[\s_\d-])", re.I)
+_CHROME = re.compile(f"{_UNLIKELY.pattern}|{_COMMENTS.pattern}", re.I)
+_POSITIVE = re.compile(r"article|body|content|entry|hentry|main|page|post|text|blog|story|detail|zhengwen|"
+                       r"neirong|artibody|editor|news_txt|rich_media", re.I)
+_NEGATIVE = re.compile(r"combx|comment|com-|contact|foot|footer|footnote|masthead|media|meta|outbrain|promo|"
+                       r"related|relate|recommend|scroll|shoutbox|sidebar|sponsor|shopping|tags|tool|widget|"
+                       r"share|hot|rank|list|nav|copyright|byline|author|date|time|source|info", re.I)
+_HIDDEN_STYLE = re.compile(r"(?:^|;)\s*display\s*:\s*none", re.I)
+_BLOCK_INSIDE = etree.XPath(
+    "boolean(descendant::*[self::p or self::div or self::table or self::ul or self::ol or self::pre or "
+    "self::blockquote or self::img or self::dl or self::section or self::article or self::figure or "
+    "self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6 or self::header or self::footer])")
+_INLINE = frozenset({"a", "b", "cite", "code", "em", "font", "i", "small", "span", "strong", "sub", "sup", "u",
+                     "abbr", "mark", "q", "s", "time", "br"})
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
+_COMMAS = re.compile(r"[,，、;；]")
+_WS = re.compile(r"\s+")
+MIN_PARAGRAPH = 25
+RETRY_LENGTH = 250
+
+# "More"/"less" toggles and "read more" links: short elements saying only that.
+_TOGGLE = re.compile(
+    r"^\W*(?:read more|read less|show more|show less|see more|see less|view more|load more|more|less|expand|"
+    r"collapse|continue reading(?: the main story)?|click to expand|展开(?:全文|更多)?|收起(?:全文)?|阅读全文|"
+    r"查看全文|查看更多|加载更多|点击展开|点击查看|继续阅读|更多|全文|显示全部)\W*$", re.I)
+# Headings that announce a list of other articles ("you may also like").
+_TEASER_HEADING = re.compile(
+    r"^\W*(?:you (?:may|might) (?:also )?(?:like|enjoy)|related(?: (?:articles?|stories|posts|coverage|content|"
+    r"reading|news))?|more (?:from|on|stories|news|like this)|recommended(?: for you)?|read (?:next|more|also)|"
+    r"also read|popular(?: now)?|most (?:read|popular|viewed)|trending|what to read next|up next|"
+    r"相关(?:阅读|文章|新闻|推荐|链接|报道)?|推荐阅读|延伸阅读|猜你喜欢|热门(?:推荐|文章|新闻)?|热点推荐|"
+    r"精彩推荐|为你推荐|更多(?:精彩|阅读|新闻)|大家都在看|热文|排行)\W*$", re.I)
+# Images that are advertisements or tracking pixels (by URL, class, id or alt).
+_AD_IMAGE = re.compile(
+    r"(?:^|[/_.\-?=&\s])(?:ads?|adv|advert|advertisement|advertising|adserver|adimg|banner|sponsor|sponsored|"
+    r"promo|doubleclick|googlesyndication|googleadservices|pixel|tracking|tracker|beacon)(?:[/_.\-?=&\s\d]|$)",
+    re.I)
+
+
+def parse(html: str):
+    """The page as an lxml tree (its <html> element), or None."""
+    if not html or not html.strip():
+        return None
+    html = _XML_DECLARATION.sub("", html, count=1)
+    html = _VOID_UNKNOWN_TO_LIBXML2.sub(lambda m: f"{m.group(0)}</{m.group(1)}>", html)
+    try:
+        return etree.fromstring(html, _PARSER)
+    except (etree.XMLSyntaxError, ValueError):
+        return None
+
+
+def _text(element) -> str:
+    return etree.tostring(element, method="text", encoding="unicode", with_tail=False)
+
+
+def weight(text: str) -> int:
+    """Length of a text in characters without white space, each CJK character counted twice
+    (a Chinese character says about as much as two or three letters)."""
+    return len(_WS.sub("", text)) + len(_CJK.findall(text))
+
+
+class _Page:
+    """Measures of one tree, cached (the tree changes only by removals that drop whole
+    elements before measures are taken, or after they are no longer needed)."""
+
+    def __init__(self):
+        self.lengths: dict = {}
+        self.link_lengths: dict = {}
+
+    def length(self, element) -> int:
+        value = self.lengths.get(element)
+        if value is None:
+            value = self.lengths[element] = weight(_text(element))
+        return value
+
+    def link_density(self, element) -> float:
+        total = self.length(element)
+        if not total:
+            return 0.0
+        links = 0
+        for a in element.iter("a"):
+            links += self.length(a)
+        return min(1.0, links / total)
+
+
+def _features(element) -> str:
+    return f"{element.get('class') or ''} {element.get('id') or ''}".strip()
+
+
+def class_weight(element) -> int:
+    score = 0
+    for feature in (element.get("class"), element.get("id")):
+        if feature:
+            if _NEGATIVE.search(feature):
+                score -= 25
+            if _POSITIVE.search(feature):
+                score += 25
+    return score
+
+
+def _is_hidden(element) -> bool:
+    if element.get("hidden") is not None:
+        return True
+    style = element.get("style")
+    return bool(style) and _HIDDEN_STYLE.search(style) is not None
+
+
+_MARKED = etree.XPath("descendant::*[@class or @id or @style or @role or @hidden]")
+
+
+def _prune(body, ruthless: bool) -> None:
+    """Remove what is never article text: hidden elements, landmark roles of page chrome and,
+    when `ruthless`, elements whose class or id names chrome (Readability's unlikely
+    candidates) or comment threads."""
+    etree.strip_elements(body, *JUNK_TAGS, with_tail=False)
+    drop = []
+    paragraphs = None
+    for element in _MARKED(body):
+        if element.get("hidden") is not None:
+            drop.append(element)
+            continue
+        style = element.get("style")
+        if style and "none" in style and _HIDDEN_STYLE.search(style):
+            drop.append(element)
+            continue
+        role = element.get("role")
+        if role and role.lower() in _UNLIKELY_ROLES:
+            drop.append(element)
+            continue
+        if not ruthless or element.tag in ("a", "article", "main"):
+            continue
+        features = _features(element)
+        if len(features) < 2 or not _CHROME.search(features):
+            continue
+        if not _COMMENTS.search(features) and _MAYBE.search(features):
+            continue
+        # Never the wrapper of the page's text (a body class like "with-comments").
+        if paragraphs is None:
+            paragraphs = len(body.findall(".//p")) or 1
+        inside = len(element.findall(".//p"))
+        if inside > 5 and inside >= paragraphs * 0.5:
+            continue
+        if element.find(".//article") is not None or element.find(".//main") is not None:
+            continue
+        drop.append(element)
+    remove_all_keep_tail(body, _outermost(drop))
+
+
+def _outermost(elements) -> list:
+    chosen = set(elements)
+    out = []
+    for element in elements:
+        parent = element.getparent()
+        while parent is not None and parent not in chosen:
+            parent = parent.getparent()
+        if parent is None:
+            out.append(element)
+    return out
+
+
+_BLOCKS = etree.XPath(
+    "descendant::*[self::p or self::div or self::table or self::ul or self::ol or self::pre or self::blockquote or "
+    "self::img or self::dl or self::section or self::article or self::figure or self::h1 or self::h2 or self::h3 or "
+    "self::h4 or self::h5 or self::h6 or self::header or self::footer]")
+
+
+def _paragraphs(body) -> None:
+    """<div>s without block content become <p>s; loose text (and inline runs) between the
+    blocks of a <div> become <p>s of their own (Readability's misused divs)."""
+    holds_block = set()
+    for block in _BLOCKS(body):
+        parent = block.getparent()
+        while parent is not None and parent not in holds_block:
+            holds_block.add(parent)
+            parent = parent.getparent()
+    divs = list(body.iter("div"))
+    for div in divs:
+        if div not in holds_block:
+            div.tag = "p"
+    for div in divs:
+        if div.tag != "div":
+            continue
+        paragraph = None
+        if div.text and div.text.strip():
+            paragraph = etree.Element("p")
+            paragraph.text, div.text = div.text, None
+            div.insert(0, paragraph)
+        for child in list(div):
+            if child is paragraph:
+                continue
+            if child.tag == "br" or child.tag not in _INLINE or child in holds_block:
+                paragraph = None
+                if child.tail and child.tail.strip():
+                    paragraph = etree.Element("p")
+                    paragraph.text, child.tail = child.tail, None
+                    child.addnext(paragraph)
+                continue
+            if paragraph is None:
+                paragraph = etree.Element("p")
+                child.addprevious(paragraph)
+            paragraph.append(child)  # moves with its tail
+        for br in [c for c in div if c.tag == "br"]:
+            div.remove(br)  # their tails were moved into paragraphs
+
+
+def _node_score(element) -> float:
+    tag = element.tag
+    score = class_weight(element)
+    if tag in ("div", "article", "section", "main"):
+        score += 5
+    elif tag in ("pre", "td", "blockquote"):
+        score += 3
+    elif tag in ("address", "ol", "ul", "dl", "dd", "dt", "li", "form"):
+        score -= 3
+    elif tag in ("h1", "h2", "h3", "h4", "h5", "h6", "th", "header", "footer"):
+        score -= 5
+    return score
+
+
+def _score(body, page: _Page) -> dict:
+    """Readability's scores: each paragraph of 25+ characters gives 1 + its commas + its
+    length / 100 (at most 3) to its parent, half to its grandparent and a sixth to the one
+    above; then every score is scaled by 1 - link density."""
+    scores: dict = {}
+    for element in body.iter("p", "pre", "td", "blockquote"):
+        parent = element.getparent()
+        if parent is None:
+            continue
+        text = _text(element)
+        length = weight(text)
+        if length < MIN_PARAGRAPH:
+            continue
+        value = 1 + len(_COMMAS.findall(text)) + min(length / 100, 3)
+        for level, divider in enumerate((1, 2, 6)):
+            if parent is None or not isinstance(parent.tag, str) or parent.tag == "html":
+                break
+            if parent not in scores:
+                scores[parent] = _node_score(parent)
+            scores[parent] += value / divider
+            parent = parent.getparent()
+    for element in scores:
+        scores[element] *= 1 - page.link_density(element)
+    return scores
+
+
+def _ancestors(element) -> list:
+    out = []
+    parent = element.getparent()
+    while parent is not None and parent.tag not in ("body", "html"):
+        out.append(parent)
+        parent = parent.getparent()
+    return out
+
+
+def _best(scores: dict, page: _Page):
+    """The box of the article: the best-scored candidate, moved up to the ancestor it shares
+    with other near-best candidates (an article in several sections), to a parent scoring
+    higher, out of a lone-child wrapper, and to the page's <main> when that holds much more
+    of the same kind of text (Readability's rules)."""
+    if not scores:
+        return None
+    ranked = sorted(scores, key=scores.get, reverse=True)
+    best = ranked[0]
+    for element in ranked:  # schema.org's articleBody wins when it is not a link list
+        if "articleBody" in (element.get("itemprop") or "").split() and page.link_density(element) <= 0.1:
+            return element
+    top = scores[best]
+    if top > 0:
+        near = [set(_ancestors(e)) for e in ranked[1:5] if scores[e] / top >= 0.75]
+        if len(near) >= 3:
+            for ancestor in _ancestors(best):
+                if sum(ancestor in a for a in near) >= 3:
+                    best = ancestor
+                    break
+    last = scores.get(best, 0)
+    threshold = last / 3
+    for ancestor in _ancestors(best):
+        if ancestor not in scores:
+            continue
+        if scores[ancestor] < threshold:
+            break
+        if scores[ancestor] > last:
+            best = ancestor
+            break
+        last = scores[ancestor]
+    while best.getparent() is not None and best.getparent().tag not in ("body", "html") and len(best.getparent()) == 1:
+        best = best.getparent()
+    chain = _ancestors(best)
+    if not any(e.tag == "article" for e in [best] + chain):
+        main = next((e for e in chain if e.tag == "main"), None)
+        if main is not None and page.length(main) >= max(500, 2 * page.length(best)) \
+                and page.link_density(main) <= 0.2:
+            best = main
+    return best
+
+
+def _assemble(best, scores: dict, page: _Page) -> list:
+    """The best candidate and the siblings that belong with it (a preamble, content split by
+    an ad that was removed)."""
+    parent = best.getparent()
+    if parent is None:
+        return [best]
+    threshold = max(10.0, scores.get(best, 0) * 0.2)
+    best_class = best.get("class")
+    kept = []
+    for sibling in parent:
+        if not isinstance(sibling.tag, str):
+            continue
+        append = sibling is best
+        if not append and scores.get(sibling, -1e9) >= threshold:
+            append = True
+        elif not append and best_class and sibling.get("class") == best_class and scores.get(sibling, 0) > 0:
+            append = True
+        elif not append and sibling.tag == "p":
+            text = _text(sibling)
+            length = weight(text)
+            density = page.link_density(sibling)
+            if length > 80 and density < 0.25:
+                append = True
+            elif 0 < length <= 80 and density == 0 and re.search(r"[.。!?！？](?:\s|$)", text):
+                append = True
+        if append:
+            kept.append(sibling)
+    return kept
+
+
+def _remove(elements) -> None:
+    for element in elements:
+        remove_keep_tail(element)
+
+
+def _clean(article, scores: dict, page: _Page, title: str) -> None:
+    """Readability's cleaning of the chosen box: headings that are chrome or the page's title,
+    forms, and every table, list or block whose scores, links, images or shortness say it is
+    not the article's; then teaser lists, toggles, ad images and repeated captions."""
+    title_key = _key(title)
+    drop = []
+    for heading in article.iter("h1", "h2", "h3", "h4", "h5", "h6"):
+        if class_weight(heading) < 0 or page.link_density(heading) > 0.33:
+            drop.append(heading)
+        elif heading.tag in ("h1", "h2") and title_key and _similar_title(_key(_text(heading)), title_key):
+            drop.append(heading)
+    _remove(drop)
+    _remove([e for e in article.iter("form", "fieldset") if page.length(e) < 200 or page.link_density(e) > 0.3])
+    _teasers(article, page)
+    for element in reversed(list(article.iter("table", "ul", "ol", "div", "section", "header", "footer", "figure",
+                                              "dl"))):
+        if element.getparent() is None or element is article:
+            continue
+        if _conditionally_remove(element, scores, page):
+            _remove([element])
+    _toggles(article)
+    _ad_images(article)
+    _repeated_blocks(article)
+
+
+def _conditionally_remove(element, scores: dict, page: _Page) -> bool:
+    tag = element.tag
+    weight_ = class_weight(element)
+    score = scores.get(element, 0)
+    if weight_ + score < 0:
+        return True
+    text = _text(element)
+    if len(_COMMAS.findall(text)) >= 10:
+        return False
+    paragraphs = len(element.findall(".//p"))
+    images = len(element.findall(".//img"))
+    items = len(element.findall(".//li"))
+    length = weight(text)
+    density = page.link_density(element)
+    if tag == "figure" and images:
+        return density > 0.5 and length > 40
+    if paragraphs and images > 1 + paragraphs * 1.3 and length < 200:
+        return True
+    if tag not in ("ul", "ol") and items > paragraphs + 10 and density > 0.3:
+        return True
+    if length < MIN_PARAGRAPH and images == 0:
+        return not (tag == "table" and len(element.findall(".//td")) > 1)
+    if length < MIN_PARAGRAPH and images > 2:
+        return True
+    if weight_ < 25 and density > (0.33 if tag in ("ul", "ol", "table") else 0.25) and length < 1000:
+        return True
+    if weight_ >= 25 and density > 0.5:
+        return True
+    return False
+
+
+def _key(text: str) -> str:
+    return _WS.sub("", text or "").lower()
+
+
+def _similar_title(heading: str, title: str) -> bool:
+    if not heading:
+        return False
+    return heading == title or (len(heading) >= 8 and heading in title) or (len(title) >= 8 and title in heading)
+
+
+def _teasers(article, page: _Page) -> None:
+    """A heading saying "related", "you may also like", "推荐阅读"... goes, with the run of
+    link lists and teasers after it."""
+    drop = []
+    for element in article.iter("h1", "h2", "h3", "h4", "h5", "h6", "p", "div", "strong", "span", "header"):
+        text = _text(element)
+        if len(text) > 40 or not _TEASER_HEADING.match(text.strip()):
+            continue
+        # the heading may be wrapped: climb while the wrapper says nothing more
+        head = element
+        while head.getparent() is not None and head.getparent() is not article and \
+                _key(_text(head.getparent())) == _key(text):
+            head = head.getparent()
+        drop.append(head)
+        sibling = head.getnext()
+        while sibling is not None and (page.link_density(sibling) > 0.4 or sibling.tag in ("ul", "ol")
+                                       or (page.length(sibling) < MIN_PARAGRAPH and sibling.find(".//img") is not None)):
+            drop.append(sibling)
+            sibling = sibling.getnext()
+    _remove(_outermost(drop))
+
+
+def _toggles(article) -> None:
+    drop = []
+    for element in article.iter("a", "span", "p", "div", "strong", "em", "i", "b"):
+        if len(element) > 2 or element.find(".//img") is not None:
+            continue
+        text = _text(element)
+        if len(text) <= 30 and _TOGGLE.match(text):
+            drop.append(element)
+    _remove(_outermost(drop))
+
+
+def _tiny(value) -> bool:
+    try:
+        return int(str(value).strip().rstrip("px") or 99) <= 3
+    except ValueError:
+        return False
+
+
+def _ad_images(article) -> None:
+    drop = []
+    for img in article.iter("img"):
+        src = img.get("src") or img.get("data-src") or img.get("data-original") or ""
+        features = f"{src} {img.get('class') or ''} {img.get('id') or ''} {img.get('alt') or ''}"
+        if _AD_IMAGE.search(features) or _tiny(img.get("width")) or _tiny(img.get("height")):
+            target = img
+            parent = img.getparent()
+            # the link around an ad image goes with it
+            if parent is not None and parent.tag == "a" and not _WS.sub("", _text(parent)):
+                target = parent
+            drop.append(target)
+    _remove(drop)
+
+
+_TEXT_BLOCKS = frozenset({"p", "figcaption", "div", "span", "li", "h2", "h3", "h4", "h5", "h6", "blockquote",
+                          "dd", "dt", "section", "pre"})
+
+
+def _repeated_blocks(article) -> None:
+    """A caption or paragraph repeated word for word (responsive markup, alt text written
+    out, a slideshow's captions) is kept once: its first place, next to its image. Blocks are
+    the outermost text blocks (a <p> and the <span> holding all its text are one block)."""
+    seen = set()
+    drop = []
+
+    def walk(element) -> None:
+        for child in element:
+            if not isinstance(child.tag, str):
+                continue
+            if child.tag in _TEXT_BLOCKS and not (len(child) and _BLOCK_INSIDE(child)):
+                key = _key(_text(child))
+                if len(key) >= 6:
+                    if key in seen:
+                        drop.append(child)
+                    else:
+                        seen.add(key)
+            else:
+                walk(child)
+
+    walk(article)
+    _remove(drop)
+
+
+def _xpaths(remove) -> list:
+    from parsel.csstranslator import css2xpath
+
+    return [etree.XPath(css2xpath(css)) for css in remove]
+
+
+def article_body(html: str, title: str = "", remove=(), root=None) -> str:
+    """The article's HTML, or "" when the page has no article text. `title`: the page's
+    headline (a heading repeating it is left out); `remove`: CSS selectors of elements taken
+    out first (a site's known ads); `root`: the page already parsed by parse(html), which
+    is then changed (a second pass, when the first finds too little, parses `html` again)."""
+    removals = _xpaths(remove) if remove else []
+    for ruthless in (True, False):
+        if root is None:
+            root = parse(html)
+        if root is None:
+            return ""
+        body = root.find("body")
+        if body is None:
+            body = root
+        root = None
+        for xpath in removals:
+            _remove(_outermost([e for e in xpath(body) if isinstance(e, etree._Element) and e is not body]))
+        _prune(body, ruthless)
+        _paragraphs(body)
+        page = _Page()
+        scores = _score(body, page)
+        best = _best(scores, page)
+        if best is None:
+            if ruthless:
+                continue
+            article = body
+            parts = [body]
+        else:
+            parts = _assemble(best, scores, page)
+            article = etree.Element("div")
+            for part in parts:
+                article.append(part)
+        _clean(article, scores, page, title)
+        text_length = weight(_text(article))
+        if text_length >= RETRY_LENGTH or not ruthless:
+            if not text_length and article.find(".//img") is None:
+                return ""
+            if article.tag == "body":
+                article.tag = "div"
+            return etree.tostring(article, method="html", encoding="unicode")
+    return ""
