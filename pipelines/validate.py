@@ -3,6 +3,7 @@
 import datetime as dt
 
 from crawler.archive import LANGUAGES, SEGMENT, web_url
+from crawler.timeutil import implausible
 from pipelines.errors import DropArticle
 
 
@@ -27,6 +28,10 @@ class ValidateArticle:
             raise DropArticle("missing_published")
         if published.tzinfo is None:
             raise DropArticle("naive_published", "publication time has no time zone")
+        # Before 1990 or after tomorrow: a placeholder (0, the epoch) or a broken source.
+        why = implausible(published)
+        if why:
+            raise DropArticle("implausible_date", why)
         language = item.get("language")
         if not language:
             raise DropArticle("missing_language")
