@@ -202,3 +202,21 @@ EXTENSIONS["crawler.run_history.LastErrors"] = 900
 EXTENSIONS["crawler.run_history.RunHistory"] = 1100
 EXTENSIONS["crawler.alerts.RunAlerts"] = 1110
 DOWNLOADER_MIDDLEWARES["crawler.run_history.ErrorLines"] = 5
+
+# ------------
+# Kept images, opt-in (pipelines/images.py, crawler/images.py, docs/images.md). With
+# IMAGES_STORE set (the Hugo site's static/ folder, or an s3://, gs:// or ftp:// URI of Scrapy's
+# FilesPipeline), every new article's thumbnail and body images are downloaded once into
+# <IMAGES_STORE>/images/<sha1 of the URL><extension>, and the file points at IMAGES_URL_PREFIX
+# + that path (a site path, or the http(s) URL the store is published at). Empty: the stage is
+# off and the files are the archive's format byte for byte.
+IMAGES_STORE = ""
+IMAGES_URL_PREFIX = "/"
+# A larger image is not kept (its URL stays): the download is cancelled at this size.
+IMAGES_MAX_BYTES = 10 * 1024 * 1024
+# After the body and summary, before the writer: a file is written once its images are settled.
+ITEM_PIPELINES["pipelines.images.KeepImages"] = 450
+# Inside RetryMiddleware (550): an image request's final failure is the images stage's count.
+DOWNLOADER_MIDDLEWARES["crawler.images.ImageDownloads"] = 540
+# An image host's redirect (http -> https, a CDN) is followed (Scrapy's media pipelines don't).
+MEDIA_ALLOW_REDIRECTS = True

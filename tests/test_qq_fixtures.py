@@ -86,7 +86,7 @@ def _replay_twice(name: str, tmp_path_factory) -> dict:
 
 
 def test_every_crawl_folder_is_complete():
-    assert CRAWLS == ["nightly", "old-layouts"]
+    assert CRAWLS == ["images", "nightly", "old-layouts"]
     for name in CRAWLS:
         folder = FIXTURES / name
         for part in ("index.jsonl", "bodies", "expected", "crawl.json", "README.md"):
