@@ -208,9 +208,9 @@ DOWNLOADER_MIDDLEWARES["crawler.run_history.ErrorLines"] = 5
 # IMAGES_STORE set (the Hugo site's static/ folder, or an s3://, gs:// or ftp:// URI of Scrapy's
 # FilesPipeline), every new article's thumbnail and body images are downloaded once into
 # <IMAGES_STORE>/images/<sha1 of the URL><extension>, and the file points at IMAGES_URL_PREFIX
-# + that path (a site path, or the http(s) URL the store is published at). Empty: the stage is
+# + that path (a site path, or the http(s) URL the store is published at). Unset: the stage is
 # off and the files are the archive's format byte for byte.
-IMAGES_STORE = ""
+IMAGES_STORE = None
 IMAGES_URL_PREFIX = "/"
 # A larger image is not kept (its URL stays): the download is cancelled at this size.
 IMAGES_MAX_BYTES = 10 * 1024 * 1024

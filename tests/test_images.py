@@ -207,6 +207,37 @@ def test_every_img_of_the_built_site_resolves(nights, tmp_path):
     assert sorted(remote) == sorted(NOT_KEPT)
 
 
+def test_nightly_publish_images_commits_them_with_the_articles(tmp_path):
+    """scripts/nightly-publish --images on a checkout of a site (a local bare repository, as in
+    tests/test_nightly_workflow.py): the night's commit holds the articles, the drop ledger and
+    the kept images, after the Hugo gate; the next night commits nothing."""
+    if HUGO is None:
+        pytest.skip("hugo is not installed")
+    from tests import test_nightly_workflow as wf
+
+    env = wf.env.__wrapped__(tmp_path)
+    bare = wf.site_repository(tmp_path, env)
+    site = wf.checkout(env, bare, tmp_path / "site")
+    result = wf.nightly(env, site, tmp_path / "logs", "--images")
+    assert result.returncode == 0, result.stderr[-3000:]
+    committed = wf.tree(env, bare) - wf.tree(env, bare, "main^")
+    # The nightly fixture's written articles show 12 images, all recorded: 5 covers, 7 in bodies.
+    covers = [f"https://inews.gtimg.com/om_ls/OFixture{tag}_640360/0" for tag in ("Rmc01", "Ats02", "Qnt03", "Act04", "Tec09")]
+    bodies = [f"{G}Fixture{tag}" for tag in ("Rmc01/1000", "Ats01/1000", "Qnt01/1000", "Act01/1000", "Org01/0",
+                                             "Org02/1000", "Tec01/1000")]
+    name = {url: "images/" + hashlib.sha1(url.encode()).hexdigest() for url in covers + bodies}
+    assert {p for p in committed if p.startswith("static/")} == {f"static/{n}" for n in name.values()}
+    assert {p for p in committed if p.startswith("content/")} == (
+        {f"{wf.QQ_DIR}/{name}" for name in wf.EXPECTED} | {f"{wf.QQ_DIR}/.dropped.tsv"})
+    text = b"".join(wf.show(env, bare, p) for p in committed if p.endswith(".md")).decode()
+    assert all(f"](/{name[url]})" in text and url not in text for url in bodies)
+    message = wf.git(env, bare, "log", "-1", "--format=%B", "main")
+    assert re.match(r"nightly \d{4}-\d\d-\d\d: 6 new articles\n", message) and "\nimages: 12" in message
+    again = wf.nightly(env, site, tmp_path / "logs2", "--images")
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert wf.git(env, bare, "rev-list", "--count", "main").strip() == "2"
+
+
 # ------------
 # Off by default; articles the archive holds
 
