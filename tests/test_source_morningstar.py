@@ -11,6 +11,7 @@ from tests.support import page_source_tests as shared
 from tests.support import morningstar_responses as responses
 from tests.support.cli import run_scrapy
 from tests.support.page_responses import response
+from tests.support.reader import NotArticle
 from tests.support.server import Reply, TestServer
 from tests.support.shared import seed_items
 
@@ -18,14 +19,24 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "fixtures" / "morningstar" / "basic"
 
 
+# A person keeps all of a real morningstar body: the wire's sign-off, copyright line and a press
+# release's contacts are the publisher's text. (The pages' invented ad slot is not in the item.)
+NOT_ARTICLE = NotArticle()
+
+
 def test_every_real_item_parsed(capsys):
-    shared.check_parsed(source, responses, seed_items("morningstar"), "morningstar", capsys)
+    shared.check_parsed(source, responses, seed_items("morningstar"), "morningstar", NOT_ARTICLE, capsys)
 
 
 def test_every_real_item_written(tmp_path, capsys):
     items = seed_items("morningstar")
-    counts = shared.check_written(source, responses, items, "morningstar", tmp_path, capsys)
+    counts = shared.check_written(source, responses, items, "morningstar", NOT_ARTICLE, tmp_path, capsys)
     assert counts["written"] == len(items)
+
+
+def test_an_ad_left_in_fails_the_checks(tmp_path, capsys, monkeypatch):
+    shared.check_an_ad_left_in_fails(source, responses, seed_items("morningstar")[:3], NOT_ARTICLE, tmp_path, capsys,
+                                     monkeypatch)
 
 
 def test_list_links_are_resolved_against_the_site_not_the_mirror():

@@ -16,10 +16,11 @@ from crawler.sources.common import SourceError
 from tests.support import sina_responses as responses
 from tests.support import page_source_tests as shared
 from tests.support.cli import run_scrapy
-from tests.support.page_responses import response
+from tests.support.page_responses import parsed_problems, response
 from tests.support.server import Reply, TestServer
 from tests.support.shared import seed_items, shared_path
-from tests.support.source_pipeline import check_file, pipelines, run, text_of_html
+from tests.support.reader import NotArticle, reader_text
+from tests.support.source_pipeline import check_file, pipelines, run, set_aside_left_in
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "fixtures" / "sina" / "basic"
@@ -33,22 +34,27 @@ def _articles(items):
         yield item, source.parse_article(responses.page_response(item, index), entry.to_meta())
 
 
+# What a person removes from a real sina body, as a reader sees it: the app advert under the QR
+# code and the editor's signature line. Left in by the crawler today: the "专题：" link to a topic
+# page above the text, the "查看最新行情" link under a quote chart, and the futures-account
+# advert ("…期货开户…") with its QR code.
+NOT_ARTICLE = NotArticle(
+    lines=(r"尽在新浪财经APP$", r"^责任编辑："),
+    left_in=NotArticle(lines=(r"^专题：", r"^查看最新行情$", r"^新浪合作大平台期货开户")))
+
+
 def test_every_real_item_parsed(capsys):
     items = seed_items("sina")
     counts, problems = Counter(), {}
     for index, (item, article) in enumerate(_articles(items)):
-        expected = source.clean_body(item["description"])
-        if text_of_html(expected) != text_of_html(item["description"]):
-            counts["qr_or_editor_text_removed"] += 1
-        got = {
-            "id": article["id"], "title": article["title"], "link": article["link"],
-            "date": article["published"].strftime("%Y-%m-%d %H:%M:%S"), "offset": article["published"].utcoffset().seconds,
-            "thumbnail": article["thumbnail"], "drop": article["drop_reason"], "text": text_of_html(article["body_html"]),
-        }
-        want = {"id": item["id"], "title": item["title"], "link": item["link"], "date": item["pub_date"],
-                "offset": 8 * 3600, "thumbnail": "", "drop": "", "text": text_of_html(expected)}
-        if got != want:
-            problems[item["link"]] = {k: (str(got[k])[:80], str(want[k])[:80]) for k in got if got[k] != want[k]}
+        found = parsed_problems(article, item, NOT_ARTICLE)
+        if article["id"] != item["id"]:
+            found["id"] = (article["id"], item["id"])
+        if found.get("text") == "left_in":
+            counts["left_in"] += 1
+            del found["text"]
+        if found:
+            problems[item["link"]] = found
         counts[f"time_from_{responses.feed_time(index)}"] += 1
         counts["gbk_pages" if responses.gbk(index) else "utf8_pages"] += 1
     with capsys.disabled():
@@ -56,8 +62,7 @@ def test_every_real_item_parsed(capsys):
     assert not problems, dict(list(problems.items())[:5])
 
 
-def test_every_real_item_written(tmp_path, capsys):
-    items = seed_items("sina")
+def _written_problems(items, tmp_path, *, strict=False) -> tuple[Counter, dict]:
     chain = pipelines(tmp_path)
     counts, problems = Counter(), {}
     for item, article in _articles(items):
@@ -68,7 +73,8 @@ def test_every_real_item_written(tmp_path, capsys):
         counts["written"] += 1
         found = check_file(tmp_path, result, item=item, folder=FOLDER, language=LANGUAGE,
                            expected_title=item["title"], expected_date=item["pub_date"], expected_thumbnail="",
-                           expected_html=source.clean_body(item["description"]))
+                           body_html=item["description"], removed=NOT_ARTICLE)
+        found = set_aside_left_in(found, counts, strict)
         # check_file expects the category to equal the folder; sina's is sina_us_stock.
         found = [p for p in found if not p.startswith(("categories:", "closing:"))]
         text = (tmp_path / result["archive_path"]).read_text(encoding="utf-8")
@@ -76,11 +82,23 @@ def test_every_real_item_written(tmp_path, capsys):
             found.append("category or closing link")
         if found:
             problems[item["link"]] = found
+    return counts, problems
+
+
+def test_every_real_item_written(tmp_path, capsys):
+    items = seed_items("sina")
+    counts, problems = _written_problems(items, tmp_path)
     with capsys.disabled():
         print(f"\nsina: {len(items)} real items; files written and checked: {counts['written']}; "
-              f"dropped: {sum(v for k, v in counts.items() if k.startswith('dropped'))}; problems: {len(problems)}")
+              f"dropped: {sum(v for k, v in counts.items() if k.startswith('dropped'))}; left in: {counts['left_in']}; "
+              f"problems: {len(problems)}")
     assert not problems, dict(list(problems.items())[:5])
     assert counts["written"] == len(items)
+
+
+@pytest.mark.xfail(strict=True, reason="the crawler keeps sina's topic link, quote-chart link and futures advert (NOT_ARTICLE.left_in)")
+def test_nothing_a_person_removes_is_left_in(tmp_path):
+    shared.check_nothing_left_in(seed_items("sina"), NOT_ARTICLE, _written_problems, tmp_path)
 
 
 def test_real_page_gne_sina_3():
@@ -100,7 +118,7 @@ def test_real_page_gne_sina_3():
                        ' or self::span[@class="img_descr"]]')
     assert len(parts) > 50
     expected = "".join("".join(node.css("::text").getall()) for node in parts)
-    got = text_of_html(article["body_html"])
+    got = reader_text(article["body_html"])
     assert got == "".join(expected.split())
     assert "责任编辑" not in got and "责任编辑" in "".join(page.css(".article ::text").getall())
 
@@ -113,7 +131,7 @@ def test_real_page_as_gbk_bytes():
     as_utf8 = source.parse_article(response(url, path.read_bytes(), "text/html"))
     as_gbk = source.parse_article(response(url, text.encode("gb18030"), "text/html; charset=GB2312"))
     assert as_gbk["title"] == as_utf8["title"]
-    assert text_of_html(as_gbk["body_html"]) == text_of_html(as_utf8["body_html"])
+    assert reader_text(as_gbk["body_html"]) == reader_text(as_utf8["body_html"])
 
 
 def test_feed_errors_and_jsonp():

@@ -7,10 +7,13 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import quote
 
+import pytest
+
 from crawler.sources import stheadline as source
 from tests.support import page_source_tests as shared
 from tests.support import stheadline_responses as responses
 from tests.support.cli import run_scrapy
+from tests.support.reader import NotArticle
 from tests.support.server import Reply, TestServer
 from tests.support.shared import seed_items
 
@@ -19,10 +22,18 @@ FIXTURE = ROOT / "fixtures" / "stheadline" / "basic"
 LIST_PATH = "/finance/" + quote("財經")
 
 
+# What a person removes from a real stheadline body (as a reader sees it; the pages' invented
+# ad slot is not in the item). The page's trailer, from the keywords line on (previous/next
+# story, the latest comments, a list of other stories), and the "related news/articles:" link
+# lists set into the text are left in by the crawler today.
+NOT_ARTICLE = NotArticle(left_in=NotArticle(
+    from_line=(r"^關鍵字$",), link_lists=(r"^相關(?:新聞|文章)\s*[：︰:]",)))
+
+
 def test_every_real_item_parsed(capsys):
     items = seed_items("stheadline")
     print_layouts(items, capsys)
-    shared.check_parsed(source, responses, items, "stheadline", capsys)
+    shared.check_parsed(source, responses, items, "stheadline", NOT_ARTICLE, capsys)
 
 
 def print_layouts(items, capsys):
@@ -34,8 +45,20 @@ def print_layouts(items, capsys):
 
 def test_every_real_item_written(tmp_path, capsys):
     items = seed_items("stheadline")
-    counts = shared.check_written(source, responses, items, "stheadline", tmp_path, capsys)
+    counts = shared.check_written(source, responses, items, "stheadline", NOT_ARTICLE, tmp_path, capsys)
     assert counts["written"] == len(items)
+
+
+@pytest.mark.xfail(strict=True, reason="the crawler keeps stheadline's trailer and related-link lists (NOT_ARTICLE.left_in)")
+def test_nothing_a_person_removes_is_left_in(tmp_path, capsys):
+    items = shared.left_in_items(seed_items("stheadline"), NOT_ARTICLE)
+    assert items
+    shared.check_written(source, responses, items, "stheadline", NOT_ARTICLE, tmp_path, capsys, strict=True)
+
+
+def test_an_ad_left_in_fails_the_checks(tmp_path, capsys, monkeypatch):
+    shared.check_an_ad_left_in_fails(source, responses, seed_items("stheadline")[:3], NOT_ARTICLE, tmp_path, capsys,
+                                     monkeypatch)
 
 
 def _crawl(server, archive, *extra):

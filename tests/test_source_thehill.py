@@ -13,14 +13,23 @@ from tests.support import thehill_responses as responses
 from tests.support.cli import run_scrapy
 from tests.support.server import Reply, TestServer
 from tests.support.shared import seed_items
-from tests.support.source_pipeline import archive_files, check_file, pipelines, run, text_of_html
+from tests.support.page_source_tests import check_nothing_left_in
+from tests.support.reader import NotArticle, reader_text
+from tests.support.source_pipeline import archive_files, check_file, pipelines, run, set_aside_left_in
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "fixtures" / "thehill" / "basic"
 
 
-def test_every_real_item(tmp_path, capsys):
-    items = seed_items("thehill")
+# What a person removes from a real thehill body, as a reader sees it: the boxes set apart from
+# the text (<aside>: a link to a story elsewhere). Left in by the crawler today: the text the
+# page hides (a newsletter's e-mail preview line with its `{beacon}` placeholder, the sign-up
+# form's thank-you note) and the newsletter sign-up box ("Close", "… Sign up for the X newsletter").
+NOT_ARTICLE = NotArticle(boxes=("aside",), hidden=False, left_in=NotArticle(
+    hidden=True, lines=(r"^Close$", r"^The latest in politics and policy\. Direct to your inbox\. Sign up for the .+ newsletter$")))
+
+
+def _written_problems(items, tmp_path, *, strict=False) -> tuple[Counter, dict]:
     chain = pipelines(tmp_path)
     entries = source.feed_entries(responses.feed_answer(items))
     assert [e.id for e in entries] == [str(i["id"]) for i in items]
@@ -29,9 +38,6 @@ def test_every_real_item(tmp_path, capsys):
         assert entry.link == item["link"] and entry.title == item["title"].strip()
         article = source.parse_post(responses.post_answer(item), entry)
         assert not article["body_fallback"]
-        cleaned = source.clean_post_html(item["description"])
-        if text_of_html(cleaned) != text_of_html(item["description"]):
-            counts["text_removed_by_ad_rules"] += 1
         result = run(chain, article)
         if not hasattr(result, "get"):
             counts[f"dropped/{result}"] += 1
@@ -39,26 +45,33 @@ def test_every_real_item(tmp_path, capsys):
         counts["written"] += 1
         found = check_file(tmp_path, result, item=item, folder="thehill", language="en",
                            expected_title=item["title"], expected_date=item["pub_date"],
-                           expected_thumbnail="", expected_html=cleaned)
+                           expected_thumbnail="", body_html=item["description"], removed=NOT_ARTICLE)
+        found = set_aside_left_in(found, counts, strict)
         if found:
             problems[item["link"]] = found
+    return counts, problems
+
+
+def test_every_real_item(tmp_path, capsys):
+    items = seed_items("thehill")
+    counts, problems = _written_problems(items, tmp_path)
     with capsys.disabled():
         print(f"\nthehill: {len(items)} real items; files written and checked: {counts['written']}; "
-              f"bodies where .ad-unit/.hardwall/aside/embed removal took visible text: "
-              f"{counts['text_removed_by_ad_rules']}; dropped: "
+              f"left in: {counts['left_in']}; dropped: "
               f"{sum(v for k, v in counts.items() if k.startswith('dropped'))}; problems: {len(problems)}")
     assert not problems, dict(list(problems.items())[:5])
     assert counts["written"] == len(items)
 
 
 def test_newsletter_tables(tmp_path):
-    items = [i for i in seed_items("thehill") if "<table" in source.clean_post_html(i["description"])]
-    chain = pipelines(tmp_path)
-    for item, entry in zip(items, source.feed_entries(responses.feed_answer(items))):
-        result = run(chain, source.parse_post(responses.post_answer(item), entry))
-        assert not check_file(tmp_path, result, item=item, folder="thehill", language="en",
-                              expected_title=item["title"], expected_date=item["pub_date"], expected_thumbnail="",
-                              expected_html=source.clean_post_html(item["description"]))
+    items = [i for i in seed_items("thehill") if "<table" in i["description"]]
+    counts, problems = _written_problems(items, tmp_path)
+    assert counts["written"] == len(items) > 0 and not problems, dict(list(problems.items())[:5])
+
+
+@pytest.mark.xfail(strict=True, reason="the crawler keeps thehill's hidden text and newsletter sign-up box (NOT_ARTICLE.left_in)")
+def test_nothing_a_person_removes_is_left_in(tmp_path):
+    check_nothing_left_in(seed_items("thehill"), NOT_ARTICLE, _written_problems, tmp_path)
 
 
 def test_every_real_item_from_the_feed_alone(tmp_path):
@@ -70,7 +83,7 @@ def test_every_real_item_from_the_feed_alone(tmp_path):
         assert article["body_fallback"] == "rss_description"
         assert article["published"].strftime("%Y-%m-%d %H:%M:%S") == item["pub_date"]
         assert article["published"].utcoffset().total_seconds() == 8 * 3600
-        assert text_of_html(article["body_html"]) == "".join(responses.excerpt(item).split())
+        assert reader_text(article["body_html"]) == "".join(responses.excerpt(item).split())
 
 
 def test_post_id_forms():
@@ -83,7 +96,7 @@ def test_post_id_forms():
 def test_ads_and_paywall_are_removed():
     html = ('<p>One.</p><div class="ad-unit">Advertisement</div><p>Two.</p><aside>Related</aside>'
             '<div class="hardwall">Subscribe</div><figure class="wp-block-embed">tweet</figure><script>x()</script><p>Three.</p>')
-    assert text_of_html(source.clean_post_html(html)) == "One.Two.Three."
+    assert reader_text(source.clean_post_html(html)) == "One.Two.Three."
 
 
 def _crawl(server, archive, *extra):

@@ -4,7 +4,6 @@ pipelines; and the real `scrapy crawl wallstreetcn` against a local server (fixt
 from __future__ import annotations
 
 import json
-import re
 from collections import Counter
 from pathlib import Path
 
@@ -14,17 +13,21 @@ from crawler.sources import wallstreetcn as source
 from crawler.sources.common import SourceError
 from tests.support import wallstreetcn_responses as responses
 from tests.support.cli import run_scrapy
+from tests.support.page_source_tests import check_nothing_left_in
+from tests.support.reader import NotArticle
 from tests.support.server import Reply, TestServer
 from tests.support.shared import seed_items
-from tests.support.source_pipeline import archive_files, check_file, pipelines, run
+from tests.support.source_pipeline import archive_files, check_file, pipelines, run, set_aside_left_in
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "fixtures" / "wallstreetcn" / "basic"
-_NONE_IMG = re.compile(r"<p><img src='None' /></p>")
+# What a person removes from a real wallstreetcn body, as a reader sees it. The risk disclaimer
+# under each article stays (the archive's own wallstreetcn files keep it). Left in by the
+# crawler today: the note above an audio player asking to upgrade the app to listen.
+NOT_ARTICLE = NotArticle(left_in=NotArticle(lines=(r"^请各位听众升级为见闻最新版APP",)))
 
 
-def test_every_real_item(tmp_path, capsys):
-    items = seed_items("wallstreetcn")
+def _written_problems(items, tmp_path, *, strict=False) -> tuple[Counter, dict]:
     chain = pipelines(tmp_path)
     flow = source.flow_entries(responses.flow_answer(items))
     assert not flow.skipped_types
@@ -39,16 +42,29 @@ def test_every_real_item(tmp_path, capsys):
         counts[entry.kind] += 1
         found = check_file(tmp_path, result, item=item, folder="wallstreetcn", language="zh-CN",
                            expected_title=item["title"], expected_date=item["pub_date"],
-                           expected_thumbnail=item.get("image") or "",
-                           expected_html=_NONE_IMG.sub("", item["description"]))
+                           expected_thumbnail=item.get("image") or "", body_html=item["description"],
+                           removed=NOT_ARTICLE)
+        found = set_aside_left_in(found, counts, strict)
         if found:
             problems[item["link"]] = found
+    return counts, problems
+
+
+def test_every_real_item(tmp_path, capsys):
+    items = seed_items("wallstreetcn")
+    counts, problems = _written_problems(items, tmp_path)
     with capsys.disabled():
         print(f"\nwallstreetcn: {len(items)} real items; files written and checked: articles "
               f"{counts['article']}, charts {counts['chart']}; dropped: "
-              f"{sum(v for k, v in counts.items() if k.startswith('dropped'))}; problems: {len(problems)}")
+              f"{sum(v for k, v in counts.items() if k.startswith('dropped'))}; left in: {counts['left_in']}; "
+              f"problems: {len(problems)}")
     assert not problems, dict(list(problems.items())[:5])
     assert counts["article"] + counts["chart"] == len(items)
+
+
+@pytest.mark.xfail(strict=True, reason="the crawler keeps wallstreetcn's upgrade-the-app note (NOT_ARTICLE.left_in)")
+def test_nothing_a_person_removes_is_left_in(tmp_path):
+    check_nothing_left_in(seed_items("wallstreetcn"), NOT_ARTICLE, _written_problems, tmp_path)
 
 
 def test_flow_skips_other_types_and_flags_paid():

@@ -15,6 +15,8 @@ import json
 
 from scrapy.http import HtmlResponse
 
+from tests.support.reader import NotArticle, body_verdict, reader_text
+
 BEIJING = dt.timezone(dt.timedelta(hours=8))
 TIME_FORMS = ("meta", "jsonld", "visible")
 
@@ -75,14 +77,20 @@ def md5_item(item: dict) -> dict:
             "link": item["link"]}
 
 
-def parsed_problems(article, item: dict, expected_html: str, text_of_html) -> dict:
-    """Differences between a parsed Article and what the item says it must be."""
+def parsed_problems(article, item: dict, removed: NotArticle) -> dict:
+    """Differences between a parsed Article and what the item says it must be; the body's text
+    must be what a person keeps of the item's real body (tests.support.reader.body_verdict:
+    "left_in" for what `removed.left_in` names)."""
     got = {
         "title": article["title"], "link": article["link"], "drop": article["drop_reason"],
         "date": article["published"].strftime("%Y-%m-%d %H:%M:%S") if article["published"] else None,
         "offset": article["published"].utcoffset().seconds if article["published"] else None,
-        "thumbnail": article["thumbnail"], "text": text_of_html(article["body_html"]),
+        "thumbnail": article["thumbnail"],
     }
     want = {"title": item["title"].strip(), "link": item["link"], "drop": "", "date": item["pub_date"],
-            "offset": 8 * 3600, "thumbnail": "", "text": text_of_html(expected_html)}
-    return {k: (str(got[k])[:80], str(want[k])[:80]) for k in got if got[k] != want[k]}
+            "offset": 8 * 3600, "thumbnail": ""}
+    problems = {k: (str(got[k])[:80], str(want[k])[:80]) for k in got if got[k] != want[k]}
+    verdict = body_verdict(reader_text(article["body_html"]), item["description"], removed)
+    if verdict:
+        problems["text"] = verdict
+    return problems
