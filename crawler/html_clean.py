@@ -28,6 +28,12 @@ _DOCUMENT = re.compile(r"<(?:html|body|head)[\s>/]", re.I)
 # an <embed> would become its content and be dropped with it. They are closed explicitly.
 _VOID_UNKNOWN_TO_LIBXML2 = re.compile(r"<(embed|source|track|wbr)\b[^>]*>(?!\s*</\1>)", re.I)
 _ANY_TAG = re.compile(r"<[a-zA-Z!/?]")
+# What an lxml tree cannot hold ("All strings must be XML compatible" when a rule or the
+# Markdown conversion sets a text or attribute holding it): C0 controls but tab, LF and CR,
+# and U+FFFE/U+FFFF. Raw, they are taken out of the body before parsing; written as numeric
+# references (`&#1;`, `&#x0B`, with or without `;`), which libxml2 decodes, out of the tree.
+_XML_INCOMPATIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_NUMERIC_REFERENCE = re.compile(r"&#(?:([0-9]+)|[xX]([0-9a-fA-F]+));?")
 _URL_NOISE = re.compile(r"[\t\n\r]")
 _LINE_BREAKS = re.compile(r"\s*\n\s*")
 
@@ -47,26 +53,136 @@ def plain_text_to_html(text: str) -> str:
     return "".join(f"<p>{htmllib.escape(line, quote=False)}</p>" for line in lines if line)
 
 
+def _xml_compatible(match: re.Match) -> str:
+    # Vertical tab and form feed separate words: a space; the others go.
+    return " " if match.group() in "\x0b\x0c" else ""
+
+
+def xml_compatible(text: str) -> str:
+    """`text` without the characters an lxml tree cannot hold (_XML_INCOMPATIBLE)."""
+    return _XML_INCOMPATIBLE.sub(_xml_compatible, text) if _XML_INCOMPATIBLE.search(text) else text
+
+
+def _is_incompatible_reference(match: re.Match) -> bool:
+    code = int(match.group(1)) if match.group(1) is not None else int(match.group(2), 16)
+    return 0 < code <= 0x10FFFF and _XML_INCOMPATIBLE.match(chr(code)) is not None
+
+
+def _make_xml_compatible(root) -> None:
+    """Take the incompatible characters out of every text, tail and attribute of a tree."""
+    for node in root.iter():
+        if node.text and _XML_INCOMPATIBLE.search(node.text):
+            node.text = xml_compatible(node.text)
+        if node.tail and _XML_INCOMPATIBLE.search(node.tail):
+            node.tail = xml_compatible(node.tail)
+        if isinstance(node.tag, str):
+            for name, value in node.items():
+                if _XML_INCOMPATIBLE.search(value):
+                    node.set(name, xml_compatible(value))
+
+
+# libxml2 stops parsing at 2048 levels of elements (with huge_tree; 256 without): everything
+# after that point, the deep text and all that follows it, would be missing from the tree.
+# A body that deep (hostile or broken: nothing readable nests so) is parsed again with the
+# tags below FLATTEN_DEPTH levels taken out: their text stays, in order, in the deepest
+# element kept. Far below the limit, so that libxml2's own accounting cannot reach it.
+FLATTEN_DEPTH = 1000
+_TAG_COUNT_FOR_DEPTH = 2000  # fewer tags than this cannot nest 2048 deep
+_TOKEN = re.compile(r"""<!--.*?(?:-->|\Z)|<(/?)([a-zA-Z][^\s/>]*)((?:"[^"]*"|'[^']*'|[^'">])*)>""", re.S)
+# Their content is raw text (a `<div>` in a script is no tag); their tags are always kept.
+_RAW_TEXT = frozenset({"script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "plaintext"})
+_VOID = frozenset({
+    "area", "base", "basefont", "bgsound", "br", "col", "command", "embed", "frame", "hr", "image", "img",
+    "input", "isindex", "keygen", "link", "menuitem", "meta", "nextid", "param", "source", "track", "wbr",
+})
+
+
+def flatten(html: str, depth: int) -> str:
+    """`html` without the start and end tags of the elements nested deeper than `depth`
+    (counted as the tags are written: an element stays open until its end tag or its
+    parent's); text, comments and every other byte are kept as they are. Linear: each open
+    element is pushed and popped once."""
+    out: list[str] = []
+    stack: list[tuple[str, bool]] = []  # (tag, kept)
+    open_count: dict[str, int] = {}
+    kept_depth = 0
+    pos = copied = 0
+    while True:
+        match = _TOKEN.search(html, pos)
+        if match is None:
+            break
+        pos = match.end()
+        name = (match.group(2) or "").lower()
+        if not name:
+            continue  # a comment: copied with the text around it
+        if match.group(1):  # an end tag
+            if not open_count.get(name):
+                continue  # closes nothing: libxml2 ignores it too
+            while True:
+                tag, kept = stack.pop()
+                open_count[tag] -= 1
+                kept_depth -= kept
+                if tag == name:
+                    break
+            if not kept:
+                out.append(html[copied:match.start()])
+                copied = pos
+            continue
+        if name in _RAW_TEXT:
+            end = re.compile(rf"</{name}\s*>", re.I).search(html, pos)
+            pos = end.end() if end else len(html)
+            continue
+        if name in _VOID or match.group(3).rstrip().endswith("/"):
+            continue
+        kept = kept_depth < depth
+        stack.append((name, kept))
+        open_count[name] = open_count.get(name, 0) + 1
+        kept_depth += kept
+        if not kept:
+            out.append(html[copied:match.start()])
+            copied = pos
+    out.append(html[copied:])
+    return "".join(out)
+
+
+def _too_deep(parser) -> bool:
+    return any("depth" in entry.message for entry in parser.error_log)
+
+
+def _parse_tree(html: str):
+    root = etree.fromstring(html, _PARSER)
+    if html.count("<") >= _TAG_COUNT_FOR_DEPTH and _too_deep(_PARSER):
+        root = etree.fromstring(flatten(html, FLATTEN_DEPTH), _PARSER)
+        if _too_deep(_PARSER):  # libxml2 nested deeper than the tags say: text only
+            root = etree.fromstring(flatten(html, 2), _PARSER)
+    return root
+
+
 def parse_body(html: str):
     """The body as an lxml element (its tag is `body`) or None when there is nothing.
 
     Pitfalls handled: an XML/encoding declaration makes lxml refuse a str, so it is removed;
     a fragment is wrapped in <html><body> so that text before the first tag and several
     top-level elements all end up in one body (libxml2 would otherwise wrap stray text in <p>
-    or keep only the first element); a full document keeps only its <body>.
+    or keep only the first element); a full document keeps only its <body>; control
+    characters go (xml_compatible), else the first text set on the tree fails; a body nested
+    deeper than libxml2 parses is flattened below FLATTEN_DEPTH (flatten) instead of cut off.
     """
     if not html or not html.strip():
         return None
-    html = _XML_DECLARATION.sub("", html, count=1)
+    html = xml_compatible(_XML_DECLARATION.sub("", html, count=1))
+    references = "&#" in html and any(map(_is_incompatible_reference, _NUMERIC_REFERENCE.finditer(html)))
     html = _VOID_UNKNOWN_TO_LIBXML2.sub(lambda m: f"{m.group(0)}</{m.group(1)}>", html)
     if not _DOCUMENT.search(html):
         html = "<html><body>" + html + "</body></html>"
-    root = etree.fromstring(html, _PARSER)
+    root = _parse_tree(html)
     if root is None:
         return None
     body = root.find("body")
     if body is None:  # a document with a head only
         return None
+    if references:
+        _make_xml_compatible(body)
     return body
 
 
@@ -94,7 +210,9 @@ def remove_keep_tail(element) -> None:
 
 def unwrap(element) -> None:
     """Remove an element's tags but keep its text and children in its place (lxml.html's
-    HtmlElement.drop_tag, for plain lxml elements)."""
+    HtmlElement.drop_tag, for plain lxml elements). For many elements of one tree, use
+    unwrap_all: each unwrap() copies the text it merges into, and thousands of siblings
+    unwrapped one by one merge into one ever longer text (quadratic)."""
     parent = element.getparent()
     if parent is None:
         return
@@ -112,8 +230,101 @@ def unwrap(element) -> None:
             parent.text = (parent.text or "") + element.tail
         else:
             previous.tail = (previous.tail or "") + element.tail
-    index = parent.index(element)
-    parent[index:index + 1] = element[:]
+        element.tail = None
+    # Each child moves with its own tail; no index() scan of the parent's children.
+    for child in list(element):
+        element.addprevious(child)
+    parent.remove(element)
+
+
+# Temporary tags of the elements a batch removes or unwraps: upper case, which libxml2's HTML
+# parser never leaves in a tag name (and strip_tags compares case-sensitively), so that no
+# element of the body is taken along. (Not a namespace: its declaration would stay behind.)
+_UNWRAP_TAG = "NEWSARCHIVE-UNWRAP"
+_DROP_TAG = "NEWSARCHIVE-DROP"
+_DROP, _UNWRAP = "drop", "unwrap"
+
+
+def unwrap_all(root, elements) -> None:
+    """unwrap() every element (all under `root`): the same tree as unwrapping them one by
+    one, in time linear in the size of the tree."""
+    _batch(root, {element: _UNWRAP for element in elements})
+
+
+def remove_all_keep_tail(root, elements) -> None:
+    """remove_keep_tail() every element (all under `root`), in time linear in the size of the tree."""
+    _batch(root, {element: _DROP for element in elements})
+
+
+def _batch(root, actions: dict) -> None:
+    """Remove (_DROP: with its content, not its tail) or unwrap (_UNWRAP) every node of
+    `actions` at once. The texts that join are planned first, each read once from the tree as
+    it is; lxml's C functions then remove the elements (one walk over `root`, renamed to a
+    temporary tag first), and each joined text is set once. (strip_tags alone leaves the
+    joined text as thousands of adjacent text nodes, which lxml reads back by repeated
+    concatenation.)"""
+    actions = {node: action for node, action in actions.items() if node.getparent() is not None}
+    if not actions:
+        return
+    tops = {}
+    for node in actions:
+        parent = node.getparent()
+        if parent not in actions:
+            tops[parent] = None
+    runs: list = []
+    for parent in tops:
+        _plan_texts(parent, actions, runs)
+    renamed = set()
+    for node, action in actions.items():
+        if not isinstance(node.tag, str):  # a comment or processing instruction: no content
+            node.getparent().remove(node)
+        else:
+            node.tag = _UNWRAP_TAG if action == _UNWRAP else _DROP_TAG
+            renamed.add(node.tag)
+    if _DROP_TAG in renamed:
+        etree.strip_elements(root, _DROP_TAG, with_tail=False)
+    if _UNWRAP_TAG in renamed:
+        etree.strip_tags(root, _UNWRAP_TAG)
+    for owner, is_tail, pieces in runs:
+        value = "".join(pieces) or None
+        if is_tail:
+            owner.tail = value
+        else:
+            owner.text = value
+
+
+def _plan_texts(parent, actions: dict, runs: list) -> None:
+    """Append (node, is_tail, pieces) to `runs` for every text of `parent`'s content that the
+    actions change: the parent's text or a kept node's tail, with the texts and tails of the
+    removed and unwrapped nodes that join it, in document order. Walks the unwrapped
+    elements' content without recursion (they may nest deeply)."""
+    owner, is_tail, touched = parent, False, False
+    pieces = [parent.text] if parent.text else []
+    stack = [(iter(parent), None)]
+    while stack:
+        children, unwrapped = stack[-1]
+        node = next(children, None)
+        if node is None:
+            stack.pop()
+            if unwrapped is not None and unwrapped.tail:
+                pieces.append(unwrapped.tail)
+            continue
+        action = actions.get(node)
+        if action is None:  # kept: its tail starts the next text
+            if touched:
+                runs.append((owner, is_tail, pieces))
+            owner, is_tail, touched = node, True, False
+            pieces = [node.tail] if node.tail else []
+            continue
+        touched = True
+        if action == _UNWRAP and isinstance(node.tag, str):
+            if node.text:
+                pieces.append(node.text)
+            stack.append((iter(node), node))
+        elif node.tail:
+            pieces.append(node.tail)
+    if touched:
+        runs.append((owner, is_tail, pieces))
 
 
 def absolute_url(url: str, base_url: str) -> str:
@@ -138,8 +349,7 @@ def remove_comments(root, base_url: str) -> None:
     """HTML comments and processing instructions. qq bodies carry React `<!-- -->` separators
     in the middle of sentences: the text after the comment is joined to the text before it
     without any added space."""
-    for node in list(root.iter(etree.Comment, etree.ProcessingInstruction)):
-        remove_keep_tail(node)
+    remove_all_keep_tail(root, list(root.iter(etree.Comment, etree.ProcessingInstruction)))
 
 
 remove_comments.drops_text_of = frozenset()
@@ -149,8 +359,7 @@ def remove_scripts(root, base_url: str) -> None:
     """script, style, noscript and template elements, with their content (noscript content
     is what a reader without JavaScript would see: in a lazy-loading page it duplicates the
     real content, typically an <img>)."""
-    for element in list(root.iter(*remove_scripts.drops_text_of)):
-        remove_keep_tail(element)
+    remove_all_keep_tail(root, list(root.iter(*remove_scripts.drops_text_of)))
 
 
 remove_scripts.drops_text_of = frozenset({"script", "style", "noscript", "template"})
@@ -160,10 +369,8 @@ def remove_active_content(root, base_url: str) -> None:
     """Embedded and interactive content that a Markdown archive cannot hold: frames, plug-ins,
     media players, form controls, svg drawings, and head-only elements found in bodies. A
     <form> itself is unwrapped (its text is kept), only its controls go."""
-    for element in list(root.iter(*remove_active_content.drops_text_of)):
-        remove_keep_tail(element)
-    for form in list(root.iter("form")):
-        unwrap(form)
+    remove_all_keep_tail(root, list(root.iter(*remove_active_content.drops_text_of)))
+    unwrap_all(root, list(root.iter("form")))
 
 
 remove_active_content.drops_text_of = frozenset({
@@ -234,9 +441,7 @@ def is_placeholder_image_url(url: str) -> bool:
 def remove_placeholder_images(root, base_url: str) -> None:
     """Images whose only URL is a data: URI (lazy-loading placeholders without a real URL,
     tracking pixels): not archivable, and not renderable by a Markdown renderer."""
-    for img in list(root.iter("img")):
-        if is_placeholder_image_url(img.get("src") or ""):
-            remove_keep_tail(img)
+    remove_all_keep_tail(root, [img for img in root.iter("img") if is_placeholder_image_url(img.get("src") or "")])
 
 
 remove_placeholder_images.drops_text_of = frozenset()
@@ -260,18 +465,27 @@ _NOT_CONTENT = frozenset({"br", "wbr"})
 def remove_empty_wrappers(root, base_url: str) -> None:
     """Elements with no text and no image, recursively (children first). Never drops text: an
     emptied element that held white space, or was a block, leaves one space behind so that
-    the words around it are not glued together."""
+    the words around it are not glued together.
+
+    Decided children first, as if each empty element were removed at once (its tail, with
+    that space, joining the text before it); removed together at the end (linear): an
+    element is empty when its own text and every child's tail are blank and each child is
+    empty itself or a line break, and it had space when any of those strings was not "".
+    """
+    empty = set()
     for element in reversed(list(root.iter(etree.Element))):
         if element.tag in _KEEP_EMPTY or element.getparent() is None:
             continue
         if element.text and element.text.strip():
             continue
-        if any(child.tag not in _NOT_CONTENT or (child.tail and child.tail.strip()) for child in element):
+        if any((child.tag not in _NOT_CONTENT and child not in empty) or (child.tail and child.tail.strip())
+               for child in element):
             continue
         had_space = bool(element.text) or any(child.tail for child in element)
         if had_space or element.tag in _BLOCKS:
             element.tail = " " + (element.tail or "")
-        remove_keep_tail(element)
+        empty.add(element)
+    remove_all_keep_tail(root, empty)
 
 
 remove_empty_wrappers.drops_text_of = frozenset()

@@ -2,7 +2,10 @@
 
 import time
 
+import pytest
+
 from crawler import html_clean
+from crawler.body import body_markdown
 from crawler.html_clean import RULES, TEXT_DROPPING_TAGS, clean_body_html
 from tests.support.text import visible_text
 
@@ -112,3 +115,79 @@ def test_five_megabytes_quickly():
 def test_module_exposes_helpers():
     assert html_clean.absolute_url("//x.example.com/a", "") == "https://x.example.com/a"
     assert html_clean.is_plain_text("no tags here") and not html_clean.is_plain_text("<p>x</p>")
+
+
+# ------------ characters no lxml tree holds, deep nesting, many siblings (issue 11)
+
+
+def test_control_characters_are_taken_out_raw_and_as_references():
+    # Raw or as references, C0 controls made every later text assignment fail ("All strings
+    # must be XML compatible"); vertical tab and form feed separate words.
+    body = ('<p><b>加\x01粗</b>正\x00文\x0b结\x0c束 <a href="/x\x02y">链</a>&#1;尾&#x0B;巴'
+            '<img src="/p\x1f.jpg" alt="图&#x1f;"></p>')
+    assert clean_body_html(body, BASE) == (
+        '<p><b>加粗</b>正文 结 束 <a href="https://news.example.com/xy">链</a>尾 巴'
+        '<img src="https://news.example.com/p.jpg" alt="图"></p>')
+    assert body_markdown(body, BASE) == (
+        "**加粗**正文 结 束 [链](https://news.example.com/xy)尾 巴![图](https://news.example.com/p.jpg)")
+    assert body_markdown("纯文本\x01一行\x0b\uffff结束", BASE) == "纯文本一行 结束"
+
+
+NESTINGS = {  # opening tags of one level, and the Markdown of the deep text
+    "div": (("div",), "深处的文字"),
+    "b": (("b",), "**深处的文字**"),
+    "div+b": (("div", "b"), "深处的文字"),  # bold around blocks is unwrapped
+}
+
+
+@pytest.mark.parametrize("depth", [1_500, 5_000])
+@pytest.mark.parametrize("kind", sorted(NESTINGS))
+def test_text_nested_deeper_than_libxml2_parses_is_kept(kind, depth):
+    # libxml2 stops at 2048 levels: the deep text and everything after it were lost.
+    tags, deep = NESTINGS[kind]
+    opening = "".join(f"<{t}>" for t in tags) * depth
+    closing = "".join(f"</{t}>" for t in reversed(tags)) * depth
+    body = f"<p>开头</p>{opening}深处的文字{closing}<p>结尾</p>"
+    assert body_markdown(body, BASE) == f"开头\n\n{deep}\n\n结尾"
+    assert visible_text(clean_body_html(body, BASE)) == "开头深处的文字结尾"
+
+
+def test_flatten_keeps_every_byte_but_the_deep_tags():
+    html = '<div><p title="a>b">一<div><span>二<!-- <div> --></span>三</div></p><script>"<div>"</script></div>尾</i>'
+    assert html_clean.flatten(html, 9) == html
+    assert html_clean.flatten(html, 2) == '<div><p title="a>b">一二<!-- <div> -->三</p><script>"<div>"</script></div>尾</i>'
+
+
+def _trees(html: str, count: int = 2):
+    return [html_clean.parse_body(html) for _ in range(count)]
+
+
+@pytest.mark.parametrize("html", [
+    "<p>a<b>b<i>c</i>d<b>e</b></b>f<span>g</span>h</p><b></b>",
+    "<p><b>x</b>y<!-- c --><i>z<br>w</i>v<form>q<b>r</b></form></p>",
+    "<div>t<p><b><i><u>深</u></i></b>尾</p><table><thead><tr><td>1</td></tr></thead></table></div>",
+])
+def test_batch_removal_and_unwrapping_equal_one_by_one(html):
+    from lxml import etree
+
+    for tags in (("b",), ("b", "i"), ("i", "u", "form"), ("thead", "p")):
+        one, batch = _trees(html)
+        for element in list(one.iter(*tags)):
+            html_clean.unwrap(element)
+        html_clean.unwrap_all(batch, list(batch.iter(*tags)))
+        assert etree.tostring(batch, encoding="unicode") == etree.tostring(one, encoding="unicode")
+        one, batch = _trees(html)
+        for element in [e for e in one.iter(*tags) if e.getparent() is not None]:
+            html_clean.remove_keep_tail(element)
+        html_clean.remove_all_keep_tail(batch, list(batch.iter(*tags)))
+        assert etree.tostring(batch, encoding="unicode") == etree.tostring(one, encoding="unicode")
+
+
+def test_forty_thousand_siblings_of_every_kind_the_rules_remove():
+    # Removed one at a time, each merged into one ever longer text: quadratic in the body.
+    n = 40_000
+    assert clean_body_html("<p>" + "字<!-- -->" * n + "</p>", BASE) == "<p>" + "字" * n + "</p>"
+    assert clean_body_html("<p>" + "字<script>x</script>" * n + "</p>", BASE) == "<p>" + "字" * n + "</p>"
+    assert clean_body_html("<div>" + "<form>字</form>" * n + "</div>", BASE) == "<div>" + "字" * n + "</div>"
+    assert clean_body_html("<p>" + "字<span></span>" * n + "</p>", BASE) == "<p>" + "字" * n + "</p>"
+    assert clean_body_html("<p>" + '字<img src="data:,">' * n + "</p>", BASE) == "<p>" + "字" * n + "</p>"
