@@ -120,6 +120,12 @@ def refuse_run(crawler, message: str) -> None:
     stats = crawler.stats
     if stats is not None and not stats.get_value(STAT_REFUSED):
         stats.set_value(STAT_REFUSED, message)
+    close_soon(crawler, REFUSED_REASON)
+
+
+def close_soon(crawler, reason: str) -> None:
+    """Close the crawler's running spider with `reason`, from a pipeline or a signal handler
+    (nothing when no spider or no event loop runs)."""
     engine = getattr(crawler, "engine", None)
     if engine is None or getattr(engine, "spider", None) is None:
         return
@@ -127,9 +133,8 @@ def refuse_run(crawler, message: str) -> None:
         loop = asyncio.get_running_loop()
     except RuntimeError:
         return
-    task = loop.create_task(engine.close_spider_async(reason=REFUSED_REASON))
     # Kept, so that the task is not collected while it runs.
-    crawler.archive_refusal = task
+    crawler.closing_task = loop.create_task(engine.close_spider_async(reason=reason))
 
 
 def remove_folder_leftovers(directory: str | os.PathLike) -> int:

@@ -31,6 +31,11 @@ CrawlerProcess) share the lock of an archive: flock locks belong to open file de
 so a second open() in the same process would otherwise lock the process out of its own
 archive. The lock is released when the last crawler of the process closes.
 
+A distributed run (REDIS_URL, crawler/distributed.py) has N writers on one archive: there
+each process holds the lock shared (LOCK_SH), so they run together while a run without Redis,
+which needs it exclusively, is refused with exit 7 (and they are refused while it runs); the
+leftover sweep is then the run founder's, in its source's folder (crawler.distributed).
+
 Settings: ARCHIVE_LOCK (default True; False disables the extension), ARCHIVE_LOCK_FILE.
 """
 
@@ -49,6 +54,7 @@ from pathlib import Path
 from scrapy import signals
 
 from crawler.archive_index import REFUSED_REASON, STAT_REFUSED, archive_problems, remove_leftovers
+from crawler.distributed import redis_url
 from scrapy.exceptions import CloseSpider, NotConfigured
 
 logger = logging.getLogger(__name__)
@@ -116,10 +122,11 @@ def _holder_text(fd: int) -> str:
         return ""
 
 
-def acquire(path: str | os.PathLike) -> str:
-    """Take the lock (shared with other crawlers of this process); raise LockHeld if another
-    process holds it, LockFailed if the lock file cannot be opened or locked. Returns the lock
-    file's path as a string (the key for release())."""
+def acquire(path: str | os.PathLike, shared: bool = False) -> str:
+    """Take the lock (shared with other crawlers of this process; with `shared`, also with
+    other processes that take it shared); raise LockHeld if another process holds it
+    otherwise, LockFailed if the lock file cannot be opened or locked. Returns the lock file's
+    path as a string (the key for release())."""
     path = Path(path)
     key = str(path)
     with _guard:
@@ -128,7 +135,7 @@ def acquire(path: str | os.PathLike) -> str:
             return key
         fd = _open_lock_file(key)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fd, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
         except OSError as exc:
             holder = _holder_text(fd)
             os.close(fd)
@@ -136,7 +143,7 @@ def acquire(path: str | os.PathLike) -> str:
                 raise LockHeld(key, holder) from None
             raise LockFailed(key, exc.strerror or str(exc)) from None
         started = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
-        info = f"pid {os.getpid()} on {socket.gethostname()}, started {started}\n"
+        info = f"{'a distributed run, ' if shared else ''}pid {os.getpid()} on {socket.gethostname()}, started {started}\n"
         try:
             os.ftruncate(fd, 0)
             os.pwrite(fd, info.encode("utf-8"), 0)
@@ -169,6 +176,7 @@ class ArchiveLock:
         self.crawler = crawler
         self.path = path
         self.key: str | None = None
+        self.shared = False  # a distributed run: one lock per process, taken shared
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -178,6 +186,7 @@ class ArchiveLock:
         path = lock_path(settings.get("ARCHIVE_DIR") or "output",
                          settings.get("ARCHIVE_LOCK_FILE") or DEFAULT_LOCK_FILE)
         ext = cls(crawler, path)
+        ext.shared = bool(redis_url(settings))
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         return ext
@@ -186,7 +195,7 @@ class ArchiveLock:
         stats = self.crawler.stats
         first = str(self.path) not in _held  # not yet held by another crawler of this process
         try:
-            self.key = acquire(self.path)
+            self.key = acquire(self.path, shared=self.shared)
         except LockHeld as exc:
             # Logged once, by RunReport, from these stats (exit status 7).
             stats.set_value(STAT_LOCKED, 1)
@@ -210,8 +219,9 @@ class ArchiveLock:
                 stats.set_value(STAT_REFUSED, problems[0] + more)
                 raise CloseSpider(REFUSED_REASON)
             # Only now is no other run writing: temporary files of a killed run can go. (Not
-            # when a crawler of this process took the lock before: its files are in flight.)
-            removed = remove_leftovers(self.path.parent)
+            # when a crawler of this process took the lock before: its files are in flight;
+            # nor in a distributed run: its founder sweeps, crawler.distributed.)
+            removed = 0 if self.shared else remove_leftovers(self.path.parent)
             if removed:
                 stats.set_value("archive/leftovers_removed", removed)
                 logger.info("Removed %d temporary file(s) left by a killed run", removed)

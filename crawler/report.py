@@ -158,6 +158,7 @@ ERROR_KINDS = {
     "http_gave_up": "downloader/failed_status",  # a 5xx/429 still after the retries (FailedDownloads)
     "http_denied": "{spider}/http_denied",  # a 401/403 (crawler.sources.common)
     "bad_file": "import/bad_files",  # an unreadable import file (import-json)
+    "redis": "distributed/redis_errors",  # Redis unreachable or lost (crawler.distributed)
 }
 
 
@@ -173,7 +174,8 @@ def count_errors(stats: dict, spider_name: str) -> int:
 def _errors_detail(counts: dict[str, int]) -> str:
     names = {"spider_error": "spider error(s)", "item_error": "item error(s)",
              "download_failed": "failed download(s)", "http_gave_up": "HTTP error(s) after the retries",
-             "http_denied": "access denied (401/403)", "bad_file": "bad import file(s)"}
+             "http_denied": "access denied (401/403)", "bad_file": "bad import file(s)",
+             "redis": "Redis error(s)"}
     return ", ".join(f"{n} {names[kind]}" for kind, n in counts.items() if n)
 
 
@@ -270,6 +272,11 @@ def decide_exit(stats: dict, spider_name: str, *, max_errors: int = DEFAULT_MAX_
                 coverage_min_items: int = DEFAULT_COVERAGE_MIN_ITEMS) -> ExitDecision:
     """The exit status of a run from its stats (see the module docstring for the statuses)."""
     found: dict[int, list[str]] = {}
+    if isinstance(stats.get("distributed/run"), dict):
+        # A distributed run (crawler.distributed): its outcome (discovered, requested, written,
+        # dropped, coverage) is judged over all its processes (one may take an article and
+        # another fetch it); the errors stay this process's own.
+        stats = {**stats, **stats["distributed/run"]}
 
     def fail(code: int, message: str) -> None:
         found.setdefault(code, []).append(message)
@@ -320,6 +327,9 @@ def decide_exit(stats: dict, spider_name: str, *, max_errors: int = DEFAULT_MAX_
         message = _failed_articles(stats, spider_name, _int(stats, f"{spider_name}/requested"))
         if message:
             fail(EXIT_ERRORS, message)
+
+    if stats.get("distributed/failed"):  # Redis unreachable or lost: the crawl stopped there
+        fail(EXIT_ERRORS, str(stats["distributed/failed"]))
 
     counts = error_counts(stats, spider_name)
     errors = sum(counts.values())
@@ -411,6 +421,9 @@ def build_report(stats: dict, spider_name: str, decision: ExitDecision, *, start
             "retry_max_reached": _int(stats, "retry/max_reached"),
         },
         "replay": replay,
+        # A distributed run (crawler.distributed): this process (host, pid), its run and the
+        # run-wide figures; `scrapy combine-reports` puts the processes' reports together.
+        "distributed": _json_safe(stats.get("distributed/info")),
         "exit_status": decision.as_dict(),
         "stats": _json_safe(dict(sorted(stats.items()))),
     }

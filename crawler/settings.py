@@ -220,3 +220,17 @@ ITEM_PIPELINES["pipelines.images.KeepImages"] = 450
 DOWNLOADER_MIDDLEWARES["crawler.images.ImageDownloads"] = 540
 # An image host's redirect (http -> https, a CDN) is followed (Scrapy's media pipelines don't).
 MEDIA_ALLOW_REDIRECTS = True
+
+# ------------
+# Several processes or machines on one crawl (crawler/distributed.py, docs/distributed.md).
+# redis://host:6379/0 makes the crawl distributed through scrapy-redis (the `redis` extra);
+# empty: one process, as always. Read from this setting only (-s REDIS_URL=...), not from the
+# environment: many programs set a REDIS_URL variable, and a crawl must not join a shared
+# queue by accident.
+REDIS_URL = ""
+# Seconds without a heartbeat after which the other processes of a distributed run count a
+# process as dead (killed): they stop waiting for it; what it had taken and not written is
+# requested by the next run.
+REDIS_MEMBER_TIMEOUT = 30
+# Add-ons (Scrapy's ADDONS): RedisAddon changes nothing unless REDIS_URL is set.
+ADDONS = {"crawler.distributed.RedisAddon": 0}

@@ -170,6 +170,12 @@ class SourceSpider(scrapy.Spider):
             self.inc("duplicate")
             return False
         self._seen.add(key)
+        # A distributed run (crawler.distributed): the run's first process to see the article
+        # takes it; for every other process it is a duplicate, as a second sight is here.
+        run = getattr(getattr(self, "crawler", None), "distributed_run", None)
+        if run is not None and not run.first_sight(self, key):
+            self.inc("duplicate")
+            return False
         self.inc("discovered")
         if too_old:
             self.inc("skipped_old")
