@@ -24,26 +24,39 @@ JUNK_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "emb
              "nav", "aside", "head", "title", "frame", "frameset", "audio", "video", "source", "track")
 _UNLIKELY_ROLES = frozenset({"menu", "menubar", "complementary", "navigation", "alert", "alertdialog",
                              "dialog", "banner", "contentinfo", "search", "toolbar", "tablist"})
+
+
+def _word_start(*names: str) -> re.Pattern:
+    """Names matched at the start of a word of a class or id (`sidebar-left`, `articleComments`
+    once camelCase is split) but not inside one (`photo` holds no `hot`, `NbsNS8` no `sns`)."""
+    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(names) + ")")
+
+
 # A class or id naming page chrome (Readability's list, and the usual Chinese site names)...
-_UNLIKELY = re.compile(
-    r"combx|comment|community|disqus|extra|foot|header|menu|remark|rss|shoutbox|sidebar|sponsor|"
-    r"ad-break|agegate|pagination|pager|popup|tweet|twitter|breadcrumb|crumb|share|social|sns|"
-    r"related|relate|recommend|tuijian|xgxw|xgyd|newsletter|subscribe|signup|login|cookie|gdpr|"
-    r"banner|advert|outbrain|taboola|promo|copyright|statement|disclaimer|hotnews|hot-news|ranking|"
-    r"paihang|most-?popular|trending|you-may|also-like|guess|toolbar|topbar|masthead|navbar|nav-|"
-    r"-nav|signature|userinfo|user-info|author-info|authorinfo|qrcode|erweima|download-app|app-down",
-    re.I)
+_UNLIKELY = _word_start(
+    "combx", "comment", "community", "disqus", "extra", "foot", "header", "menu", "remark", "rss", "shoutbox",
+    "sidebar", "sponsor", "ad-break", "agegate", "pagination", "pager", "popup", "tweet", "twitter", "breadcrumb",
+    "crumb", "share", "sharing", "social", "sns", "related", "relate", "recommend", "tuijian", "xgxw", "xgyd",
+    "newsletter", "subscribe", "signup", "login", "cookie", "gdpr", "banner", "advert", "outbrain", "taboola",
+    "promo", "copyright", "statement", "disclaimer", "hotnews", "hot-news", "ranking", "paihang", "most-?popular",
+    "trending", "you-may", "also-like", "guess", "toolbar", "topbar", "masthead", "navbar", "nav(?![a-z])",
+    "signature", "qrcode", "erweima", "download-app", "more-(?:stories|news|articles|posts)", "morestories",
+    "stream", "teaser")
 # ...unless it also names content (`comment-content` is still a comment: see _COMMENTS).
-_MAYBE = re.compile(r"and|article|body|column|content|main|shadow|detail|text|post", re.I)
-# Comment threads and replies: removed whatever else the name says.
-_COMMENTS = re.compile(r"(?:^|[\s_-])(?:comments?|cmt|cmts|disqus|replies|reply|respond|pinglun|tie|"
-                       r"discuss|discussion)(?:$|[\s_\d-])", re.I)
-_CHROME = re.compile(f"{_UNLIKELY.pattern}|{_COMMENTS.pattern}", re.I)
+_MAYBE = re.compile(r"and|article|body|column|content|main|shadow|detail|text|post")
+# Comment threads, replies and forum posters' panels: removed whatever else the name says.
+_COMMENTS = re.compile(r"(?<![a-z0-9])(?:comments?|cmts?|disqus|replies|reply|respond|pinglun|tie|"
+                       r"discuss|discussion|userinfo|user-info|user-details|usercard|postauthor|post-author|"
+                       r"postprofile|poster-info|author-info|authorinfo)(?![a-z])")
+_CHROME = re.compile(f"{_UNLIKELY.pattern}|{_COMMENTS.pattern}")
 _POSITIVE = re.compile(r"article|body|content|entry|hentry|main|page|post|text|blog|story|detail|zhengwen|"
-                       r"neirong|artibody|editor|news_txt|rich_media", re.I)
-_NEGATIVE = re.compile(r"combx|comment|com-|contact|foot|footer|footnote|masthead|media|meta|outbrain|promo|"
-                       r"related|relate|recommend|scroll|shoutbox|sidebar|sponsor|shopping|tags|tool|widget|"
-                       r"share|hot|rank|list|nav|copyright|byline|author|date|time|source|info", re.I)
+                       r"neirong|artibody|editor|news_txt|rich_media")
+_NEGATIVE = re.compile(
+    r"combx|comment|com-|contact|foot|footer|footnote|masthead|media|meta|outbrain|promo|related|scroll|shoutbox|"
+    r"sidebar|sponsor|shopping|tags|tool|widget|" + _word_start(
+        "relate", "recommend", "share", "hot", "rank", "list", "nav", "copyright", "byline", "author", "source",
+        "info").pattern)
+_CAMEL = re.compile(r"([a-z0-9])([A-Z])")
 _HIDDEN_STYLE = re.compile(r"(?:^|;)\s*display\s*:\s*none", re.I)
 _BLOCK_INSIDE = etree.XPath(
     "boolean(descendant::*[self::p or self::div or self::table or self::ul or self::ol or self::pre or "
@@ -122,13 +135,18 @@ class _Page:
         return min(1.0, links / total)
 
 
+def _feature(value: str | None) -> str:
+    """A class or id lower-cased, its camelCase words apart (`articleComments` -> `article comments`)."""
+    return _CAMEL.sub(r"\1 \2", value).lower() if value else ""
+
+
 def _features(element) -> str:
-    return f"{element.get('class') or ''} {element.get('id') or ''}".strip()
+    return f"{_feature(element.get('class'))} {_feature(element.get('id'))}".strip()
 
 
 def class_weight(element) -> int:
     score = 0
-    for feature in (element.get("class"), element.get("id")):
+    for feature in (_feature(element.get("class")), _feature(element.get("id"))):
         if feature:
             if _NEGATIVE.search(feature):
                 score -= 25
@@ -177,7 +195,7 @@ def _prune(body, ruthless: bool) -> None:
         if paragraphs is None:
             paragraphs = len(body.findall(".//p")) or 1
         inside = len(element.findall(".//p"))
-        if inside > 5 and inside >= paragraphs * 0.5:
+        if inside > 5 and inside >= paragraphs * 0.8:
             continue
         if element.find(".//article") is not None or element.find(".//main") is not None:
             continue
@@ -346,6 +364,8 @@ def _assemble(best, scores: dict, page: _Page) -> list:
         if not isinstance(sibling.tag, str):
             continue
         append = sibling is best
+        if not append and page.link_density(sibling) > 0.25:
+            continue  # a list of links to elsewhere (teasers), however much text it has
         if not append and scores.get(sibling, -1e9) >= threshold:
             append = True
         elif not append and best_class and sibling.get("class") == best_class and scores.get(sibling, 0) > 0:
@@ -394,10 +414,15 @@ def _clean(article, scores: dict, page: _Page, title: str) -> None:
 
 
 def _conditionally_remove(element, scores: dict, page: _Page) -> bool:
+    """Readability's conditional cleaning of one table, list or block of the article."""
     tag = element.tag
     weight_ = class_weight(element)
-    score = scores.get(element, 0)
-    if weight_ + score < 0:
+    density = page.link_density(element)
+    if tag == "figure" and element.find(".//img") is not None:
+        return density > 0.5 and page.length(element) > 40  # a figure is its image
+    # A negative score from the name or from links, not from the tag alone (a list of
+    # captions without a link is text).
+    if weight_ + scores.get(element, 0) < 0 and (weight_ < 0 or density > 0.2):
         return True
     text = _text(element)
     if len(_COMMAS.findall(text)) >= 10:
@@ -406,9 +431,6 @@ def _conditionally_remove(element, scores: dict, page: _Page) -> bool:
     images = len(element.findall(".//img"))
     items = len(element.findall(".//li"))
     length = weight(text)
-    density = page.link_density(element)
-    if tag == "figure" and images:
-        return density > 0.5 and length > 40
     if paragraphs and images > 1 + paragraphs * 1.3 and length < 200:
         return True
     if tag not in ("ul", "ol") and items > paragraphs + 10 and density > 0.3:
@@ -493,10 +515,31 @@ _TEXT_BLOCKS = frozenset({"p", "figcaption", "div", "span", "li", "h2", "h3", "h
                           "dd", "dt", "section", "pre"})
 
 
+_CAPTION = _word_start("caption", "figcaption", "desc", "credit", "pic", "img", "image", "photo", "tuzhu",
+                       "legend", "wp-caption", "media-caption")
+
+
+def _has_image(element) -> bool:
+    return element is not None and isinstance(element.tag, str) and (
+        element.tag == "img" or element.find(".//img") is not None)
+
+
+def _caption_like(element) -> bool:
+    """A figure's caption: a <figcaption>, a block inside a <figure>, named as a caption, or
+    next to an image."""
+    if element.tag == "figcaption" or _CAPTION.search(_features(element)):
+        return True
+    parent = element.getparent()
+    if parent is not None and (parent.tag in ("figure", "figcaption") or _CAPTION.search(_features(parent))):
+        return True
+    return _has_image(element.getprevious()) or _has_image(element.getnext()) or _has_image(element)
+
+
 def _repeated_blocks(article) -> None:
-    """A caption or paragraph repeated word for word (responsive markup, alt text written
-    out, a slideshow's captions) is kept once: its first place, next to its image. Blocks are
-    the outermost text blocks (a <p> and the <span> holding all its text are one block)."""
+    """An image caption repeated word for word (responsive markup, a slideshow's captions
+    written out again, the caption under the image and once more below) is kept once: its
+    first place, next to its image. Blocks are the outermost text blocks (a <p> and the
+    <span> holding all its text are one block); paragraphs of the text itself may repeat."""
     seen = set()
     drop = []
 
@@ -504,9 +547,9 @@ def _repeated_blocks(article) -> None:
         for child in element:
             if not isinstance(child.tag, str):
                 continue
-            if child.tag in _TEXT_BLOCKS and not (len(child) and _BLOCK_INSIDE(child)):
+            if child.tag in _TEXT_BLOCKS and not any(c.tag in _TEXT_BLOCKS for c in child.iterdescendants()):
                 key = _key(_text(child))
-                if len(key) >= 6:
+                if len(key) >= 4 and _caption_like(child):
                     if key in seen:
                         drop.append(child)
                     else:
