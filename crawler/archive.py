@@ -113,6 +113,18 @@ def web_url(url) -> str | None:
     return url
 
 
+# A site path such as `/images/<sha1>.png`: what the images stage (pipelines/images.py) writes
+# for a thumbnail it kept. Only these characters, so nothing in it is markup or a scheme.
+_SITE_PATH = re.compile(r"^/(?!/)[A-Za-z0-9._~/%-]*$")
+
+
+def thumbnail_url(url) -> str:
+    """The thumbnail as written: a kept copy's site path, else an http(s) URL, else empty."""
+    if isinstance(url, str) and _SITE_PATH.match(url):
+        return url
+    return web_url(url) or ""
+
+
 def _clean_id(article_id) -> str:
     if article_id is None or article_id == "" or article_id is False or article_id == 0:
         return ""
@@ -213,8 +225,8 @@ class ArchiveEntry:
             "title": self.title, "date": self.date, "summary": self.summary,
             "categories": [self.category], "lang": [self.language],
             "translations": [self.language], "tags": [self.category], "menu": "",
-            # Only an http(s) thumbnail is written (a `javascript:` one would be a link).
-            "thumbnail": web_url(self.thumbnail) or "", "lead": "", "comments": False,
+            # Only an http(s) thumbnail or a kept copy's site path (a `javascript:` one would be a link).
+            "thumbnail": thumbnail_url(self.thumbnail), "lead": "", "comments": False,
             "authorbox": False, "pager": True, "toc": False, "mathjax": False,
             "sidebar": "right", "widgets": ["search", "recent", "taglist"],
         }

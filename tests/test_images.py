@@ -143,8 +143,6 @@ def test_the_files_differ_from_the_archive_format_only_by_the_kept_urls(nights):
     assert f"![图]({G}FixturePre/1000)" in nights["files"][f"{QQ}/20250312A02IMG.zh-CN.md"].decode()
 
 
-@pytest.mark.xfail(strict=True, reason="crawler/archive.py writes only an http(s) thumbnail (web_url): a "
-                                       "site path of a kept image needs to be accepted there too (lead)")
 def test_the_thumbnail_points_at_the_stored_copy(nights):
     for rel, text in nights["files"].items():
         article = rel.rsplit("/", 1)[1].split(".")[0]
