@@ -12,11 +12,9 @@ import re
 
 from lxml import etree
 
-from crawler.html_clean import remove_all_keep_tail, remove_keep_tail
+from crawler.html_clean import _VOID_UNKNOWN_TO_LIBXML2, _XML_DECLARATION, remove_all_keep_tail, remove_keep_tail
 
 _PARSER = etree.HTMLParser(recover=True, remove_comments=True, remove_pis=True, huge_tree=True, no_network=True)
-_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>", re.I)
-_VOID_UNKNOWN_TO_LIBXML2 = re.compile(r"<(embed|source|track|wbr)\b[^>]*>(?!\s*</\1>)", re.I)
 
 # Never content: taken out with their text before anything is measured.
 JUNK_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "embed", "canvas", "svg",
