@@ -12,8 +12,8 @@ import pytest
 from crawler import report
 from crawler.commands.crawlall import select_sources, worst
 from tests.support.cli import run_scrapy
+from tests.support.crawls import archive_files
 from tests.support.server import Reply, TestServer
-from tests.support.source_pipeline import archive_files
 
 ROOT = Path(__file__).resolve().parents[1]
 QUIET = ("-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s", "RETRY_TIMES=0")
@@ -94,7 +94,7 @@ def test_all_healthy_sources_in_one_process(tmp_path, capsys):
         section = combined["sources"][name]
         assert section["spider"] == name and section["written"] == 3 and section["exit_status"]["code"] == 0
         assert section["errors"]["log_error"] == 0
-    assert combined["sources"]["techcrunch"]["body_fallbacks_by_kind"] == {"trafilatura": 1}
+    assert combined["sources"]["techcrunch"]["body_fallbacks_by_kind"] == {"extract": 1}
     assert combined["totals"]["written"] == 12 and combined["totals"]["failed"] == 0
     with capsys.disabled():
         print(f"\ncrawlall healthy: {combined['summary']}")

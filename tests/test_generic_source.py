@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import textwrap
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -13,9 +14,9 @@ import pytest
 from crawler.sources import generic
 from crawler.timeutil import BEIJING
 from tests.support.cli import run_scrapy
+from tests.support.crawls import check_crawl_twice, run_with_report
 from tests.support.server import Reply, TestServer
 from tests.support.shared import shared_path
-from tests.support.source_pipeline import archive_files
 
 ROOT = Path(__file__).resolve().parents[1]
 SITES = ["techcrunch", "iyiou", "c114"]
@@ -192,24 +193,16 @@ def _crawl(site, archive, *extra, cwd=ROOT):
 @pytest.mark.parametrize("site", SITES)
 def test_replayed_fixture_crawl_writes_the_expected_files_then_nothing(site, tmp_path):
     fixture = ROOT / "fixtures" / site / "basic"
-    archive = tmp_path / "archive"
-    first = _crawl(site, archive, "-s", f"FIXTURES_REPLAY={fixture}")
-    assert first.returncode == 0, first.stderr[-3000:]
-    assert archive_files(archive) == archive_files(fixture / "expected")
-    assert f"'{site}/requested': 3" in first.stderr and f"'{site}/time_fallback'" not in first.stderr
-    second = _crawl(site, archive, "-s", f"FIXTURES_REPLAY={fixture}")
-    assert second.returncode == 0, second.stderr[-3000:]
-    assert f"'{site}/skipped_known': 3" in second.stderr and f"'{site}/requested'" not in second.stderr
-    assert archive_files(archive) == archive_files(fixture / "expected")
+    check_crawl_twice(fixture, lambda archive, *args: _crawl(site, archive, "-s", f"FIXTURES_REPLAY={fixture}", *args),
+                      tmp_path)
 
 
 def test_techcrunch_fixture_counts_the_extracted_body(tmp_path):
-    result = _crawl("techcrunch", tmp_path / "a", "-s", f"FIXTURES_REPLAY={ROOT / 'fixtures/techcrunch/basic'}",
-                    "-s", f"RUN_REPORT={tmp_path / 'report.json'}")
+    result, report = run_with_report(partial(_crawl, "techcrunch", tmp_path / "a"), tmp_path / "report.json",
+                                     "-s", f"FIXTURES_REPLAY={ROOT / 'fixtures/techcrunch/basic'}")
     assert result.returncode == 0, result.stderr[-3000:]
-    assert "'techcrunch/fallback/body': 1" in result.stderr
-    report = (tmp_path / "report.json").read_text(encoding="utf-8")
-    assert '"extract": 1' in report and '"spider": "techcrunch"' in report
+    assert report["spider"] == "techcrunch" and report["stats"]["techcrunch/fallback/body"] == 1
+    assert report["body_fallbacks_by_kind"] == {"extract": 1}
 
 
 def _site_file(directory: Path, name: str, body: str) -> Path:
@@ -231,12 +224,14 @@ def test_secret_header_from_environment_and_denied_discovery(tmp_path):
             [request]
             secret_headers = {{ Cookie = "DEMO_COOKIE" }}
         """)
-        result = run_scrapy("crawl", "generic", "-a", "site=demo", "-s", f"GENERIC_SITES_DIR={tmp_path / 'sites'}",
-                            "-s", f"ARCHIVE_DIR={tmp_path / 'a'}", *QUIET, env={"DEMO_COOKIE": "token=invented"})
+        result, report = run_with_report(
+            partial(run_scrapy, "crawl", "generic", "-a", "site=demo", "-s", f"GENERIC_SITES_DIR={tmp_path / 'sites'}",
+                    "-s", f"ARCHIVE_DIR={tmp_path / 'a'}", *QUIET, env={"DEMO_COOKIE": "token=invented"}),
+            tmp_path / "report.json")
         feed = [r for r in server.requests if r.path == "/feed"]
         assert feed and feed[0].headers.get("Cookie") == "token=invented"
-    assert "'demo/http_denied': 1" in result.stderr and "'demo/discovery_failed': 1" in result.stderr
-    assert result.returncode == 4, result.stderr[-2000:]
+    assert report["errors"]["by_kind"]["http_denied"] == 1 and report["errors"]["discovery_failed"] == 1
+    assert result.returncode == report["exit_status"]["code"] == 4, result.stderr[-2000:]
 
 
 def test_unknown_site_fails_to_start(tmp_path):
@@ -299,10 +294,12 @@ def test_real_readability_pages_behind_an_invented_feed(tmp_path, capsys):
             id_pattern = "/story/(\\\\d+)/"
         """)
         archive = tmp_path / "archive"
-        result = run_scrapy("crawl", "generic", "-a", "site=realpages", "-s", f"GENERIC_SITES_DIR={tmp_path / 'sites'}",
-                            "-s", f"ARCHIVE_DIR={archive}", "-s", "ROBOTSTXT_OBEY=False", *QUIET)
+        result, report = run_with_report(
+            partial(run_scrapy, "crawl", "generic", "-a", "site=realpages", "-s", f"GENERIC_SITES_DIR={tmp_path / 'sites'}",
+                    "-s", f"ARCHIVE_DIR={archive}", "-s", "ROBOTSTXT_OBEY=False", *QUIET),
+            tmp_path / "report.json")
     assert result.returncode == 0, result.stderr[-3000:]
-    assert f"'article/body_fallback/extract': {len(REAL)}" in result.stderr
+    assert report["body_fallbacks_by_kind"] == {"extract": len(REAL)}
     scores = {}
     for n, name in enumerate(REAL):
         file = archive / "en" / "news" / "realpages" / f"{n}.en.md"

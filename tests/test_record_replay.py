@@ -22,13 +22,9 @@ from crawler.middlewares import (
     FixtureEntry, FixtureIndex, download_errors, load_index, normalise_body, request_key,
 )
 from tests.support.cli import ROOT, run_scrapy
+from tests.support.crawls import archive_files
 from tests.support.server import Reply, TestServer, huge, redirect, redirect_loop, reset_mid_body, short_body, slow
 from tests.support.spiders import ARTICLES, add_test_site, run_fixturetest
-
-
-def archive_files(root: Path) -> dict[str, str]:
-    return {str(p.relative_to(root)): p.read_text(encoding="utf-8")
-            for p in sorted(root.rglob("*.md"))}
 
 
 def report(path: Path) -> dict:
@@ -137,7 +133,7 @@ def test_hand_written_folder_replays(tmp_path):
     assert result.returncode == 0, result.stderr[-3000:]
     files = archive_files(tmp_path / "archive")
     assert list(files) == ["zh-CN/news/test/H1.zh-CN.md"]
-    assert "手写的标题" in files["zh-CN/news/test/H1.zh-CN.md"]
+    assert "手写的标题" in files["zh-CN/news/test/H1.zh-CN.md"].decode("utf-8")
     data = report(rep)
     assert data["replay"]["robots_absent"] == 1 and data["replay"]["missing"] == 0
 
@@ -172,7 +168,7 @@ def test_recorded_folder_served_over_real_sockets(recorded, tmp_path):
     files = archive_files(tmp_path / "archive")
     assert sorted(files) == sorted(recorded["files"])
     for name, text in files.items():
-        assert text.replace(server.base, "") == recorded["files"][name].replace(recorded["base"], "")
+        assert text.replace(server.base.encode(), b"") == recorded["files"][name].replace(recorded["base"].encode(), b"")
 
 
 # ---- units ------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -13,9 +14,10 @@ from crawler.sources import jinwucj as source
 from crawler.sources.common import SourceError
 from tests.support import jinwucj_responses as responses
 from tests.support.cli import run_scrapy
+from tests.support.crawls import check_crawl_twice, run_with_report
 from tests.support.server import TestServer
 from tests.support.shared import seed_items
-from tests.support.source_pipeline import archive_files, check_file, pipelines, run
+from tests.support.source_pipeline import check_file, pipelines, run
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "fixtures" / "jinwucj" / "basic"
@@ -79,20 +81,10 @@ def _crawl(server, archive, *extra):
 
 
 def test_crawl_fixture_end_to_end(tmp_path):
-    archive = tmp_path / "archive"
     with TestServer() as server:
         server.load_fixture(FIXTURE)
-        first = _crawl(server, archive)
-        assert first.returncode == 0, first.stderr[-3000:]
-        assert archive_files(archive) == archive_files(FIXTURE / "expected"), first.stderr[-3000:]
-        assert "'jinwucj/requested': 3" in first.stderr
-        assert "'jinwucj/time_fallback'" not in first.stderr
-        second = _crawl(server, archive)
-        assert second.returncode == 0, second.stderr[-3000:]
-        assert "'jinwucj/skipped_known': 3" in second.stderr
-        assert "'jinwucj/requested'" not in second.stderr
-        assert "item_scraped_count" not in second.stderr
-        assert archive_files(archive) == archive_files(FIXTURE / "expected")
+        _first, second = check_crawl_twice(FIXTURE, partial(_crawl, server), tmp_path)
+    assert second["stats"].get("item_scraped_count") is None
 
 
 def test_crawl_denied_is_counted(tmp_path):
@@ -101,6 +93,6 @@ def test_crawl_denied_is_counted(tmp_path):
     with TestServer() as server:
         server.add("POST", "/api/info/getInfoList", Reply(status=403, body=b"forbidden"))
         server.add("POST", "/news/v1/list", Reply(status=401, body=b"no token"))
-        result = _crawl(server, tmp_path / "archive")
-    assert "'jinwucj/http_denied': 2" in result.stderr
+        result, report = run_with_report(partial(_crawl, server, tmp_path / "archive"), tmp_path / "report.json")
+    assert report["errors"]["by_kind"]["http_denied"] == 2 and report["errors"]["discovery_failed"] == 2
     assert "access denied" in result.stderr

@@ -4,12 +4,14 @@ serving fixtures/morningstar/."""
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from crawler.sources import morningstar as source
 from tests.support import page_source_tests as shared
 from tests.support import morningstar_responses as responses
 from tests.support.cli import run_scrapy
+from tests.support.crawls import check_crawl_twice, run_with_report
 from tests.support.page_responses import response
 from tests.support.reader import NotArticle
 from tests.support.server import Reply, TestServer
@@ -64,13 +66,13 @@ def _crawl(server, archive, *extra):
 def test_crawl_fixture_end_to_end(tmp_path):
     with TestServer() as server:
         server.load_fixture(FIXTURE)
-        shared.check_crawl_twice("morningstar", FIXTURE, _crawl, server, tmp_path / "archive", lambda p: p.startswith("/news/"))
+        check_crawl_twice(FIXTURE, partial(_crawl, server), tmp_path,
+                          article_requests=lambda: [p for p in server.requested() if p.startswith("/news/")])
 
 
 def test_crawl_denied_list_is_counted(tmp_path):
     with TestServer() as server:
         server.add("GET", "/news", Reply(status=403, body=b"<html>blocked by WAF</html>"))
-        result = _crawl(server, tmp_path / "archive")
-    assert "'morningstar/http_denied': 1" in result.stderr
-    assert "'morningstar/discovery_failed': 1" in result.stderr
-    assert result.returncode != 0
+        result, report = run_with_report(partial(_crawl, server, tmp_path / "archive"), tmp_path / "report.json")
+    assert report["errors"]["by_kind"]["http_denied"] == 1 and report["errors"]["discovery_failed"] == 1
+    assert result.returncode == report["exit_status"]["code"] == 4

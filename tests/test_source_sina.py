@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from crawler.sources.common import SourceError
 from tests.support import sina_responses as responses
 from tests.support import page_source_tests as shared
 from tests.support.cli import run_scrapy
+from tests.support.crawls import archive_files, check_crawl_twice, run_with_report
 from tests.support.page_responses import parsed_problems, response
 from tests.support.server import Reply, TestServer
 from tests.support.shared import seed_items, shared_path
@@ -163,7 +165,8 @@ def _crawl(server, archive, *extra):
 def test_crawl_fixture_end_to_end(tmp_path):
     with TestServer() as server:
         server.load_fixture(FIXTURE)
-        shared.check_crawl_twice("sina", FIXTURE, _crawl, server, tmp_path / "archive", lambda p: p.endswith(".shtml"))
+        check_crawl_twice(FIXTURE, partial(_crawl, server), tmp_path,
+                          article_requests=lambda: [p for p in server.requested() if p.endswith(".shtml")])
 
 
 def test_crawl_denied_is_counted(tmp_path):
@@ -173,7 +176,7 @@ def test_crawl_denied_is_counted(tmp_path):
     with TestServer() as server:
         server.add("GET", "/api/roll/get", Reply(body=feed, headers={"Content-Type": "application/json"}))
         server.add("GET", "/stock/usstock/c/2026-01-02/doc-test42.shtml", Reply(status=403, body=b"denied"))
-        result = _crawl(server, tmp_path / "archive")
-    assert "'sina/http_denied': 1" in result.stderr
+        result, report = run_with_report(partial(_crawl, server, tmp_path / "archive"), tmp_path / "report.json")
+    assert report["errors"]["by_kind"]["http_denied"] == 1 and report["exit_status"]["code"] == 1
     assert "access denied" in result.stderr
-    assert not shared.md_files(tmp_path / "archive")
+    assert not archive_files(tmp_path / "archive")

@@ -4,6 +4,7 @@ server serving fixtures/stheadline/."""
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from urllib.parse import quote
 
@@ -13,6 +14,7 @@ from crawler.sources import stheadline as source
 from tests.support import page_source_tests as shared
 from tests.support import stheadline_responses as responses
 from tests.support.cli import run_scrapy
+from tests.support.crawls import check_crawl_twice, run_with_report
 from tests.support.reader import NotArticle
 from tests.support.server import Reply, TestServer
 from tests.support.shared import seed_items
@@ -71,7 +73,8 @@ def _crawl(server, archive, *extra):
 def test_crawl_fixture_end_to_end(tmp_path):
     with TestServer() as server:
         server.load_fixture(FIXTURE)
-        shared.check_crawl_twice("stheadline", FIXTURE, _crawl, server, tmp_path / "archive", lambda p: p.startswith("/realtime-finance/"))
+        check_crawl_twice(FIXTURE, partial(_crawl, server), tmp_path,
+                          article_requests=lambda: [p for p in server.requested() if p.startswith("/realtime-finance/")])
 
 
 def test_crawl_denied_article_is_counted(tmp_path):
@@ -79,6 +82,6 @@ def test_crawl_denied_article_is_counted(tmp_path):
     with TestServer() as server:
         server.add("GET", LIST_PATH, Reply(body=page, headers={"Content-Type": "text/html; charset=utf-8"}))
         server.add("GET", "/realtime-finance/1/" + quote("測試"), Reply(status=401, body=b"login"))
-        result = _crawl(server, tmp_path / "archive")
-    assert "'stheadline/http_denied': 1" in result.stderr
+        result, report = run_with_report(partial(_crawl, server, tmp_path / "archive"), tmp_path / "report.json")
+    assert report["errors"]["by_kind"]["http_denied"] == 1 and report["exit_status"]["code"] == 1
     assert "access denied" in result.stderr

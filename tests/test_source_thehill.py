@@ -4,6 +4,7 @@ pipelines; the RSS fallback; and the real `scrapy crawl thehill` against a local
 from __future__ import annotations
 
 from collections import Counter
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -11,11 +12,12 @@ import pytest
 from crawler.sources import thehill as source
 from tests.support import thehill_responses as responses
 from tests.support.cli import run_scrapy
+from tests.support.crawls import check_crawl_twice, run_with_report
 from tests.support.server import Reply, TestServer
 from tests.support.shared import seed_items
 from tests.support.page_source_tests import check_nothing_left_in
 from tests.support.reader import NotArticle, reader_text
-from tests.support.source_pipeline import archive_files, check_file, pipelines, run, set_aside_left_in
+from tests.support.source_pipeline import check_file, pipelines, run, set_aside_left_in
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "fixtures" / "thehill" / "basic"
@@ -108,22 +110,11 @@ def _crawl(server, archive, *extra):
 
 
 def test_crawl_fixture_end_to_end(tmp_path):
-    archive = tmp_path / "archive"
     with TestServer() as server:
         server.load_fixture(FIXTURE)
-        first = _crawl(server, archive)
-        assert first.returncode == 0, first.stderr[-3000:]
-        assert archive_files(archive) == archive_files(FIXTURE / "expected"), first.stderr[-3000:]
-        assert "'thehill/requested': 3" in first.stderr
-        assert "'thehill/body_fallback': 1" in first.stderr  # one post answers 404
-        posts = [p for p in server.requested() if "/wp-json/" in p]
-        assert len(posts) == 3
-        second = _crawl(server, archive)
-        assert second.returncode == 0, second.stderr[-3000:]
-        assert "'thehill/skipped_known': 3" in second.stderr
-        assert "'thehill/requested'" not in second.stderr
-        assert len([p for p in server.requested() if "/wp-json/" in p]) == 3
-        assert archive_files(archive) == archive_files(FIXTURE / "expected")
+        first, _second = check_crawl_twice(FIXTURE, partial(_crawl, server), tmp_path,
+                                           article_requests=lambda: [p for p in server.requested() if "/wp-json/" in p])
+    assert first["body_fallbacks_by_kind"] == {"rss_description": 1}  # one post answers 404
 
 
 def test_crawl_denied_post_falls_back_and_is_counted(tmp_path):
@@ -134,8 +125,9 @@ def test_crawl_denied_post_falls_back_and_is_counted(tmp_path):
     with TestServer() as server:
         server.add("GET", "/feed/", Reply(body=feed, headers={"Content-Type": "application/rss+xml"}))
         server.add("GET", "/wp-json/wp/v2/posts/123456", Reply(status=403, body=b"blocked"))
-        result = _crawl(server, tmp_path / "archive")
-    assert "'thehill/http_denied': 1" in result.stderr
+        result, report = run_with_report(partial(_crawl, server, tmp_path / "archive"), tmp_path / "report.json")
+    assert report["errors"]["by_kind"]["http_denied"] == 1 and report["written"] == 1
+    assert report["body_fallbacks_by_kind"] == {"rss_description": 1}
     assert "access denied" in result.stderr
     written = (tmp_path / "archive" / "en" / "news" / "thehill" / "123456.en.md").read_text()
     assert 'date: "2025-02-04 23:00:00"' in written and "Short text." in written

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -13,11 +14,12 @@ from crawler.sources import wallstreetcn as source
 from crawler.sources.common import SourceError
 from tests.support import wallstreetcn_responses as responses
 from tests.support.cli import run_scrapy
+from tests.support.crawls import check_crawl_twice, run_with_report
 from tests.support.page_source_tests import check_nothing_left_in
 from tests.support.reader import NotArticle
 from tests.support.server import Reply, TestServer
 from tests.support.shared import seed_items
-from tests.support.source_pipeline import archive_files, check_file, pipelines, run, set_aside_left_in
+from tests.support.source_pipeline import check_file, pipelines, run, set_aside_left_in
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "fixtures" / "wallstreetcn" / "basic"
@@ -101,28 +103,18 @@ def _crawl(server, archive, *extra):
 
 
 def test_crawl_fixture_end_to_end(tmp_path):
-    archive = tmp_path / "archive"
     with TestServer() as server:
         server.load_fixture(FIXTURE)
-        first = _crawl(server, archive)
-        assert first.returncode == 0, first.stderr[-3000:]
-        assert archive_files(archive) == archive_files(FIXTURE / "expected"), first.stderr[-3000:]
-        assert "'wallstreetcn/requested': 3" in first.stderr
-        assert "'wallstreetcn/skipped_paid': 1" in first.stderr
-        assert "'wallstreetcn/skipped_type/ad': 1" in first.stderr
-        details = [p for p in server.requested() if "/articles/" in p or "/charts/" in p]
-        assert len(details) == 3
-        second = _crawl(server, archive)
-        assert second.returncode == 0, second.stderr[-3000:]
-        assert "'wallstreetcn/skipped_known': 3" in second.stderr
-        assert "'wallstreetcn/requested'" not in second.stderr
-        assert len([p for p in server.requested() if "/articles/" in p or "/charts/" in p]) == 3
-        assert archive_files(archive) == archive_files(FIXTURE / "expected")
+        first, _second = check_crawl_twice(
+            FIXTURE, partial(_crawl, server), tmp_path,
+            article_requests=lambda: [p for p in server.requested() if "/articles/" in p or "/charts/" in p])
+    assert first["skipped_types"] == {"ad": 1}
+    assert first["stats"]["wallstreetcn/skipped_paid"] == 1
 
 
 def test_crawl_denied_is_counted(tmp_path):
     with TestServer() as server:
         server.add("GET", "/apiv1/content/information-flow", Reply(status=403, body=b"forbidden"))
-        result = _crawl(server, tmp_path / "archive")
-    assert "'wallstreetcn/http_denied': 1" in result.stderr
+        result, report = run_with_report(partial(_crawl, server, tmp_path / "archive"), tmp_path / "report.json")
+    assert report["errors"]["by_kind"]["http_denied"] == 1 and report["errors"]["discovery_failed"] == 1
     assert "access denied" in result.stderr

@@ -1,12 +1,11 @@
-"""The checks shared by the tests of the HTML-page sources: for those without id (morningstar,
-stheadline) every real item parsed, then written through the pipelines; for all three
-(with sina) the real crawl of a fixture, twice."""
+"""The checks shared by the tests of the HTML-page sources without id (morningstar, stheadline):
+every real item parsed, then written through the pipelines, its body checked against what a
+person keeps of it (tests.support.reader); and the strict check of what the crawlers leave in."""
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
@@ -112,26 +111,3 @@ def only_markup_differs(tmp_path, result, item, removed: NotArticle, strict: boo
     got = _MARKUP.sub("", rendered_text(body))
     wants = [removed.with_left_in()] + ([] if strict else [removed])
     return any(got == _MARKUP.sub("", kept_text(item["description"], want)) for want in wants)
-
-
-def md_files(root: Path) -> dict:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*.md"))}
-
-
-def check_crawl_twice(name: str, fixture: Path, crawl, server, archive: Path, is_article) -> None:
-    """The real crawl against the fixture served by `server` writes exactly the expected files
-    (3 articles requested, no crawl-time fallback); a second run requests no article and writes
-    nothing new. `crawl(server, archive)` runs scrapy; `is_article(path)` tells article requests."""
-    articles_requested = lambda: [p for p in server.requested() if is_article(p)]  # noqa: E731
-    first = crawl(server, archive)
-    assert first.returncode == 0, first.stderr[-3000:]
-    assert md_files(archive) == md_files(fixture / "expected"), first.stderr[-3000:]
-    assert f"'{name}/requested': 3" in first.stderr
-    assert f"'{name}/time_fallback'" not in first.stderr
-    assert len(articles_requested()) == 3
-    second = crawl(server, archive)
-    assert second.returncode == 0, second.stderr[-3000:]
-    assert f"'{name}/skipped_known': 3" in second.stderr
-    assert f"'{name}/requested'" not in second.stderr
-    assert len(articles_requested()) == 3  # no article requested again
-    assert md_files(archive) == md_files(fixture / "expected")

@@ -27,6 +27,7 @@ import tempfile
 from pathlib import Path
 
 from tests.support.cli import ROOT, run_scrapy
+from tests.support.crawls import archive_files
 
 FIXTURES = ROOT / "fixtures" / "qq"
 EXPECTED = "expected"
@@ -52,15 +53,6 @@ def replay(name: str, archive: Path, report: Path, *extra: str, log_level: str =
         "-s", f"RUN_REPORT={report}", "-s", f"LOG_LEVEL={log_level}", *config.get("args", []), *extra,
         env=CLEAN_ENV,
     )
-
-
-def archive_files(root: Path) -> dict[str, bytes]:
-    """The articles' files under an archive root (relative POSIX path -> bytes); hidden run
-    state (the lock, the drop ledger) is not compared here."""
-    if not root.is_dir():
-        return {}
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*.md"))
-            if p.is_file() and not p.name.startswith(".")}
 
 
 def expected_files(name: str) -> dict[str, bytes]:

@@ -9,7 +9,6 @@ import html
 import re
 from pathlib import Path
 
-import pytest
 from scrapy.exceptions import NotConfigured
 from scrapy.settings import Settings
 from scrapy.signalmanager import SignalManager
@@ -141,8 +140,3 @@ def check_file(archive: Path, result, *, item: dict, folder: str, language: str,
     if verdict:
         problems.append(LEFT_IN if verdict == "left_in" else f"body {verdict}")
     return problems
-
-
-def archive_files(root: Path) -> dict:
-    """{relative path: bytes} of every archive file under root (for expected-file comparisons)."""
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(Path(root).rglob("*.md"))}
