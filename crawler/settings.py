@@ -29,6 +29,10 @@ ITEM_PIPELINES = {
 # "auto" = one per core beyond the crawl's own, at most 2 (none on a single core); 0 = in
 # the crawl's own thread; a number. Started with the first article, not for an empty night.
 BODY_WORKERS = "auto"
+# Seconds one body's conversion may run in a worker process; past it the worker is killed and
+# replaced and the article dropped as `convert_timeout` (0: no limit). In the crawl's own
+# thread (BODY_WORKERS=0, or workers given up) nothing can interrupt it: there is no limit.
+BODY_CONVERT_TIMEOUT = 60
 
 EXTENSIONS = {
     "crawler.extensions.DropCounter": 0,

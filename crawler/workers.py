@@ -16,9 +16,10 @@ child fed through its stdin and read from its stdout by the event loop itself:
   - started with the first call only: a night that finds nothing new starts no process;
   - one pool per process and event loop (WorkerLease): `scrapy crawlall` runs every source's
     crawl in one process, and they share the pool instead of starting one each;
-  - frames are a 4-byte length and a pickle: (call id, function, arguments) in,
-    (call id, ok, result or (exception, traceback text)) out; the function is a module-level
-    one (pickled by name), the arguments and results plain values;
+  - frames are a 4-byte length and a pickle: (call id, function, arguments, announce) in,
+    (call id, ok, result or (exception, traceback text)) out, and (call id, None, None) when
+    the worker starts a call it is to announce (one with a time limit); the function is a
+    module-level one (pickled by name), the arguments and results plain values;
   - a worker runs in a session of its own and ignores SIGINT (Ctrl-C and a signal to the
     crawl's process group are the crawl's graceful shutdown, which still needs it), and ends
     when its stdin does: when the crawl closes it, or when the crawl's process is gone, even
@@ -31,6 +32,11 @@ child fed through its stdin and read from its stdout by the event loop itself:
   - when workers cannot start or keep dying, the pool is given up with one warning: later
     calls run in the crawl's own thread (stat `<name>/fallback`), but for those that were
     running in a worker that died (WorkerGone);
+  - a call may have a time limit, counted from the moment its worker starts it (the worker
+    says so in a frame of its own): past it the worker is killed and replaced (not counted
+    against MAX_RESTARTS), the caller gets WorkerTimeout (stat `<name>/timeouts`) and the calls
+    queued behind it are sent again. A call in the crawl's own thread has no limit: nothing
+    can interrupt the thread;
   - an error raised by the work itself is raised to the caller, as in-process, with the
     worker's traceback as its cause;
   - outside a running asyncio loop (pipelines called directly, as in tests) the work runs
@@ -103,6 +109,10 @@ class WorkerGone(RuntimeError):
         self.ran = ran
 
 
+class WorkerTimeout(Exception):
+    """A call ran longer than its time limit in a worker process, which was killed for it."""
+
+
 class RemoteTraceback(Exception):
     """The traceback of an error raised in a worker process (the cause of the error the
     caller gets, so that the crawl's log shows where in the work it happened)."""
@@ -121,6 +131,10 @@ class _Worker(asyncio.SubprocessProtocol):
         self.pending: dict[int, asyncio.Future] = {}
         self.gone: str | None = None  # why it ended
         self.replaced = False  # gone, and a new worker started in its place
+        self.timed_out = False  # killed because a call ran past its limit
+        self.limits: dict[int, float] = {}  # call id -> seconds it may run, from its start
+        self._timer: asyncio.TimerHandle | None = None  # the running call's limit
+        self._timed_call: int | None = None  # ... and that call's id
         self._buffer = bytearray()
         self.exited = asyncio.get_running_loop().create_future()
 
@@ -146,6 +160,13 @@ class _Worker(asyncio.SubprocessProtocol):
                 self.transport.kill()
                 return
             del buffer[:_HEADER + size]
+            if ok is None:  # the worker starts a call with a time limit
+                self._start_timer(call_id)
+                continue
+            if self._timer is not None and self._timed_call == call_id:
+                self._timer.cancel()
+                self._timer = None
+            self.limits.pop(call_id, None)
             future = self.pending.pop(call_id, None)
             if future is not None and not future.done():
                 if ok:
@@ -164,23 +185,46 @@ class _Worker(asyncio.SubprocessProtocol):
         if not self.exited.done():
             self.exited.set_result(None)
 
+    def _start_timer(self, call_id: int) -> None:
+        limit = self.limits.get(call_id)
+        if limit is None or call_id not in self.pending:
+            return
+        self._timer = asyncio.get_running_loop().call_later(limit, self._time_out, call_id, limit)
+        self._timed_call = call_id
+
+    def _time_out(self, call_id: int, limit: float) -> None:
+        self._timer = None
+        future = self.pending.pop(call_id, None)
+        if future is None or self.gone is not None:
+            return
+        self.timed_out = True
+        self.gone = f"worker process {self.pid} killed: a call ran longer than {limit:g} s"
+        if not future.done():
+            future.set_exception(WorkerTimeout(self.gone))
+        self.transport.kill()  # the calls queued behind it fail with WorkerGone, not run
+
     def _fail(self, why: str) -> None:
         if self.gone is None:
             self.gone = why
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
         pending, self.pending = self.pending, {}
         # In call order: the first was running (even if its caller stopped waiting), the
-        # others were queued.
+        # others were queued; after a time-out kill the running one is answered already.
         for position, future in enumerate(pending.values()):
             if not future.done():
-                future.set_exception(WorkerGone(why, ran=position == 0))
+                future.set_exception(WorkerGone(why, ran=position == 0 and not self.timed_out))
 
-    async def call(self, call_id: int, fn, args) -> object:
+    async def call(self, call_id: int, fn, args, timeout: float | None = None) -> object:
         if self.gone is not None:
             raise WorkerGone(self.gone)
         future = asyncio.get_running_loop().create_future()
         self.pending[call_id] = future
+        if timeout is not None:
+            self.limits[call_id] = timeout
         # The pipe transport buffers what the pipe does not take at once.
-        self.stdin.write(_frame((call_id, fn, args)))
+        self.stdin.write(_frame((call_id, fn, args, timeout is not None)))
         return await future
 
     async def stop(self, timeout: float) -> None:
@@ -209,6 +253,7 @@ class WorkerProcesses:
         self._workers: list[_Worker] = []
         self._starting: asyncio.Future | None = None
         self._started = 0  # processes started, replacements included
+        self._timeouts = 0  # workers killed for a call past its limit (replaced freely)
         self._given_up = False
         self._closed = False
         self._next_id = 0
@@ -253,8 +298,9 @@ class WorkerProcesses:
                 return live
             if self._started:
                 dead = [w for w in self._workers if w.gone is not None and not w.replaced]
-                why = "; ".join(w.gone for w in dead) or "worker processes ended"
-                allowed = min(missing, self.count + MAX_RESTARTS - self._started)
+                crashed = [w for w in dead if not w.timed_out]
+                why = "; ".join(w.gone for w in crashed) or "worker processes ended"
+                allowed = min(missing, self.count + MAX_RESTARTS + self._timeouts - self._started)
                 if allowed <= 0:
                     if live:
                         return live
@@ -262,8 +308,9 @@ class WorkerProcesses:
                     return []
                 for worker in dead:
                     worker.replaced = True
-                logger.warning("%s: %s; replaced", self.name, why)
-                self._inc(stats, "restarts", allowed)
+                if crashed:
+                    logger.warning("%s: %s; replaced", self.name, why)
+                    self._inc(stats, "restarts", min(allowed, len(crashed)))
                 missing = allowed
             self._starting = asyncio.ensure_future(self._start(missing))
 
@@ -274,13 +321,15 @@ class WorkerProcesses:
             self._given_up = True
             logger.warning("%s: %s; the work goes on in the crawl's own thread", self.name, why)
 
-    async def run(self, fn, *args, stats=None):
+    async def run(self, fn, *args, stats=None, timeout: float | None = None):
         """fn(*args), in a worker process while there are any; counted in `stats` (the
-        caller's; default the pool's own) as `<name>/done`, `restarts` or `fallback`.
+        caller's; default the pool's own) as `<name>/done`, `restarts`, `timeouts` or `fallback`.
 
         When the worker dies, a call queued behind the running one is simply sent again; the
         running call is sent once more, and if that worker dies while running it too, the
-        caller gets WorkerGone: it is not tried a third time, nor in this process."""
+        caller gets WorkerGone: it is not tried a third time, nor in this process. A call
+        that runs in a worker longer than `timeout` seconds gets WorkerTimeout (in this
+        thread it has no limit)."""
         stats = self.stats if stats is None else stats
         if self.active and _in_running_loop():
             strikes = 0  # workers that ended while running this call
@@ -294,7 +343,12 @@ class WorkerProcesses:
                 worker = min(workers, key=lambda w: len(w.pending))
                 self._next_id += 1
                 try:
-                    result = await worker.call(self._next_id, fn, args)
+                    result = await worker.call(self._next_id, fn, args, timeout)
+                except WorkerTimeout as exc:
+                    self._timeouts += 1
+                    self._inc(stats, "timeouts")
+                    logger.warning("%s: %s; replaced", self.name, exc)
+                    raise
                 except WorkerGone as exc:
                     strikes += exc.ran
                     if strikes >= 2:
@@ -347,7 +401,7 @@ class WorkerLease:
         self._loop: asyncio.AbstractEventLoop | None = None  # the pool's
         self._key = (name, count)
 
-    async def run(self, fn, *args):
+    async def run(self, fn, *args, timeout: float | None = None):
         if self.pool is None:
             if self.count <= 0 or not _in_running_loop():
                 return fn(*args)
@@ -358,7 +412,7 @@ class WorkerLease:
                 entry = shared[self._key] = [WorkerProcesses(self.count, name=self.name), 0]
             entry[1] += 1
             self.pool = entry[0]
-        return await self.pool.run(fn, *args, stats=self.stats)
+        return await self.pool.run(fn, *args, stats=self.stats, timeout=timeout)
 
     async def release(self) -> None:
         pool, self.pool = self.pool, None
@@ -411,7 +465,10 @@ def serve(stdin, stdout) -> None:
         body = _read_exactly(stdin, int.from_bytes(header, "big"))
         if body is None:
             return
-        call_id, fn, args = pickle.loads(body)
+        call_id, fn, args, announce = pickle.loads(body)
+        if announce:  # the crawl's clock for this call's time limit starts now
+            stdout.write(_frame((call_id, None, None)))
+            stdout.flush()
         try:
             reply = (call_id, True, fn(*args))
         except Exception as exc:  # the work's own error, raised again in the crawl

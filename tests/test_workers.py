@@ -17,9 +17,10 @@ from scrapy.utils.test import get_crawler
 
 from crawler.body import body_markdown
 from crawler.workers import (
-    AUTO_MAX_WORKERS, MAX_RESTARTS, RemoteTraceback, WorkerGone, WorkerLease, WorkerProcesses, worker_count,
+    AUTO_MAX_WORKERS, MAX_RESTARTS, RemoteTraceback, WorkerGone, WorkerLease, WorkerProcesses, WorkerTimeout,
+    worker_count,
 )
-from tests.support.cli import ROOT
+from tests.support.cli import ROOT, run_scrapy
 
 
 def _stats():
@@ -403,3 +404,98 @@ def test_a_crawl_writes_the_same_files_with_and_without_workers(tmp_path, count)
         # Every article with a body went through a worker; none fell back.
         assert stats["body_workers/done"] >= written - stats.get("article/dropped/empty_body", 0)
         assert "body_workers/fallback" not in stats
+
+
+# ------------ time limits (BODY_CONVERT_TIMEOUT)
+
+
+def test_a_call_past_its_time_limit_kills_its_worker_and_the_queued_calls_go_on(caplog):
+    from tests.support.worker_calls import sleep_then_pid
+
+    stats = _stats()
+
+    async def main():
+        workers = WorkerProcesses(1, stats, name="w")
+        try:
+            first = await workers.run(os.getpid)
+            slow = asyncio.ensure_future(workers.run(sleep_then_pid, 120, timeout=0.5))
+            queued = [asyncio.ensure_future(workers.run(sleep_then_pid, 0, timeout=10)) for _ in range(3)]
+            with pytest.raises(WorkerTimeout, match="longer than 0.5 s"):
+                await slow
+            return first, await asyncio.gather(*queued), workers.active
+        finally:
+            await workers.close()
+
+    with caplog.at_level(logging.WARNING, logger="crawler.workers"):
+        first, pids, active = asyncio.run(main())
+    assert _wait_gone(first, 5), "the worker past the limit still runs"
+    # The calls queued behind it ran, in the worker that replaced it.
+    assert len(set(pids)) == 1 and pids[0] not in (first, os.getpid()) and active
+    assert stats.get_value("w/timeouts") == 1
+    assert stats.get_value("w/restarts") is None  # a replacement for a time-out is not a crash
+    assert stats.get_value("w/done") == 4
+    assert any("longer than 0.5 s" in r.getMessage() for r in caplog.records)
+
+
+def test_a_time_limit_counts_from_the_calls_start_not_from_its_queueing():
+    from tests.support.worker_calls import sleep_then_pid
+
+    async def main():
+        workers = WorkerProcesses(1)
+        try:
+            await workers.run(os.getpid)
+            ahead = asyncio.ensure_future(workers.run(sleep_then_pid, 2))
+            behind = asyncio.ensure_future(workers.run(sleep_then_pid, 0, timeout=1))
+            return await ahead, await behind
+        finally:
+            await workers.close()
+
+    ahead, behind = asyncio.run(main())
+    assert ahead == behind != os.getpid()  # one worker, not killed: 2 s queued, then quick
+
+
+def test_time_limits_never_exhaust_the_restarts():
+    from tests.support.worker_calls import sleep_then_pid
+
+    stats = _stats()
+
+    async def main():
+        workers = WorkerProcesses(1, stats, name="w")
+        try:
+            for _ in range(MAX_RESTARTS + 2):
+                with pytest.raises(WorkerTimeout):
+                    await workers.run(sleep_then_pid, 120, timeout=0.2)
+            return await workers.run(os.getpid), workers.active
+        finally:
+            await workers.close()
+
+    pid, active = asyncio.run(main())
+    assert pid != os.getpid() and active
+    assert stats.get_value("w/timeouts") == MAX_RESTARTS + 2 and stats.get_value("w/fallback") is None
+
+
+def test_a_body_past_body_convert_timeout_is_dropped_and_the_import_goes_on(tmp_path):
+    """The real import-json with one worker and a limit of 2 s: a body that takes two minutes
+    in a worker (tests/support/slow_bodies) is dropped as convert_timeout, the others written."""
+    import json
+
+    from tests.support.slow_bodies.sitecustomize import SLOW_MARKER
+
+    def item(n, body):
+        return {"id": f"7300{n}", "title": f"限时 {n}", "description": body, "link": f"https://slow.example.test/{n}",
+                "pub_date": "2025-02-08 21:01:46", "source": "demo", "kind": 1, "language": "zh-CN"}
+
+    bodies = {1: "<p>第一篇。</p>", 2: f"<p>{SLOW_MARKER}</p>", 3: "<p>第三篇。</p>", 4: "<p>第四篇。</p>"}
+    path = tmp_path / "demo" / "list.json"
+    path.parent.mkdir()
+    path.write_text(json.dumps({"data": [item(n, b) for n, b in bodies.items()]}), encoding="utf-8")
+    archive, report = tmp_path / "archive", tmp_path / "report.json"
+    slow_path = os.pathsep.join([str(ROOT), str(ROOT / "tests" / "support" / "slow_bodies")])
+    result = run_scrapy("import-json", str(path), "-s", f"ARCHIVE_DIR={archive}", "-s", f"RUN_REPORT={report}",
+                        "-s", "BODY_WORKERS=1", "-s", "BODY_CONVERT_TIMEOUT=2", env={"PYTHONPATH": slow_path})
+    assert result.returncode == 0, result.stderr[-3000:]
+    data = json.loads(report.read_text(encoding="utf-8"))
+    assert data["written"] == 3 and data["dropped"] == {"convert_timeout": 1}
+    assert data["stats"]["body_workers/timeouts"] == 1
+    written = sorted(p.name for p in (archive / "zh-CN" / "news" / "demo").glob("*.md"))
+    assert written == ["73001.zh-CN.md", "73003.zh-CN.md", "73004.zh-CN.md"]
