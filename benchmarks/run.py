@@ -31,6 +31,9 @@ TARGET_MS = 8.0
 TARGET_RATIO = 0.7
 TARGET_SCALE_S = 1.0
 TARGET_SCALE_MB = 150.0
+# Hostile bodies: the cost per KB at a series' largest size over the one before (1x when the
+# cost is linear in the size, 2x when it is quadratic and the size doubles).
+TARGET_PER_KB_GROWTH = 1.5
 
 OFFLINE_VARIANTS = ("full", "floor", "old", "full_nofsync")
 OFFLINE_LABELS = {
@@ -301,6 +304,29 @@ def scale(table: Table, args, site) -> None:
               f"{m('big', 'rss_added_mb', probes):.1f} / {m('empty', 'rss_added_mb', probes):.1f}")
 
 
+# ------------ 5
+
+
+def hostile(table: Table, args) -> None:
+    log("hostile bodies")
+    result = run_child(["-m", "benchmarks.hostile", "--reps", str(args.hostile_reps),
+                        "--stop", str(args.hostile_stop)])
+    table.section(f"5. Hostile bodies: one body_markdown call (clean + Markdown, in one thread) per body, "
+                  f"sizes doubling ({args.hostile_reps} rep(s), medians; a series stops where the next size "
+                  f"would take over {args.hostile_stop:g} s)")
+    for name, rows in result["shapes"].items():
+        table.add(name, "")
+        for row in rows:
+            seconds = "not run" if row["s"] is None else f"{row['s']:.3f} s"
+            table.add(f"  n = {row['n']:,} ({row['kb']:.0f} KB)", seconds)
+        timed = [row for row in rows if row["s"] is not None]
+        growth = None
+        if len(timed) == len(rows) and len(timed) >= 2 and timed[-2]["s"] > 0:
+            growth = (timed[-1]["s"] / timed[-1]["kb"]) / (timed[-2]["s"] / timed[-2]["kb"])
+        table.add("  cost per KB, largest size / the one before", fmt(growth, ".2f", "x"),
+                  f"<= {TARGET_PER_KB_GROWTH:g}x", verdict(growth <= TARGET_PER_KB_GROWTH if growth else False))
+
+
 # ------------ profile
 
 
@@ -373,6 +399,8 @@ def main(argv=None) -> int:
     args.scale_files = 2000 if quick else 100_000
     args.scale_new = 20
     args.scale_reps = 2 if quick else 3
+    args.hostile_reps = 1 if quick else 3
+    args.hostile_stop = 2.0 if quick else 15.0
 
     started = time.perf_counter()
     table = Table()
@@ -388,6 +416,7 @@ def main(argv=None) -> int:
         site = start_site(items, args.crawl_pages, args.per_page, args.scale_new)
         crawls(table, args, findings, site)
         scale(table, args, site)
+        hostile(table, args)
         profiles: list[str] = []
         wants_profile = args.profile or (not quick and (findings.get("offline_missed") or findings.get("crawl_missed")))
         if wants_profile and not have("pyinstrument"):
