@@ -20,6 +20,16 @@ class LegacyFileError(ValueError):
     """A file that is not an old-crawler item file; the message names file and position."""
 
 
+# Valid JSON that Python refuses to read: an integer of more than 4,300 digits (ValueError),
+# arrays or objects nested past the recursion limit (RecursionError). Escaping the reader, they
+# ended the whole import.
+_UNREADABLE_JSON = (ValueError, RecursionError)
+
+
+def _why(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {str(exc).split(':')[0]}"
+
+
 def read_legacy_file(path: Path) -> Iterator[tuple[str, dict]]:
     """Yield (position, item object) of one file; raise LegacyFileError on a bad file.
 
@@ -37,6 +47,8 @@ def read_legacy_file(path: Path) -> Iterator[tuple[str, dict]]:
                         obj = json.loads(line)
                     except json.JSONDecodeError as exc:
                         raise LegacyFileError(f"{path}: line {number}, column {exc.colno}: not JSON ({exc.msg})") from None
+                    except _UNREADABLE_JSON as exc:
+                        raise LegacyFileError(f"{path}: line {number}: not readable ({_why(exc)})") from None
                     if not isinstance(obj, dict):
                         raise LegacyFileError(f"{path}: line {number}: expected an item object, got {type(obj).__name__}")
                     yield f"line {number}", obj
@@ -48,6 +60,8 @@ def read_legacy_file(path: Path) -> Iterator[tuple[str, dict]]:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise LegacyFileError(f"{path}: line {exc.lineno}, column {exc.colno}: not JSON ({exc.msg})") from None
+    except _UNREADABLE_JSON as exc:
+        raise LegacyFileError(f"{path}: not readable ({_why(exc)})") from None
     if not isinstance(doc, dict) or not isinstance(doc.get("data"), list):
         raise LegacyFileError(f'{path}: expected {{"data": [...]}} at the top level')
     for index, obj in enumerate(doc["data"]):

@@ -126,3 +126,24 @@ def test_a_feed_entry_with_an_unholdable_time_does_not_end_the_page(tmp_path):
     data = load_report(report)
     assert data["dropped"] == {"bad_date": 2}
     assert sorted(archive_articles(archive)) == sorted(f"{qq_id(tag)}.zh-CN.md" for tag in ("FA1", "FA2", "FA3"))
+
+
+def test_json_python_refuses_is_one_bad_file_not_the_end_of_the_import(tmp_path):
+    # Valid JSON that json.loads refuses with ValueError / RecursionError (not JSONDecodeError):
+    # a pub_date of 5,000 digits, arrays nested 100,000 deep. Each ended the whole import.
+    folder = tmp_path / "demo"
+    folder.mkdir()
+    digits = folder / "a.jsonl"
+    digits.write_text(json.dumps(_item(21, "2025-02-08 21:01:46")) + "\n"
+                      + json.dumps(_item(22, "x")).replace('"x"', "9" * 5000) + "\n", encoding="utf-8")
+    deep = folder / "b.json"
+    deep.write_text('{"data": ' + "[" * 100_000 + "]" * 100_000 + "}", encoding="utf-8")
+    last = folder / "c.jsonl"
+    last.write_text(json.dumps(_item(23, "2025-02-09 06:00:00")) + "\n", encoding="utf-8")
+    archive, report = tmp_path / "archive", tmp_path / "report.json"
+    result = run_scrapy("import-json", str(digits), str(deep), str(last), "-s", f"ARCHIVE_DIR={archive}",
+                        "-s", f"RUN_REPORT={report}")
+    assert result.returncode == 1, result.stderr[-3000:]  # bad files: status 1, as for broken JSON
+    assert load_report(report)["stats"]["import/bad_files"] == 2
+    assert sorted(p.name for p in (archive / "zh-CN" / "news" / "demo").glob("*.md")) == [
+        "710021.zh-CN.md", "710023.zh-CN.md"]
