@@ -91,6 +91,8 @@ _TAG_COUNT_FOR_DEPTH = 2000  # fewer tags than this cannot nest 2048 deep
 _TOKEN = re.compile(r"""<!--.*?(?:-->|\Z)|<(/?)([a-zA-Z][^\s/>]*)((?:"[^"]*"|'[^']*'|[^'">])*)>""", re.S)
 # Their content is raw text (a `<div>` in a script is no tag); their tags are always kept.
 _RAW_TEXT = frozenset({"script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "plaintext"})
+_TABLE_PARTS = frozenset({"table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption", "colgroup"})
+_TABLE_ROOM = 8
 _VOID = frozenset({
     "area", "base", "basefont", "bgsound", "br", "col", "command", "embed", "frame", "hr", "image", "img",
     "input", "isindex", "keygen", "link", "menuitem", "meta", "nextid", "param", "source", "track", "wbr",
@@ -134,7 +136,9 @@ def flatten(html: str, depth: int) -> str:
             continue
         if name in _VOID or match.group(3).rstrip().endswith("/"):
             continue
-        kept = kept_depth < depth
+        # A table part needs room for its rows and cells below it: cut off between a table
+        # and its cells, the text would stand in the table itself, which no cell holds.
+        kept = kept_depth < (depth - _TABLE_ROOM if name in _TABLE_PARTS else depth)
         stack.append((name, kept))
         open_count[name] = open_count.get(name, 0) + 1
         kept_depth += kept

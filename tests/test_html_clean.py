@@ -191,3 +191,13 @@ def test_forty_thousand_siblings_of_every_kind_the_rules_remove():
     assert clean_body_html("<div>" + "<form>字</form>" * n + "</div>", BASE) == "<div>" + "字" * n + "</div>"
     assert clean_body_html("<p>" + "字<span></span>" * n + "</p>", BASE) == "<p>" + "字" * n + "</p>"
     assert clean_body_html("<p>" + '字<img src="data:,">' * n + "</p>", BASE) == "<p>" + "字" * n + "</p>"
+
+
+@pytest.mark.parametrize("levels", [("table", "tr", "td"), ("table", "tbody", "tr", "td", "div")])
+def test_nested_tables_flattened_keep_their_text(levels):
+    # Cut off between a table and its cells, the deep text would stand in a table outside any cell.
+    opening = "".join(f"<{t}>" for t in levels) * 1_000
+    closing = "".join(f"</{t}>" for t in reversed(levels)) * 1_000
+    markdown = body_markdown(f"<p>开头</p>{opening}<p>深处的文字</p>{closing}<p>结尾</p>", BASE)
+    assert markdown.startswith("开头\n\n") and markdown.endswith("\n\n结尾")
+    assert "深处的文字" in markdown
