@@ -48,7 +48,7 @@ Stats read (`<spider>` is the spider's name, so any source can use them):
 `<spider>/skipped_type/<type>`, `<spider>/discovery_failed`, `archive/written`,
 `archive/skipped_existing`, `article/dropped/<reason>`, `<spider>/page_failed`,
 `<spider>/http_denied`, `import/bad_files`, `robotstxt/forbidden`, `item_scraped_count`,
-`item_dropped_count`, `downloader/failed*` (crawler.middlewares.FailedDownloads),
+`item_dropped_count`, `downloader/failed*` (crawler.failed_downloads),
 `downloader/exception_type_count/*`, `spider_exceptions/*`,
 `downloader/response_status_count/*`, `fixtures/replay/*`, `archive/lock/*`
 (crawler/lock.py), `coverage/*`; `log_count/*` only for the report, never for the status.

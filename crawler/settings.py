@@ -9,6 +9,8 @@ from pathlib import Path as _Path
 BOT_NAME = "newsarchive"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
+# Also one spider per site file of GENERIC_SITES_DIR, named as the file (`scrapy crawl sina`).
+SPIDER_LOADER_CLASS = "crawler.spider_loader.SiteSpiderLoader"
 COMMANDS_MODULE = "crawler.commands"
 
 # Where the archive lives: <ARCHIVE_DIR>/<language>/news/<folder>/<name>.md
@@ -90,16 +92,16 @@ QQ_DEVICE_ID = ""
 QQ_QIMEI36 = ""
 QQ_COOKIE = ""
 
-# --- Record/replay, run report, exit status (crawler/middlewares.py, crawler/report.py) ------
+# --- Record/replay, run report, exit status (crawler/fixtures.py, crawler/report.py) ------
 # FIXTURES_RECORD = "fixtures/qq/<name>"  records every request and response of the crawl;
 # FIXTURES_REPLAY = "fixtures/qq/<name>"  replays it with no network (a miss: exit status 5).
 FIXTURES_RECORD = None
 FIXTURES_REPLAY = None
 DOWNLOADER_MIDDLEWARES = {
-    "crawler.middlewares.FailedDownloads": 10,
+    "crawler.failed_downloads.FailedDownloads": 10,
     # A spider's Cookie header (QQ_COOKIE ...) goes into the jar: see the module.
     "crawler.cookie_header.CookieHeaderToJar": 690,
-    "crawler.middlewares.FixturesMiddleware": 950,
+    "crawler.fixtures.FixturesMiddleware": 950,
 }
 EXTENSIONS["crawler.report.RunReport"] = 1000
 # Path of the JSON run report written at the end of a run (None: no file).
@@ -170,17 +172,21 @@ RUN_MIN_COVERAGE = {"body": 0.9}
 # written or dropped for an empty body): a run that finds little or nothing new is healthy.
 RUN_COVERAGE_MIN_ITEMS = 5
 # Wait as long as a 429/503's Retry-After asks (at most RETRY_AFTER_MAX seconds) before the
-# retry: Scrapy's RetryMiddleware re-sends at once (crawler/middlewares.py, RetryAfter).
-DOWNLOADER_MIDDLEWARES["crawler.middlewares.RetryAfter"] = 560
+# retry: Scrapy's RetryMiddleware re-sends at once (crawler/retry_after.py).
+DOWNLOADER_MIDDLEWARES["crawler.retry_after.RetryAfter"] = 560
 RETRY_AFTER_MAX = 120
 
 # ------------
 # Generic source and `scrapy crawlall` (crawler/sources/generic.py, crawler/spiders/generic.py,
 # crawler/commands/crawlall.py).
-# Directory of the site files (<name>.toml) that `scrapy crawl generic -a site=<name>` and
-# `scrapy crawlall` read: the checkout's `sites/` wherever the command is run from (scripts/crawl
+# Directory of the site files (<name>.toml): each is a source, `scrapy crawl <name>`, also run by
+# `scrapy crawlall`: the checkout's `sites/` wherever the command is run from (scripts/crawl
 # runs in the user's directory); a relative path given with -s is relative to the working directory.
 GENERIC_SITES_DIR = str(_Path(__file__).resolve().parent.parent / "sites")
+# Values of site files replaced for a run, by site and dotted key (checked as the file is):
+# {"sina": {"discovery.url": "http://127.0.0.1:8000/roll?page={page}", "request.article_url": "http://127.0.0.1:8000{path}"}}
+# (docs/adding-a-source.md). Each site's defaults live in its file only.
+SITE_OVERRIDES = {}
 # Sources `scrapy crawlall` runs: [] = every spider of the project that is a source (not
 # `generic`, not `import-json`) plus every site file with `enabled = true`; else these names
 # (spiders or sites; a named site runs even with `enabled = false`).

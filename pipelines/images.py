@@ -28,7 +28,7 @@ from scrapy.utils.httpobj import urlparse_cached
 from crawler.archive import ArchiveEntry, has_id, web_url
 from crawler.archive_index import ArchiveIndex
 from crawler.images import IMAGE_REQUEST, ImageHosts, ImageNotKept, is_web_url, markdown_images, rewrite_images
-from crawler.middlewares import ReplayMiss
+from crawler.fixtures import ReplayMiss
 
 logger = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.middlewares import load_index, normalise_body
+from crawler.fixtures import load_index, normalise_body
 from tests.support.cli import run_scrapy
 from tests.support.regen_fixtures import CLEAN_ENV, FIXTURES, archive_files, crawl_config, expected_files
 from tests.support.server import TestServer

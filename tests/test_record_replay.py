@@ -1,4 +1,4 @@
-"""Record and replay of whole crawls (crawler/middlewares.py) with the real engine over sockets.
+"""Record and replay of whole crawls (crawler/fixtures.py) with the real engine over sockets.
 
 Each crawl runs `scrapy crawl fixturetest` (tests/support/spiders.py) in a subprocess against
 tests/support/server.py on 127.0.0.1.
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.middlewares import (
+from crawler.fixtures import (
     FixtureEntry, FixtureIndex, download_errors, load_index, normalise_body, request_key,
 )
 from tests.support.cli import ROOT, run_scrapy

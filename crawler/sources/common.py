@@ -212,7 +212,7 @@ class SourceSpider(scrapy.Spider):
 
     # Failures below are logged as WARNING, not ERROR: they are counted in their own stats
     # (discovery_failed gives exit status 4 when nothing was discovered; a download that
-    # failed for good is counted by crawler.middlewares.FailedDownloads), and an ERROR line
+    # failed for good is counted by crawler.failed_downloads.FailedDownloads), and an ERROR line
     # would count the same failure a second time in the run's error total.
 
     def discovery_error(self, what: str, message: str) -> None:

@@ -5,7 +5,7 @@
     .venv/bin/python -m tests.support.regen_fixtures --check    # compare only, write nothing
 
 A crawl is a folder `fixtures/qq/<name>/` with `index.jsonl` + `bodies/` (the recorded or
-hand-written responses, crawler/middlewares.py), `crawl.json` (the crawl's spider arguments
+hand-written responses, docs/fixtures.md), `crawl.json` (the crawl's spider arguments
 and the run-report numbers the tests expect) and `expected/` (the archive files the replay
 must produce, laid out as `<lang>/news/qq/<name>.md`). After a deliberate change to parsing,
 cleaning or Markdown, run this command, review `git diff fixtures/qq/*/expected`, commit.

@@ -11,7 +11,7 @@
 A route is a (method, path[?query][, request body]) and a sequence of replies: each request
 takes the next one, the last repeats (503 then 200: `add(..., Reply(503), Reply(200))`).
 Lookup order: method + path with query + body, then without body, then path without query.
-Request bodies are matched after crawler.middlewares.normalise_body (JSON key order ignored),
+Request bodies are matched after crawler.fixtures.normalise_body (JSON key order ignored),
 as in replay. Unknown routes answer 404 (and are logged too).
 
 Misbehaviours (fields of Reply, or the helpers below), for the fault matrix of issue 4:
@@ -36,7 +36,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from crawler.middlewares import load_index, normalise_body
+from crawler.fixtures import load_index, normalise_body
 
 CHUNK = 64 * 1024
 

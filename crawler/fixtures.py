@@ -1,78 +1,9 @@
-"""Record and replay of whole crawls, and the count of downloads that finally failed.
+"""Record and replay of whole crawls: the downloader middleware `FixturesMiddleware`.
 
-`scrapy crawl qq -s FIXTURES_RECORD=fixtures/qq/<name>` writes every request and response of
-the crawl into a readable folder; `scrapy crawl qq -s FIXTURES_REPLAY=fixtures/qq/<name>`
-plays the crawl again from that folder with no network at all.
-
-Why a downloader middleware and not a storage of ours under HTTPCACHE_STORAGE
-~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
-Scrapy's HTTP cache (HttpCacheMiddleware + a storage with open_spider/close_spider/
-retrieve_response/store_response) was evaluated first. It fits recording, but not replay:
-
-* a miss is either sent to the network or, with HTTPCACHE_IGNORE_MISSING, turned into a silent
-  IgnoreRequest("Ignored request not in cache") logged at DEBUG; replay must fail the run with
-  an error naming the URL, and the storage has no say in what the middleware does on a miss;
-* the cache keeps one response per request fingerprint; a crawl "as it happened" has several
-  (503 then 200 when a retry succeeded), and replay must give them back in that order, which
-  is also what the fault-matrix tests (issue 4) build on;
-* switching it on takes five settings (HTTPCACHE_ENABLED, _STORAGE, _POLICY, _DIR,
-  _IGNORE_MISSING) and would take over the HTTP cache a user may want for itself.
-
-So this is one downloader middleware (`FixturesMiddleware`, order 950: after HttpCacheMiddleware
-at 900, the closest to the downloader). There it sees each request exactly as it goes on the
-wire (User-Agent, cookies, Accept-Encoding already set), each redirect hop and each retry as a
-request of its own, and each response before decompression, redirects or retries touch it.
-A replayed response is returned from process_request, so every other middleware (redirect,
-retry, cookies, decompression, stats) still runs over it as over a downloaded one.
-
-Folder format (written by FIXTURES_RECORD, easy to write by hand)
-~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
-    <folder>/index.jsonl       one JSON object per line (index.json with a JSON list works too)
-    <folder>/bodies/<file>     one file per response: the body bytes exactly as served
-
-An entry::
-
-    {"method": "POST", "url": "https://i.news.qq.com/web_feed/getPCList",
-     "body": {"channel_id": "news_news_finance", "flush_num": 1},
-     "status": 200, "headers": {"Content-Type": "application/json; charset=utf-8"},
-     "file": "bodies/0002-i.news.qq.com-web_feed-getPCList.json"}
-
-* `method` defaults to GET; `url` is matched after w3lib's canonicalize_url (query order and
-  escaping do not matter, the fragment is dropped).
-* `body` is the request body: a JSON object/list (matched whatever its key order or spacing),
-  or a string, or {"__b64__": "..."} for bytes that are not UTF-8; absent or null means an
-  empty body. A POST is matched on method, URL and body.
-* `status` defaults to 200; `headers` values are a string or a list of strings.
-* the response body is `file` (path relative to the folder), or `text` (inline, UTF-8), or
-  absent (empty body). Recorded bodies are stored decompressed (the Content-Encoding and
-  Content-Length headers of a gzip/deflate/br answer are dropped), byte for byte otherwise,
-  so GBK pages and wrong charset declarations replay exactly.
-* instead of a response, `error` records a download that failed:
-  {"type": "twisted.internet.error.TimeoutError", "message": "..."}; replay raises it again
-  (RetryMiddleware then retries it as it did when recording). `type` is one of the download
-  errors of `download_errors()` (what the recorder writes: the exception's nearest listed
-  class, else `crawler.middlewares.ReplayedDownloadError`); any other name is refused like a
-  replay miss (exit 5), never imported: an index is data, not code.
-* several entries for the same request are answered in their order; the last one repeats.
-* `request_headers` (recorded, informative) is never matched.
-
-Replay
-------
-Every request is answered from the folder; nothing reaches the network. A request that is not
-in the folder is logged at ERROR as "Replay miss: <METHOD> <URL> ..." , counted in the stats
-(`fixtures/replay/missing`, the URLs in `fixtures/replay/missing_urls`) and fails with
-`ReplayMiss` (an IgnoreRequest, so the spider's errback sees it); the crawl goes on so that
-every miss is listed, and ends with exit status 5 (see crawler.commands.crawl).
-robots.txt is the one exception: a robots.txt that is not in the folder is answered with an
-empty 404, which Scrapy reads as "everything allowed" (as it does on the web), so hand-written
-folders need no robots.txt entry; a recorded one is replayed as recorded.
-
-`FailedDownloads` (order 10, the first middleware, so it sees what is left after
-RetryMiddleware gave up) counts downloads that finally failed as
-`downloader/failed/<ExceptionType>` and answers whose status RetryMiddleware gave up on (a 5xx
-or 429 still after RETRY_TIMES retries) as `downloader/failed_status/<code>`; the exit status
-counts these events, one per failed page, whatever the log level (crawler.report.ERROR_KINDS).
-`downloader/failed_quiet` says which failures left no ERROR line (an errback handled them).
+FIXTURES_RECORD=<folder> writes every request and response of a crawl into a folder that is
+easy to read and to write by hand; FIXTURES_REPLAY=<folder> plays the crawl again from it with
+no network, and a request the folder does not hold fails the run (exit 5). The folder format,
+why this is not Scrapy's HTTP cache, and what replay does on a miss: docs/fixtures.md.
 """
 
 from __future__ import annotations
@@ -88,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from scrapy import signals
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Headers, Response
 from scrapy.responsetypes import responsetypes
@@ -367,8 +299,6 @@ class FixturesMiddleware:
         if record and replay:
             raise FixtureError("FIXTURES_RECORD and FIXTURES_REPLAY cannot be used together")
         mw = cls(crawler, record, replay)
-        from scrapy import signals
-
         crawler.signals.connect(mw.spider_closed, signal=signals.spider_closed)
         return mw
 
@@ -487,7 +417,10 @@ def download_errors() -> dict[str, type]:
         OpenSSL.SSL.Error, OSError, ConnectionError, ConnectionResetError, ConnectionRefusedError,
         ConnectionAbortedError, TimeoutError, ReplayedDownloadError,
     )
-    return {f"{cls.__module__}.{cls.__qualname__}": cls for cls in classes}
+    known = {f"{cls.__module__}.{cls.__qualname__}": cls for cls in classes}
+    # The name recordings carried before this module was split out of crawler/middlewares.py.
+    known["crawler.middlewares.ReplayedDownloadError"] = ReplayedDownloadError
+    return known
 
 
 def recorded_error(exception: BaseException) -> dict:
@@ -521,151 +454,3 @@ def replayed_exception(error) -> Exception | None:
         return cls(message)
     except TypeError:
         return cls()
-
-
-FAILED_STATUS_COUNTED = "failed_status_counted"  # request.meta: its give-up is counted
-
-
-class FailedDownloads:
-    """Counts downloads that finally failed (after retries): by exception type
-    (`downloader/failed/<type>`), and answers RetryMiddleware gave up on by status
-    (`downloader/failed_status/<code>`); each is one error of the run (crawler.report).
-
-    `downloader/failed_quiet` counts the failures that left no ERROR line in the log: an
-    errback handled them (so Scrapy's "Error downloading" line is not written) and
-    RetryMiddleware did not log "Gave up retrying" at ERROR for them.
-    """
-
-    def __init__(self, stats, settings=None):
-        self.stats = stats
-        self.retry_enabled = bool(settings.getbool("RETRY_ENABLED", True)) if settings else False
-        self.retry_exceptions: tuple = ()
-        self.retry_codes: frozenset = frozenset()
-        self.max_retry_times = 0
-        self.give_up_level = logging.ERROR
-        if settings is not None:
-            self.retry_codes = frozenset(int(code) for code in settings.getlist("RETRY_HTTP_CODES"))
-            self.max_retry_times = settings.getint("RETRY_TIMES")
-            from scrapy.utils.misc import load_object
-
-            loaded = []
-            for path in settings.getlist("RETRY_EXCEPTIONS"):
-                try:
-                    loaded.append(load_object(path) if isinstance(path, str) else path)
-                except (ImportError, NameError, ValueError):
-                    pass
-            self.retry_exceptions = tuple(loaded)
-            level = settings.get("RETRY_GIVE_UP_LOG_LEVEL", "ERROR")
-            self.give_up_level = logging.getLevelName(level) if isinstance(level, str) else int(level)
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler.stats, crawler.settings)
-
-    def _logged_by_retry(self, request, exception) -> bool:
-        if not self.retry_enabled or request.meta.get("dont_retry"):
-            return False
-        if not isinstance(exception, self.retry_exceptions):
-            return False
-        level = request.meta.get("give_up_log_level", self.give_up_level)
-        level = logging.getLevelName(level) if isinstance(level, str) else level
-        return isinstance(level, int) and level >= logging.ERROR
-
-    def process_response(self, request, response):
-        # The answer RetryMiddleware retried for the last time and handed on (it retries a
-        # request while its retry_times is below its max_retry_times). Counted once, also
-        # when a subclass of this middleware runs beside it.
-        if (self.retry_enabled and response.status in self.retry_codes and not request.meta.get("dont_retry")
-                and request.meta.get("retry_times", 0) >= request.meta.get("max_retry_times", self.max_retry_times)
-                and not request.meta.get(FAILED_STATUS_COUNTED)):
-            request.meta[FAILED_STATUS_COUNTED] = True
-            self.stats.inc_value("downloader/failed_status")
-            self.stats.inc_value(f"downloader/failed_status/{response.status}")
-        return response
-
-    def process_exception(self, request, exception):
-        if isinstance(exception, IgnoreRequest):
-            return None
-        self.stats.inc_value("downloader/failed")
-        self.stats.inc_value(f"downloader/failed/{type(exception).__name__}")
-        if request.errback is not None and not self._logged_by_retry(request, exception):
-            self.stats.inc_value("downloader/failed_quiet")
-        return None
-
-
-def retry_after_seconds(value, now: float | None = None) -> float | None:
-    """Seconds a `Retry-After` header value asks to wait (delta-seconds or an HTTP date), or None."""
-    import email.utils
-    import time
-
-    if value is None:
-        return None
-    if isinstance(value, bytes):
-        value = value.decode("latin-1")
-    value = value.strip()
-    if not value:
-        return None
-    if value.isdigit():
-        return float(value)
-    try:
-        moment = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if moment is None:
-        return None
-    return max(0.0, moment.timestamp() - (time.time() if now is None else now))
-
-
-class RetryAfter:
-    """Wait as long as a retried answer's `Retry-After` asks before it is retried.
-
-    Scrapy's RetryMiddleware re-sends a 429/503 at once, whatever `Retry-After` says, so a
-    rate-limited crawl spends its retries in a second and drops the article. This middleware
-    (order 560: its process_response runs just before RetryMiddleware's at 550) looks at an
-    answer whose status is in RETRY_HTTP_CODES and that carries `Retry-After`, and, when the
-    request still has retries left, waits that long (at most RETRY_AFTER_MAX seconds; a longer
-    ask is waited RETRY_AFTER_MAX) before handing the answer on; RetryMiddleware then retries
-    it as usual. The wait holds only this request, not the crawl. Stats: `retry_after/waited`
-    (answers waited on), `retry_after/seconds` (total), `retry_after/capped`.
-    """
-
-    def __init__(self, settings, stats):
-        self.stats = stats
-        self.enabled = settings.getbool("RETRY_ENABLED", True)
-        self.codes = {int(code) for code in settings.getlist("RETRY_HTTP_CODES")}
-        self.max_retry_times = settings.getint("RETRY_TIMES")
-        self.max_wait = settings.getfloat("RETRY_AFTER_MAX", 120.0)
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        mw = cls(crawler.settings, crawler.stats)
-        if not mw.enabled:
-            raise NotConfigured("RETRY_ENABLED is off")
-        return mw
-
-    def wait_for(self, request, response) -> float | None:
-        if response.status not in self.codes or request.meta.get("dont_retry"):
-            return None
-        delay = retry_after_seconds(response.headers.get(b"Retry-After"))
-        if delay is None:
-            return None
-        retries = request.meta.get("retry_times", 0) + 1
-        if retries > request.meta.get("max_retry_times", self.max_retry_times):
-            return None  # RetryMiddleware gives up: no point in waiting
-        if delay > self.max_wait:
-            self.stats.inc_value("retry_after/capped")
-            delay = self.max_wait
-        return delay
-
-    async def process_response(self, request, response):
-        delay = self.wait_for(request, response)
-        if not delay:
-            return response
-        from twisted.internet import reactor, task
-        from scrapy.utils.defer import maybe_deferred_to_future
-
-        logger.info("Waiting %.1f s (Retry-After) before retrying %s (status %d)", delay, request.url, response.status)
-        self.stats.inc_value("retry_after/waited")
-        self.stats.inc_value("retry_after/seconds", delay)
-        await maybe_deferred_to_future(task.deferLater(reactor, delay, lambda: None))
-        return response
