@@ -9,8 +9,6 @@ from pathlib import Path as _Path
 BOT_NAME = "newsarchive"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
-# Also one spider per site file of GENERIC_SITES_DIR, named as the file (`scrapy crawl sina`).
-SPIDER_LOADER_CLASS = "crawler.spider_loader.SiteSpiderLoader"
 COMMANDS_MODULE = "crawler.commands"
 
 # Where the archive lives: <ARCHIVE_DIR>/<language>/news/<folder>/<name>.md
@@ -179,14 +177,10 @@ RETRY_AFTER_MAX = 120
 # ------------
 # Generic source and `scrapy crawlall` (crawler/sources/generic.py, crawler/spiders/generic.py,
 # crawler/commands/crawlall.py).
-# Directory of the site files (<name>.toml): each is a source, `scrapy crawl <name>`, also run by
-# `scrapy crawlall`: the checkout's `sites/` wherever the command is run from (scripts/crawl
+# Directory of the site files (<name>.toml) that `scrapy crawl generic -a site=<name>` and
+# `scrapy crawlall` read: the checkout's `sites/` wherever the command is run from (scripts/crawl
 # runs in the user's directory); a relative path given with -s is relative to the working directory.
 GENERIC_SITES_DIR = str(_Path(__file__).resolve().parent.parent / "sites")
-# Values of site files replaced for a run, by site and dotted key (checked as the file is):
-# {"sina": {"discovery.url": "http://127.0.0.1:8000/roll?page={page}", "request.article_url": "http://127.0.0.1:8000{path}"}}
-# (docs/adding-a-source.md). Each site's defaults live in its file only.
-SITE_OVERRIDES = {}
 # Sources `scrapy crawlall` runs: [] = every spider of the project that is a source (not
 # `generic`, not `import-json`) plus every site file with `enabled = true`; else these names
 # (spiders or sites; a named site runs even with `enabled = false`).
