@@ -117,7 +117,8 @@ def test_titles_and_captions_parse_back(crawl, tag):
     assert f"正文{tag}" in post.content
     # The caption renders as a paragraph of its own holding its text as written (line breaks
     # one space): `---` escaped, not a thematic break; backslashes and brackets kept.
-    paragraphs = [" ".join("".join(p.css("::text").getall()).split()) for p in Selector(text=render(post.content)).css("p")]
+    rendered = Selector(text=render(post.content)).css("p")
+    paragraphs = [" ".join("".join(p.css("::text").getall()).split()) for p in rendered]
     assert " ".join(TITLES[tag].split()) in paragraphs, paragraphs
     assert post.content.rstrip().endswith(f"[qq](https://new.qq.com/rain/a/{art.id})")
 

@@ -98,7 +98,8 @@ def test_every_real_item_written(tmp_path, capsys):
     assert counts["written"] == len(items)
 
 
-@pytest.mark.xfail(strict=True, reason="the crawler keeps sina's topic link, quote-chart link and futures advert (NOT_ARTICLE.left_in)")
+@pytest.mark.xfail(strict=True, reason="the crawler keeps sina's topic link, quote-chart link and futures "
+                                        "advert (NOT_ARTICLE.left_in)")
 def test_nothing_a_person_removes_is_left_in(tmp_path):
     shared.check_nothing_left_in(seed_items("sina"), NOT_ARTICLE, _written_problems, tmp_path)
 

@@ -71,7 +71,8 @@ def test_newsletter_tables(tmp_path):
     assert counts["written"] == len(items) > 0 and not problems, dict(list(problems.items())[:5])
 
 
-@pytest.mark.xfail(strict=True, reason="the crawler keeps thehill's hidden text and newsletter sign-up box (NOT_ARTICLE.left_in)")
+@pytest.mark.xfail(strict=True, reason="the crawler keeps thehill's hidden text and newsletter sign-up box "
+                                        "(NOT_ARTICLE.left_in)")
 def test_nothing_a_person_removes_is_left_in(tmp_path):
     check_nothing_left_in(seed_items("thehill"), NOT_ARTICLE, _written_problems, tmp_path)
 

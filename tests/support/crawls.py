@@ -26,7 +26,8 @@ def run_with_report(run, report: Path, *args: str) -> tuple[subprocess.Completed
     return result, json.loads(report.read_text(encoding="utf-8"))
 
 
-def check_crawl_twice(fixture: Path, crawl, tmp: Path, *, articles: int = 3, article_requests=None) -> tuple[dict, dict]:
+def check_crawl_twice(fixture: Path, crawl, tmp: Path, *, articles: int = 3,
+                      article_requests=None) -> tuple[dict, dict]:
     """The real crawl `crawl(archive, *args)` of a fixture folder writes exactly the folder's
     `expected/` files, requests `articles` article pages (its own clock gives no time); a second
     run skips them all as known, requests none and writes nothing. `article_requests()`, when

@@ -4,33 +4,31 @@ person keeps of it (tests.support.reader); and the strict check of what the craw
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 
 import pytest
 
 from tests.support.page_responses import md5_item, parsed_problems, time_form
 from tests.support.reader import NotArticle, kept_text
-from tests.support.source_pipeline import check_file, pipelines, run, set_aside_left_in, split_file
-from tests.support.text import rendered_text
+from tests.support.source_pipeline import check_file, pipelines, run, set_aside_left_in
 
 
 def articles(source, responses, items):
-    entries = source.list_entries(responses.list_response(items).selector)
+    entries = source.list_entries(responses.list_response(items))
     by_link = {e.link: e for e in entries}
     assert len(entries) == len(items) and set(by_link) == {i["link"] for i in items}
     for index, item in enumerate(items):
         yield index, item, source.parse_article(responses.page_response(item, index), by_link[item["link"]].to_meta())
 
 
-def check_parsed(source, responses, items, name: str, removed: NotArticle, capsys, *, strict=False) -> Counter:
+def check_parsed(source, responses, items, name: str, removed: NotArticle, capsys) -> Counter:
     """Every item's list entry and page parsed; the body's text is what a person keeps of the
-    item's real body (`removed`). Unless `strict`, bodies holding besides only what
-    `removed.left_in` names are counted, not failed."""
+    item's real body (`removed`); bodies holding besides only what `removed.left_in` names
+    are counted, not failed."""
     counts, problems = Counter(), {}
     for index, item, article in articles(source, responses, items):
         found = parsed_problems(article, item, removed)
-        if found.get("text") == "left_in" and not strict:
+        if found.get("text") == "left_in":
             counts["left_in"] += 1
             del found["text"]
         if found:
@@ -45,7 +43,8 @@ def check_parsed(source, responses, items, name: str, removed: NotArticle, capsy
 def check_written(source, responses, items, name: str, removed: NotArticle, tmp_path, capsys, *,
                   strict=False) -> Counter:
     """Every item through the pipelines: the file's front matter and its whole rendered body
-    text (what a person keeps of the real body, `removed`) are checked."""
+    text (what a person keeps of the real body, `removed`) are checked; unless `strict`, what
+    `removed.left_in` names is counted, not failed."""
     chain = pipelines(tmp_path)
     counts, problems = Counter(), {}
     for _index, item, article in articles(source, responses, items):
@@ -58,14 +57,7 @@ def check_written(source, responses, items, name: str, removed: NotArticle, tmp_
                            expected_title=item["title"], expected_date=item["pub_date"], expected_thumbnail="",
                            body_html=item["description"], removed=removed)
         found = set_aside_left_in(found, counts, strict)
-        if found and all(p.startswith("body") for p in found) and only_markup_differs(tmp_path, result, item, removed, strict):
-            # Known conversion issues of crawler/markdown.py, not of the source's parsing: Markdown
-            # syntax left visible (`*` around bold runs it cannot close) or a literal `###` of
-            # the source text read as a heading marker. The texts are equal once Markdown
-            # punctuation is ignored; the links are printed.
-            counts["markdown_punctuation_differs"] += 1
-            print(f"\n{name}: markdown punctuation differs (crawler/markdown.py): {item['link']}")
-        elif found:
+        if found:
             problems[item["link"]] = found
     with capsys.disabled():
         print(f"\n{name}: {len(items)} real items; files written and checked: {counts['written']}; "
@@ -97,17 +89,5 @@ def check_nothing_left_in(items, removed: NotArticle, written_problems, tmp_path
 
 def left_in_items(items, removed: NotArticle) -> list[dict]:
     """The items whose body holds something `removed.left_in` names."""
-    return [i for i in items if kept_text(i["description"], removed) != kept_text(i["description"], removed.with_left_in())]
-
-
-_MARKUP = re.compile(r"[#*_\[\]()]|mailto:")
-
-
-def only_markup_differs(tmp_path, result, item, removed: NotArticle, strict: bool) -> bool:
-    """True when the file's rendered text is what a person keeps of the real body once Markdown
-    punctuation (`# * _ [ ] ( )`, `mailto:`) is ignored: the whole text, nothing more or less
-    (unless `strict`, what `removed.left_in` names may be left in)."""
-    _, body, _ = split_file((tmp_path / result["archive_path"]).read_text(encoding="utf-8"))
-    got = _MARKUP.sub("", rendered_text(body))
-    wants = [removed.with_left_in()] + ([] if strict else [removed])
-    return any(got == _MARKUP.sub("", kept_text(item["description"], want)) for want in wants)
+    strict = removed.with_left_in()
+    return [i for i in items if kept_text(i["description"], removed) != kept_text(i["description"], strict)]

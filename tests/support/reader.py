@@ -29,13 +29,15 @@ _LINK_ONLY = re.compile(r"(?:\x01[^\x01\x02]*\x02)+")
 
 @dataclasses.dataclass(frozen=True)
 class NotArticle:
-    """What a person removes from a source's bodies. `lines`: regexes, a line they match goes;
-    `from_line`: regexes, the matching line and every line after it go (the page's trailer:
-    keywords, next story, a list of other stories); `link_lists`: regexes of a list's label
-    ("related news:"), the label's line and the lines of links right after it go; `boxes`: elements a reader sees set apart
-    from the text (a related-story box); `hidden`: text the page hides (`hidden`, `display:
-    none`: an e-mail's preview line, a form's thank-you note). `left_in`: what a person removes and the crawler
-    keeps today (a known fault, counted by the tests and checked by a strict xfail)."""
+    """What a person removes from a source's bodies.
+
+    `lines`: regexes, a line they match goes. `from_line`: regexes, the matching line and every
+    line after it go (the page's trailer: keywords, next story, other stories). `link_lists`:
+    regexes of a list's label ("related news:"), the label's line and the lines of links right
+    after it go. `boxes`: elements a reader sees set apart from the text (a related-story box).
+    `hidden`: text the page hides (`hidden`, `display: none`: an e-mail's preview line, a
+    form's thank-you note). `left_in`: what a person removes and the crawler keeps today (a
+    known fault, counted by the tests and checked by a strict xfail)."""
 
     lines: tuple[str, ...] = ()
     from_line: tuple[str, ...] = ()
@@ -139,4 +141,5 @@ def body_verdict(got: str, html: str, removed: NotArticle) -> str | None:
 
 def _first_difference(got: str, want: str) -> str:
     at = next((i for i, (a, b) in enumerate(zip(got, want)) if a != b), min(len(got), len(want)))
-    return f"at {at} of {len(got)}/{len(want)}: got {got[max(0, at - 20):at + 60]!r}, want {want[max(0, at - 20):at + 60]!r}"
+    around = slice(max(0, at - 20), at + 60)
+    return f"at {at} of {len(got)}/{len(want)}: got {got[around]!r}, want {want[around]!r}"
