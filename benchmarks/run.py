@@ -417,6 +417,9 @@ def main(argv=None) -> int:
         crawls(table, args, findings, site)
         scale(table, args, site)
         hostile(table, args)
+        from benchmarks.distributed import add_figure  # 6: the crawl over 1, 2, 4 processes
+
+        add_figure(table, items, quick, args.work, log, findings["notes"])
         profiles: list[str] = []
         wants_profile = args.profile or (not quick and (findings.get("offline_missed") or findings.get("crawl_missed")))
         if wants_profile and not have("pyinstrument"):

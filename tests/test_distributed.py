@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import signal
 import subprocess
 import sys
@@ -26,9 +25,7 @@ from tests.support.qq_site import (CLEAN_ENV, FAST, FEED_PATH, QqSite, archive_a
                                    load_report, page_html)
 from tests.support.redis_server import RedisServer, free_port
 from tests.support.server import Reply, TestServer
-from tests.support.source_pipeline import archive_files
-
-pytest.importorskip("scrapy_redis", reason="the `redis` extra (pip install -e '.[redis]')")
+from tests.support.crawls import archive_files
 
 PER_PAGE = 50
 ARTICLES = 600
