@@ -11,6 +11,8 @@ SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
 COMMANDS_MODULE = "crawler.commands"
 
+# Also one spider per site file of GENERIC_SITES_DIR, named as the file (`scrapy crawl sina`).
+SPIDER_LOADER_CLASS = "crawler.spider_loader.SiteSpiderLoader"
 # Where the archive lives: <ARCHIVE_DIR>/<language>/news/<folder>/<name>.md
 ARCHIVE_DIR = "output"
 # Drop reasons that last: such articles are remembered in the folder's hidden `.dropped.tsv`
@@ -135,10 +137,10 @@ THEHILL_POST_URL = "https://thehill.com/wp-json/wp/v2/posts/{id}"
 THEHILL_COOKIE = ""
 
 # ------------
-# sina, morningstar, stheadline (crawler/spiders/<name>.py, parsing in crawler/sources/,
-# shared page helpers in crawler/sources/pages.py). <NAME>_ARTICLE_URL is the template of the
-# article request: "{url}" = the article's own link; "http://host:port{path}" for a mirror or
-# a test server. Cookies are read from these settings or, when empty, from the environment.
+# sina (crawler/spiders/sina.py, parsing in crawler/sources/sina.py). SINA_ARTICLE_URL is the
+# template of the article request: "{url}" = the article's own link; "http://host:port{path}"
+# for a mirror or a test server. The cookie is read from the setting or, when empty, from the
+# environment. (morningstar, stheadline and the other sites: sites/<name>.toml.)
 SINA_ROLL_URL = "https://feed.mix.sina.com.cn/api/roll/get?pageid={pageid}&lid={lid}&k=&num={num}&page={page}"
 SINA_PAGEID = 153
 SINA_LID = 2518  # 美股
@@ -146,14 +148,6 @@ SINA_NUM = 10
 SINA_PAGES = 1
 SINA_ARTICLE_URL = "{url}"
 SINA_COOKIE = ""
-MORNINGSTAR_LIST_URL = "https://www.morningstar.com/news"
-MORNINGSTAR_SITE_URL = "https://www.morningstar.com"
-MORNINGSTAR_ARTICLE_URL = "{url}"
-MORNINGSTAR_COOKIE = ""
-STHEADLINE_LIST_URL = "https://www.stheadline.com/finance/財經"
-STHEADLINE_SITE_URL = "https://www.stheadline.com"
-STHEADLINE_ARTICLE_URL = "{url}"
-STHEADLINE_COOKIE = ""
 
 # ------------
 # Nightly operation (issue 4): the archive lock (crawler/lock.py) and field coverage
@@ -177,8 +171,12 @@ RETRY_AFTER_MAX = 120
 # ------------
 # Generic source and `scrapy crawlall` (crawler/sources/generic.py, crawler/spiders/generic.py,
 # crawler/commands/crawlall.py).
-# Directory of the site files (<name>.toml) that `scrapy crawl generic -a site=<name>` and
-# `scrapy crawlall` read: the checkout's `sites/` wherever the command is run from (scripts/crawl
+# Directory of the site files (<name>.toml): each is a source, `scrapy crawl <name>`, also run by
+# `scrapy crawlall`: the checkout's `sites/` wherever the command is run from (scripts/crawl
+# Values of site files replaced for a run, by site and dotted key (checked as the file is):
+# {"sina": {"discovery.url": "http://127.0.0.1:8000/roll?page={page}", "request.article_url": "http://127.0.0.1:8000{path}"}}
+# (docs/adding-a-source.md). Each site's defaults live in its file only.
+SITE_OVERRIDES = {}
 # runs in the user's directory); a relative path given with -s is relative to the working directory.
 GENERIC_SITES_DIR = str(_Path(__file__).resolve().parent.parent / "sites")
 # Sources `scrapy crawlall` runs: [] = every spider of the project that is a source (not

@@ -40,7 +40,7 @@ def test_shipped_site_files_load():
     sites = {c.name: c for c in generic.load_sites(ROOT / "sites")}
     assert set(SITES) <= set(sites)
     assert sites["techcrunch"].kind == "rss" and sites["techcrunch"].language == "en"
-    assert sites["c114"].encoding == "gbk" and sites["iyiou"].links
+    assert sites["c114"].encoding == "gbk" and sites["iyiou"].discoveries[0].links
     assert all(not c.headers.get("Cookie") for c in sites.values())  # secrets only by name
 
 
@@ -109,8 +109,8 @@ def test_sitemap_entries_and_index():
 def test_list_discovery_resolves_and_filters():
     c = config(discovery={"kind": "list", "links": [".l a"], "site_url": "https://ex.test", "exclude": "/video/"})
     page = '<div class="l"><a href="/a/1">A</a><a href="/video/2">V</a><a href="/a/1">A</a><a href="#">x</a></div>'
-    entries, _ = generic.discover(c, page.encode(), "http://127.0.0.1:9/list", page)
-    assert [(e.link, e.title) for e in entries] == [("https://ex.test/a/1", "A")]
+    found = generic.discover(c.discoveries[0], page.encode(), "http://127.0.0.1:9/list", page)
+    assert [(e.link, e.title) for e in found.entries] == [("https://ex.test/a/1", "A")]
 
 
 # ------------ extraction

@@ -4,10 +4,10 @@ serving fixtures/morningstar/."""
 
 from __future__ import annotations
 
+import json
 from functools import partial
 from pathlib import Path
 
-from crawler.sources import morningstar as source
 from tests.support import page_source_tests as shared
 from tests.support import morningstar_responses as responses
 from tests.support.cli import run_scrapy
@@ -16,9 +16,11 @@ from tests.support.page_responses import response
 from tests.support.reader import NotArticle
 from tests.support.server import Reply, TestServer
 from tests.support.shared import seed_items
+from tests.support.site_source import SiteSource
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "fixtures" / "morningstar" / "basic"
+source = SiteSource("morningstar")  # sites/morningstar.toml through its spider
 
 
 # A person keeps all of a real morningstar body: the wire's sign-off, copyright line and a press
@@ -44,22 +46,23 @@ def test_an_ad_left_in_fails_the_checks(tmp_path, capsys, monkeypatch):
 def test_list_links_are_resolved_against_the_site_not_the_mirror():
     page = response("http://127.0.0.1:9/news", b'<div class="mdc-feed__mdc"><a href="/news/x/1/a"><header><h2>\n A\n</h2>'
                     b'</header></a><a href="/news/x/1/a"><header><h2>A</h2></header></a><a href="#">skip</a></div>')
-    assert [(e.link, e.title) for e in source.list_entries(page.selector)] == [("https://www.morningstar.com/news/x/1/a", "A")]
+    assert [(e.link, e.title) for e in source.list_entries(page)] == [("https://www.morningstar.com/news/x/1/a", "A")]
 
 
-def test_page_without_time_has_none_and_ads_go():
+def test_page_without_time_gets_the_crawl_time_counted_and_ads_go():
     page = response("https://www.morningstar.com/news/x/1/a",
                     b'<html><body><h1>T</h1><div class="mdc-article-body"><p>One.</p><div class="article-ad">Ad</div>'
                     b'<p>Two.</p></div></body></html>')
     article = source.parse_article(page)
-    assert article["published"] is None and article["title"] == "T"
+    assert source.stats["morningstar/time_fallback"] == 1 and article["title"] == "T"
     assert "Ad" not in article["body_html"] and "Two." in article["body_html"]
 
 
 def _crawl(server, archive, *extra):
     return run_scrapy(
-        "crawl", "morningstar", "-s", f"MORNINGSTAR_LIST_URL={server.url('/news')}",
-        "-s", f"MORNINGSTAR_ARTICLE_URL={server.base}{{path}}", "-s", f"ARCHIVE_DIR={archive}",
+        "crawl", "morningstar", "-s", "SITE_OVERRIDES=" + json.dumps({"morningstar": {
+            "discovery.url": server.url("/news"), "request.article_url": f"{server.base}{{path}}"}}),
+        "-s", f"ARCHIVE_DIR={archive}",
         "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s", "RETRY_TIMES=0", *extra)
 
 

@@ -4,13 +4,13 @@ server serving fixtures/stheadline/."""
 
 from __future__ import annotations
 
+import json
 from functools import partial
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 
-from crawler.sources import stheadline as source
 from tests.support import page_source_tests as shared
 from tests.support import stheadline_responses as responses
 from tests.support.cli import run_scrapy
@@ -18,10 +18,12 @@ from tests.support.crawls import check_crawl_twice, run_with_report
 from tests.support.reader import NotArticle
 from tests.support.server import Reply, TestServer
 from tests.support.shared import seed_items
+from tests.support.site_source import SiteSource
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "fixtures" / "stheadline" / "basic"
 LIST_PATH = "/finance/" + quote("財經")
+source = SiteSource("stheadline")  # sites/stheadline.toml through its spider
 
 
 # What a person removes from a real stheadline body (as a reader sees it; the pages' invented
@@ -65,8 +67,9 @@ def test_an_ad_left_in_fails_the_checks(tmp_path, capsys, monkeypatch):
 
 def _crawl(server, archive, *extra):
     return run_scrapy(
-        "crawl", "stheadline", "-s", f"STHEADLINE_LIST_URL={server.url(LIST_PATH)}",
-        "-s", f"STHEADLINE_ARTICLE_URL={server.base}{{path}}", "-s", f"ARCHIVE_DIR={archive}",
+        "crawl", "stheadline", "-s", "SITE_OVERRIDES=" + json.dumps({"stheadline": {
+            "discovery.url": server.url(LIST_PATH), "request.article_url": f"{server.base}{{path}}"}}),
+        "-s", f"ARCHIVE_DIR={archive}",
         "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s", "RETRY_TIMES=0", *extra)
 
 

@@ -4,7 +4,7 @@
 
 Sources: the project's spiders that are sources (every spider of SPIDER_MODULES except
 `generic` and `import-json`) plus every site file of GENERIC_SITES_DIR with `enabled = true`
-(each run by crawler/spiders/generic.py under the site's name). Which ones run:
+(each its own spider, crawler.spider_loader). Which ones run:
 
 - names given on the command line, else CRAWLALL_SPIDERS, else all of the above;
 - a site with `enabled = false` runs only when named (command line or CRAWLALL_SPIDERS);
@@ -67,8 +67,6 @@ from crawler.sources import generic
 logger = logging.getLogger(__name__)
 
 NOT_SOURCES = ("generic", "import-json")
-GENERIC_SPIDER = "generic"
-SITE_ARGUMENTS = ("site", "config")  # crawlall names the site file itself
 LOGCOUNT = "scrapy.extensions.logcount.LogCount"
 SOURCE_LOGCOUNT = "crawler.commands.crawlall.SourceLogCount"
 OWN_PRIORITY = 50  # crawlall's own per-source settings: above every SETTINGS_PRIORITIES (cmdline 40)
@@ -160,8 +158,10 @@ class Source:
 
 
 def available_sources(spider_loader, settings) -> tuple[list[str], dict[str, generic.SiteConfig]]:
-    spiders = [name for name in sorted(spider_loader.list()) if name not in NOT_SOURCES]
-    sites = {config.name: config for config in generic.load_sites(settings.get("GENERIC_SITES_DIR") or "sites")}
+    site_names = set(getattr(spider_loader, "sites", ()))
+    spiders = [name for name in sorted(spider_loader.list()) if name not in NOT_SOURCES and name not in site_names]
+    sites = {config.name: config for config in generic.load_sites(settings.get("GENERIC_SITES_DIR"),
+                                                                  settings.getdict("SITE_OVERRIDES"))}
     clash = sorted(set(spiders) & set(sites))
     if clash:
         raise UsageError(f"site file(s) named like a spider: {', '.join(clash)} (rename the file)", print_help=False)
@@ -213,11 +213,11 @@ class Command(BaseRunSpiderCommand):
         names = list(args) or list(settings.getlist("CRAWLALL_SPIDERS"))
         chosen = select_sources(names, spiders, sites, settings.getlist("CRAWLALL_DISABLED"))
         loader = self.crawler_process.spider_loader
-        classes = {name: loader.load(GENERIC_SPIDER if name in sites else name) for name in chosen}
+        classes = {name: loader.load(name) for name in chosen}
         if opts.list_only:
             for name in chosen:
                 print(f"{name}\t{'site' if name in sites else 'spider'}")
-                for line in arguments.describe(classes[name], skip=SITE_ARGUMENTS if name in sites else ()):
+                for line in arguments.describe(classes[name]):
                     print(f"    {line}")
             return
         if not chosen:
@@ -232,10 +232,7 @@ class Command(BaseRunSpiderCommand):
             # Each source gets the -a arguments it declares; one that no source declares goes to
             # every source, which refuses it (a typo fails the run instead of being ignored).
             given = arguments.for_source(classes[name], opts.spargs, classes.values())
-            if name in sites:
-                sources.append(Source(name, "site", classes[name], {**given, "config": sites[name].path}))
-            else:
-                sources.append(Source(name, "spider", classes[name], given))
+            sources.append(Source(name, "site" if name in sites else "spider", classes[name], given))
 
         _Unattributed.reset()
         unattributed = _UnattributedHandler(level=settings.get("LOG_LEVEL"))

@@ -1,41 +1,5 @@
-"""The generic source: a site described by a TOML file in GENERIC_SITES_DIR (default `sites/`).
-
-One file per site, `sites/<name>.toml` (read with tomllib)::
-
-    name = "techcrunch"          # optional; the file's stem when absent (must equal it)
-    folder = "techcrunch"        # archive folder under <language>/news/
-    category = "techcrunch"      # defaults to the folder
-    language = "en"              # "zh-CN", "zh-HK" or "en"
-    enabled = true               # false: `scrapy crawlall` skips it unless named explicitly
-    limit = 20                   # optional: at most N articles per run (-a limit=N wins)
-    timezone = "+08:00"          # zone of times written without one (default Beijing)
-
-    [discovery]
-    kind = "rss"                 # "rss" | "atom" | "feed" (either) | "sitemap" | "list"
-    urls = ["https://techcrunch.com/feed/"]   # or url = "..."
-    links = ".loop-card__title > a"           # list only: CSS of the article anchors
-    site_url = "https://techcrunch.com"       # base of relative links (default: the page's URL)
-    include = "/\\d{4}/\\d{2}/\\d{2}/"        # optional regex a link must match
-    exclude = "/video/"                       # optional regex of links skipped
-
-    [article]                    # every selector optional: trafilatura fills in
-    title = ["h1.article-hero__title"]        # CSS; text of the element (or ::text/::attr)
-    time = ["time[datetime]"]                 # `datetime` attribute, else the element's text
-    time_format = "%Y年%m月%d日 %H:%M"        # optional strptime format for visible times
-    body = [".entry-content"]                 # first match is the body container
-    remove = [".ad-unit", "script", "style"]  # removed from the body (and before trafilatura)
-    image = ['meta[property="og:image"]::attr(content)']
-    author = ['meta[name="author"]::attr(content)']
-    id_pattern = "/(\\d+)\\.html"             # regex on the link; group 1 is the archive id
-
-    [request]
-    encoding = "gbk"             # optional: decode pages with this codec (else detected)
-    article_url = "{url}"        # template of article requests ({url}, {path}); a mirror
-    headers = { Referer = "https://techcrunch.com/" }
-    secret_headers = { Cookie = "TECHCRUNCH_COOKIE" }   # header -> NAME of a setting/env var
-
-Secrets are never in the file: `secret_headers` names a setting or environment variable
-(empty by default: the header is left out).
+"""The generic source: discovery of the articles a site file (crawler/sources/site_file.py,
+docs/adding-a-source.md) points to, and extraction of an article page.
 
 Extraction of an article page (`extract_article`), field by field, first that serves:
 
@@ -62,233 +26,27 @@ configured selectors found nothing (a layout change to look at). The spider coun
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
-import tomllib
+from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 from urllib.parse import urljoin
 
 from parsel import Selector
 
 from crawler import extract
-from crawler.archive import SEGMENT
+from crawler.html_clean import inner_html, is_plain_text, parse_body, plain_text_to_html, remove_keep_tail
 from crawler.items import Article
-from crawler.sources import pages
-from crawler.sources.common import source_time
+from crawler.sources import json_api, pages
+from crawler.sources.common import SourceError, source_time
+from crawler.sources.site_file import (  # noqa: F401 - the site file's names, read here by their users
+    ConfigError, Discovery, SiteConfig, load_hook, load_site, load_site_file, load_sites, parse_site, site_files,
+)
 from crawler.timeutil import BEIJING, BadDate, parse_http_date, to_beijing
 
-KINDS = ("rss", "atom", "feed", "sitemap", "list")
-LANGUAGES = ("zh-CN", "zh-HK", "en")
 FIELDS = ("title", "time", "body", "image", "author")
 DEFAULT_REMOVE = ("script", "style", "noscript")
 EXTRACT = "extract"  # Article.body_fallback of a body found by the generic extraction
-
-
-class ConfigError(ValueError):
-    """A site file that cannot be used (TOML error, missing or wrong field)."""
-
-
-# ------------ configuration
-
-
-def _strings(value, where: str) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if isinstance(value, str):
-        return (value,) if value.strip() else ()
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return tuple(v for v in value if v.strip())
-    raise ConfigError(f"{where} must be a string or a list of strings")
-
-
-def _zone(value, where: str) -> dt.tzinfo:
-    if value in (None, ""):
-        return BEIJING
-    m = re.fullmatch(r"\s*(?:UTC)?\s*([+-])(\d{1,2}):?(\d{2})?\s*", str(value))
-    if str(value).strip().upper() in ("UTC", "Z"):
-        return dt.timezone.utc
-    if not m:
-        raise ConfigError(f"{where} must be an offset like \"+08:00\" or \"UTC\", got {value!r}")
-    minutes = int(m.group(2)) * 60 + int(m.group(3) or 0)
-    return dt.timezone(dt.timedelta(minutes=minutes if m.group(1) == "+" else -minutes))
-
-
-def _regex(value, where: str):
-    if value in (None, ""):
-        return None
-    try:
-        return re.compile(str(value))
-    except re.error as exc:
-        raise ConfigError(f"{where} is not a valid regular expression: {exc}") from None
-
-
-@dataclass
-class SiteConfig:
-    name: str
-    folder: str
-    category: str
-    language: str
-    kind: str
-    urls: tuple[str, ...]
-    path: str = ""
-    enabled: bool = True
-    limit: int | None = None
-    timezone: dt.tzinfo = BEIJING
-    links: tuple[str, ...] = ()
-    site_url: str = ""
-    include: re.Pattern | None = None
-    exclude: re.Pattern | None = None
-    title: tuple[str, ...] = ()
-    time: tuple[str, ...] = ()
-    time_format: str = ""
-    body: tuple[str, ...] = ()
-    remove: tuple[str, ...] = ()
-    image: tuple[str, ...] = ()
-    author: tuple[str, ...] = ()
-    id_pattern: re.Pattern | None = None
-    encoding: str = ""
-    article_url: str = "{url}"
-    headers: dict = field(default_factory=dict)
-    secret_headers: dict = field(default_factory=dict)
-
-    def article_id(self, link: str) -> str:
-        """The archive id the config finds in the link ("" without id_pattern or no match)."""
-        if self.id_pattern is None:
-            return ""
-        m = self.id_pattern.search(link or "")
-        if not m:
-            return ""
-        return m.group(1) if m.groups() else m.group(0)
-
-    def wants(self, link: str) -> bool:
-        if self.include is not None and not self.include.search(link):
-            return False
-        return not (self.exclude is not None and self.exclude.search(link))
-
-
-_TOP = {"name", "folder", "category", "language", "enabled", "limit", "timezone", "discovery", "article", "request"}
-_DISCOVERY = {"kind", "url", "urls", "links", "site_url", "include", "exclude"}
-_ARTICLE = {"title", "time", "time_format", "body", "remove", "image", "author", "id_pattern"}
-_REQUEST = {"encoding", "article_url", "headers", "secret_headers"}
-
-
-def _check_keys(table: dict, allowed: set, where: str) -> None:
-    unknown = sorted(set(table) - allowed)
-    if unknown:
-        raise ConfigError(f"{where}: unknown key(s) {', '.join(unknown)} (allowed: {', '.join(sorted(allowed))})")
-
-
-def parse_site(data: dict, stem: str, path: str = "") -> SiteConfig:
-    """A SiteConfig from the parsed TOML of `sites/<stem>.toml`; ConfigError names the problem."""
-    where = path or f"{stem}.toml"
-    if not isinstance(data, dict):
-        raise ConfigError(f"{where}: not a table")
-    _check_keys(data, _TOP, where)
-    name = str(data.get("name") or stem)
-    if name != stem:
-        raise ConfigError(f"{where}: name {name!r} must be the file's name ({stem!r})")
-    if not re.fullmatch(r"[A-Za-z0-9_-]+", name):
-        raise ConfigError(f"{where}: name {name!r} may hold letters, digits, '-' and '_' only")
-    folder = data.get("folder")
-    if not folder:
-        raise ConfigError(f"{where}: folder is required (letters, digits, '-', '_', '.')")
-    if not isinstance(folder, str) or not SEGMENT.fullmatch(folder):
-        # One plain segment under <language>/news/: never "..", ".", a hidden name or a path.
-        raise ConfigError(f"{where}: folder must be one plain folder name (letters, digits, '-', '_', '.'; "
-                          f"not starting with '.' or '-'), got {folder!r}")
-    language = str(data.get("language") or "")
-    if language not in LANGUAGES:
-        raise ConfigError(f"{where}: language must be one of {', '.join(LANGUAGES)}, got {language!r}")
-    discovery = data.get("discovery") or {}
-    article = data.get("article") or {}
-    request = data.get("request") or {}
-    for table, keys, label in ((discovery, _DISCOVERY, "discovery"), (article, _ARTICLE, "article"),
-                               (request, _REQUEST, "request")):
-        if not isinstance(table, dict):
-            raise ConfigError(f"{where}: [{label}] must be a table")
-        _check_keys(table, keys, f"{where} [{label}]")
-    kind = str(discovery.get("kind") or "")
-    if kind not in KINDS:
-        raise ConfigError(f"{where}: discovery.kind must be one of {', '.join(KINDS)}, got {kind!r}")
-    urls = _strings(discovery.get("urls"), f"{where}: discovery.urls") + _strings(discovery.get("url"), f"{where}: discovery.url")
-    if not urls:
-        raise ConfigError(f"{where}: discovery.url (or urls) is required")
-    links = _strings(discovery.get("links"), f"{where}: discovery.links")
-    if kind == "list" and not links:
-        raise ConfigError(f"{where}: a list discovery needs discovery.links (CSS of the article anchors)")
-    limit = data.get("limit")
-    if limit is not None and (not isinstance(limit, int) or isinstance(limit, bool) or limit < 1):
-        raise ConfigError(f"{where}: limit must be a positive integer")
-    enabled = data.get("enabled", True)
-    if not isinstance(enabled, bool):
-        raise ConfigError(f"{where}: enabled must be true or false")
-    headers = request.get("headers") or {}
-    secret_headers = request.get("secret_headers") or {}
-    for label, table in (("headers", headers), ("secret_headers", secret_headers)):
-        if not isinstance(table, dict) or not all(isinstance(v, str) for v in table.values()):
-            raise ConfigError(f"{where}: request.{label} must be a table of strings")
-    for header, setting in secret_headers.items():
-        if not re.fullmatch(r"[A-Z][A-Z0-9_]*", setting):
-            raise ConfigError(f"{where}: request.secret_headers.{header} must name a setting/environment "
-                              f"variable (UPPER_CASE), not hold the secret itself")
-    encoding = str(request.get("encoding") or "")
-    if encoding:
-        import codecs
-
-        try:
-            codecs.lookup(encoding)
-        except LookupError:
-            raise ConfigError(f"{where}: request.encoding {encoding!r} is not a known codec") from None
-    article_url = str(request.get("article_url") or "{url}")
-    if "{url}" not in article_url and "{path}" not in article_url:
-        raise ConfigError(f"{where}: request.article_url must contain {{url}} or {{path}}")
-    id_pattern = _regex(article.get("id_pattern"), f"{where}: article.id_pattern")
-    return SiteConfig(
-        name=name, folder=folder, category=str(data.get("category") or folder), language=language,
-        kind=kind, urls=urls, path=path, enabled=enabled, limit=limit,
-        timezone=_zone(data.get("timezone"), f"{where}: timezone"),
-        links=links, site_url=str(discovery.get("site_url") or ""),
-        include=_regex(discovery.get("include"), f"{where}: discovery.include"),
-        exclude=_regex(discovery.get("exclude"), f"{where}: discovery.exclude"),
-        title=_strings(article.get("title"), f"{where}: article.title"),
-        time=_strings(article.get("time"), f"{where}: article.time"),
-        time_format=str(article.get("time_format") or ""),
-        body=_strings(article.get("body"), f"{where}: article.body"),
-        remove=_strings(article.get("remove"), f"{where}: article.remove"),
-        image=_strings(article.get("image"), f"{where}: article.image"),
-        author=_strings(article.get("author"), f"{where}: article.author"),
-        id_pattern=id_pattern, encoding=encoding, article_url=article_url,
-        headers=dict(headers), secret_headers=dict(secret_headers),
-    )
-
-
-def load_site_file(path: str | Path) -> SiteConfig:
-    path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"site file {path} does not exist") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
-    return parse_site(data, path.stem, str(path))
-
-
-def site_files(directory: str | Path) -> list[Path]:
-    directory = Path(directory)
-    return sorted(directory.glob("*.toml")) if directory.is_dir() else []
-
-
-def load_site(name: str, directory: str | Path) -> SiteConfig:
-    path = Path(directory) / f"{name}.toml"
-    if not path.is_file():
-        known = ", ".join(p.stem for p in site_files(directory)) or "none"
-        raise ConfigError(f"no site {name!r} in {directory} (sites there: {known})")
-    return load_site_file(path)
-
-
-def load_sites(directory: str | Path) -> list[SiteConfig]:
-    """Every site file of the directory (enabled or not), by name; the first bad file raises."""
-    return [load_site_file(path) for path in site_files(directory)]
 
 
 # ------------ discovery
@@ -296,12 +54,20 @@ def load_sites(directory: str | Path) -> list[SiteConfig]:
 
 @dataclass
 class Entry:
-    """One article found by discovery."""
+    """One article found by discovery: what the feed, list or API says of it."""
 
     link: str
     title: str = ""
-    published: str = ""  # the feed's time as written (read by `entry_time`)
+    published: str = ""  # the feed's time as written, an API's as ISO 8601 (read by `entry_time`)
     image: str = ""
+    id: str = ""
+    author: str = ""
+    summary: str = ""  # the feed's description: the body when the article cannot be had
+    body: str | None = None  # the whole body, when the API's list carries it (no article request)
+    category: str = ""
+    kind: str = ""  # an API's type of the entry (article_url_by_kind)
+    guid: str = ""  # a feed's guid (SiteConfig.article_id looks for the id there too)
+    block: int = 0  # which [[discovery]] found it (its language and folder)
 
     def to_meta(self) -> dict:
         return dict(self.__dict__)
@@ -326,23 +92,32 @@ def _text(node: Selector, xpath: str) -> str:
 
 
 def feed_entries(body: bytes | str, base_url: str = "") -> list[Entry]:
-    """Articles of an RSS 2.0 / RSS 1.0 / Atom feed, in feed order. Raises ValueError when the
-    body is not XML."""
+    """Articles of an RSS 2.0 / RSS 1.0 / Atom feed, in feed order (`summary`: the description).
+    Raises ValueError when the body is not XML."""
     sel = _xml(body)
     entries = []
     for item in sel.xpath("//item"):
         link = _text(item, "./link/text()") or _text(item, "./guid[not(@isPermaLink='false')]/text()")
         image = (item.xpath("./content[@medium='image']/@url | ./thumbnail/@url").get()
                  or item.xpath("./enclosure[starts-with(@type,'image')]/@url").get() or "")
-        entries.append(Entry(link=pages.absolute_url(link, base_url), title=_text(item, "./title//text()"),
+        entries.append(Entry(link=pages.absolute_url(link, base_url), title=_title(item),
                              published=_text(item, "./pubDate/text()") or _text(item, "./date/text()"),
-                             image=image.strip()))
+                             image=image.strip(), guid=_text(item, "./guid/text()"),
+                             author=_text(item, "./creator/text()") or _text(item, "./author/text()"),
+                             summary=item.xpath("./description/text()").get() or ""))
     for item in sel.xpath("//entry"):
         link = (item.xpath("./link[@rel='alternate' or not(@rel)]/@href").get() or "").strip()
-        entries.append(Entry(link=pages.absolute_url(link, base_url), title=_text(item, "./title//text()"),
+        entries.append(Entry(link=pages.absolute_url(link, base_url), title=_title(item),
                              published=_text(item, "./published/text()") or _text(item, "./updated/text()"),
-                             image=(item.xpath("./thumbnail/@url | ./content[@medium='image']/@url").get() or "").strip()))
+                             image=(item.xpath("./thumbnail/@url | ./content[@medium='image']/@url").get() or "").strip(),
+                             guid=_text(item, "./id/text()"), author=_text(item, "./author/name/text()"),
+                             summary=item.xpath("./summary/text()").get() or ""))
     return [e for e in entries if e.link]
+
+
+def _title(item: Selector) -> str:
+    # Feeds write a title's entities twice (WordPress: `&amp;#8217;`, or `&#8217;` in CDATA).
+    return pages.clean_title(html.unescape(_text(item, "./title//text()")))
 
 
 def sitemap_entries(body: bytes | str) -> tuple[list[Entry], list[str]]:
@@ -359,15 +134,18 @@ def sitemap_entries(body: bytes | str) -> tuple[list[Entry], list[str]]:
     return entries, children
 
 
-def list_entries(page, config: SiteConfig, page_url: str = "") -> list[Entry]:
-    """The article anchors of a list page (each link once, in page order)."""
+def list_entries(page, discovery: Discovery, page_url: str = "") -> list[Entry]:
+    """The article anchors of a list page (each link once, in page order): each element the
+    `links` CSS finds is an anchor or holds one; its title is the text of its `link_title`
+    element, else its own text."""
     sel = pages.as_selector(page)
     pairs = []
-    for css in config.links:
+    for css in discovery.links:
         for node in sel.css(css):
             href = node.attrib.get("href") or node.css("a::attr(href)").get()
-            pairs.append((href, pages.clean_title("".join(node.css("::text").getall()))))
-    return _resolve(pairs, config.site_url or page_url)
+            titled = node.css(discovery.link_title) if discovery.link_title else None
+            pairs.append((href, pages.clean_title("".join((titled[0] if titled else node).css("::text").getall()))))
+    return _resolve(pairs, discovery.site_url or page_url)
 
 
 def _resolve(pairs, base: str) -> list[Entry]:
@@ -383,25 +161,81 @@ def _resolve(pairs, base: str) -> list[Entry]:
     return entries
 
 
-def discover(config: SiteConfig, body: bytes, page_url: str, page=None) -> tuple[list[Entry], list[str]]:
-    """(entries the config wants, child sitemaps) of one discovery response."""
-    children: list[str] = []
-    if config.kind in ("rss", "atom", "feed"):
-        entries = feed_entries(body, config.site_url or page_url)
-    elif config.kind == "sitemap":
-        entries, children = sitemap_entries(body)
+@dataclass
+class Found:
+    """What one discovery answer gave: the entries wanted, child sitemaps, and the entries left
+    out by the discovery's `skip` rules or for want of a link (stat names: counts)."""
+
+    entries: list
+    children: list = field(default_factory=list)
+    skipped: Counter = field(default_factory=Counter)
+
+
+def json_entries(payload, discovery: Discovery, tz: dt.tzinfo = BEIJING, page_url: str = "") -> Found:
+    """The entries of a JSON list answer (`discovery.entries` the list, `discovery.fields` where
+    each value is). Raises SourceError when the answer is not JSON or holds no such list."""
+    items = json_api.entries_of(json_api.load_answer(payload), discovery.entries)
+    fields, found = discovery.fields, Found(entries=[])
+    hook = load_hook(discovery.hook) if discovery.hook else None
+    for raw in items:
+        if not isinstance(raw, dict):
+            found.skipped["skipped_type/not_an_object"] += 1
+            continue
+        rule = json_api.first_rule(discovery.skip, raw)
+        if rule is not None:
+            found.skipped[json_api.count_name(rule, raw)] += 1
+            continue
+        published = source_time(json_api.value(raw, fields.get("time"), raw=True), default_tz=tz)
+        link = json_api.value(raw, fields.get("link"))
+        entry = Entry(
+            link=pages.absolute_url(link, discovery.site_url or page_url) if link else "",
+            title=json_api.value(raw, fields.get("title")), published=published.isoformat() if published else "",
+            image=json_api.value(raw, fields.get("image")), id=json_api.value(raw, fields.get("id")),
+            author=json_api.value(raw, fields.get("author")), summary=json_api.value(raw, fields.get("summary")),
+            category=json_api.value(raw, fields.get("category")), kind=json_api.value(raw, fields.get("kind")),
+            body=_body(json_api.get(raw, fields["body"].paths[0])) if "body" in fields else None,
+        )
+        if hook is not None:
+            entry = hook(entry, raw)
+            if entry is None:
+                found.skipped["skipped_by_hook"] += 1
+                continue
+        if not entry.link and not entry.id:
+            found.skipped["missing_link"] += 1
+            continue
+        found.entries.append(entry)
+    return found
+
+
+def _body(value) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def discover(discovery: Discovery, body: bytes, page_url: str, page=None, tz: dt.tzinfo = BEIJING) -> Found:
+    """The entries one discovery answer gives that the discovery wants (include/exclude), each
+    link once; child sitemaps of a sitemap index."""
+    if discovery.kind == "json":
+        found = json_entries(body, discovery, tz, page_url)
+    elif discovery.kind in ("rss", "atom", "feed"):
+        found = Found(entries=feed_entries(body, discovery.site_url or page_url))
+    elif discovery.kind == "sitemap":
+        found = Found(*sitemap_entries(body))
     else:
-        entries = list_entries(page if page is not None else body.decode("utf-8", "replace"), config, page_url)
+        found = Found(entries=list_entries(page if page is not None else body.decode("utf-8", "replace"),
+                                           discovery, page_url))
     seen, wanted = set(), []
-    for entry in entries:
-        if entry.link not in seen and config.wants(entry.link):
-            seen.add(entry.link)
+    for entry in found.entries:
+        key = entry.link or entry.id
+        if key not in seen and (not entry.link or discovery.wants(entry.link)):
+            seen.add(key)
             wanted.append(entry)
-    return wanted, children
+    found.entries = wanted
+    return found
 
 
 def entry_time(value: str, tz: dt.tzinfo = BEIJING) -> dt.datetime | None:
-    """A feed's time (RFC 822 of RSS, RFC 3339 of Atom/sitemaps) in Beijing time, or None."""
+    """A feed's time (RFC 822 of RSS, RFC 3339 of Atom/sitemaps, an API's ISO 8601) in Beijing
+    time, or None."""
     value = (value or "").strip()
     if not value:
         return None
@@ -410,7 +244,6 @@ def entry_time(value: str, tz: dt.tzinfo = BEIJING) -> dt.datetime | None:
     except BadDate:
         pass
     return source_time(value, default_tz=tz)
-
 
 # ------------ article pages
 
@@ -625,3 +458,89 @@ def extract_article(config: SiteConfig, url: str, html: str, entry: Entry | dict
         drop_reason="no_body" if body is None else "",
     )
     return Extracted(article=article, fallbacks=fallbacks, selector_missed=missed)
+
+
+# ------------ articles of a site file that are not read from an HTML page
+
+
+def clean_fragment(body: str, remove) -> str:
+    """An HTML body without the elements `remove` finds (CSS; the text after each is kept); the
+    body as given when there is nothing to remove."""
+    if not remove or not body.strip():
+        return body
+    tree = parse_body(body)
+    if tree is None:
+        return ""
+    doomed = [node.root for css in remove for node in Selector(root=tree, type="html").css(css)]
+    for element in doomed:
+        if element.getparent() is not None:
+            remove_keep_tail(element)
+    return inner_html(tree)
+
+
+def summary_body(entry: Entry) -> str:
+    """The feed's description as a body (plain text made paragraphs)."""
+    text = (entry.summary or "").strip()
+    return plain_text_to_html(text) if text and is_plain_text(text) else text
+
+
+def entry_article(config: SiteConfig, entry: Entry, *, summary: bool = False) -> Article:
+    """The Article of a discovery entry alone: an API list that carries the whole article, or
+    (`summary`) a feed's description when the article cannot be had (body_fallback "summary")."""
+    block = config.discoveries[entry.block]
+    body = summary_body(entry) if summary else clean_fragment(entry.body or "", config.remove)
+    return Article(
+        id=entry.id or config.article_id(entry.link, entry.guid), title=entry.title, link=entry.link,
+        published=entry_time(entry.published, config.timezone), author=entry.author,
+        thumbnail=pages.absolute_url(entry.image, entry.link), body_html=body,
+        category=entry.category or block.category, folder=block.folder, language=block.language,
+        body_fallback="summary" if summary else "", drop_reason="" if body.strip() else "empty_body",
+    )
+
+
+def json_article(config: SiteConfig, payload, entry: Entry) -> Article:
+    """The Article of a detail answer (`format = "json"`): `root` the article object, `fields`
+    where each value is; the entry's values fill what the answer lacks. Raises SourceError
+    when the answer holds no such object or no body."""
+    answer = json_api.load_answer(payload)
+    data = json_api.get(answer, config.root)
+    fields = config.fields
+    raw_body = next((v for v in (json_api.get(data, p) for p in fields["body"].paths) if isinstance(v, str)), None) \
+        if isinstance(data, dict) else None
+    if raw_body is None:
+        raise SourceError(f"answer has no {config.root + '.' if config.root else ''}{fields['body'].paths[0]}")
+    block = config.discoveries[entry.block]
+    body = clean_fragment(raw_body, config.remove)
+    link = json_api.value(data, fields.get("link")) or entry.link
+    published = source_time(json_api.value(data, fields.get("time"), raw=True), default_tz=config.timezone)
+    rule = json_api.first_rule(config.drop, data)
+    article = Article(
+        id=json_api.value(data, fields.get("id")) or entry.id or config.article_id(entry.link, entry.guid),
+        title=json_api.value(data, fields.get("title")) or entry.title, link=link,
+        published=published or entry_time(entry.published, config.timezone),
+        author=json_api.value(data, fields.get("author")) or entry.author,
+        thumbnail=pages.absolute_url(json_api.value(data, fields.get("image")) or entry.image, link),
+        body_html=body, category=json_api.value(data, fields.get("category")) or entry.category or block.category,
+        folder=block.folder, language=block.language, body_fallback="",
+        drop_reason=rule.reason if rule is not None else ("" if pages.has_text(body) else "empty_body"),
+    )
+    if config.hook:
+        article = load_hook(config.hook)(article, data, entry)
+    return article
+
+
+def page_article(config: SiteConfig, url: str, html_text: str, entry: Entry) -> Extracted:
+    """extract_article for an entry of any discovery: the entry's id, author and category win
+    over the page's, the entry's [[discovery]] names language and folder."""
+    extracted = extract_article(config, url, html_text, entry)
+    article, block = extracted.article, config.discoveries[entry.block]
+    article["id"] = entry.id or config.article_id(article["link"], entry.guid)
+    if entry.author and not config.author:
+        article["author"] = entry.author
+        if "author" in extracted.fallbacks:
+            extracted.fallbacks.remove("author")
+    article["category"] = entry.category or block.category
+    article["folder"], article["language"] = block.folder, block.language
+    if config.hook:
+        extracted.article = load_hook(config.hook)(article, None, entry)
+    return extracted

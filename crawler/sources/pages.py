@@ -174,61 +174,6 @@ def body_drop_reason(body: str | None) -> str:
     return "" if has_text(body) else "empty_body"
 
 
-@dataclass
-class ListEntry:
-    """One article of an HTML list page: its link (the archive's link) and listed title."""
-
-    link: str
-    title: str = ""
-
-    def to_meta(self) -> dict:
-        return dict(self.__dict__)
-
-    @classmethod
-    def from_meta(cls, meta) -> "ListEntry | None":
-        if meta is None or isinstance(meta, ListEntry):
-            return meta
-        return cls(**meta) if isinstance(meta, dict) else None
-
-
-def list_from_links(pairs, site_url: str) -> list[ListEntry]:
-    """ListEntries of (href, title) pairs in order, each link once; hrefs resolved against the
-    site (not against the address the list was fetched from, which may be a mirror)."""
-    base = site_url.rstrip("/") + "/"
-    entries, seen = [], set()
-    for href, title in pairs:
-        href = (href or "").strip()
-        if not href or href.startswith(("#", "javascript:")):
-            continue
-        link = absolute_url(href, base)
-        if link not in seen:
-            seen.add(link)
-            entries.append(ListEntry(link=link, title=title))
-    return entries
-
-
-def listed_article(response, entry, *, containers, removed, title_css, visible_time, category, folder,
-                   language, author_css=()) -> Article:
-    """The Article of an article page reached from a list (no source id: md5 name, known by
-    link). The listed title wins; the link is the listed one, else the page's canonical URL.
-    `published` is None when the page shows no readable time."""
-    entry = ListEntry.from_meta(entry)
-    response = page_response(response)
-    page = response.selector
-    body = body_container(page, containers, removed)
-    link = entry.link if entry else (meta_content(
-        page, 'link[rel="canonical"]::attr(href)', 'meta[property="og:url"]::attr(content)') or response.url)
-    title = (entry.title if entry else "") or clean_title(meta_content(
-        page, *title_css, 'meta[property="og:title"]::attr(content)'))
-    return Article(
-        id="", title=title, link=link, published=page_time(page, visible_time),
-        author=meta_content(page, *author_css) if author_css else "",
-        thumbnail=absolute_url(meta_content(page, 'meta[property="og:image"]::attr(content)'), link),
-        body_html=body or "", category=category, folder=folder, language=language,
-        body_fallback="", drop_reason=body_drop_reason(body),
-    )
-
-
 def path_of(url: str) -> str:
     parts = urlsplit(url)
     return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
@@ -283,38 +228,3 @@ class PageSourceSpider(SourceSpider):
         if not article.get("drop_reason"):
             article["published"] = self.published_or_now(article.get("published"), article["link"])
         return article
-
-
-class ListPageSpider(PageSourceSpider):
-    """An HTML list page + article pages, no source id (morningstar, stheadline). Subclasses set
-    SOURCE (a module with list_entries(page, site_url) and parse_article(response, entry)),
-    LIST_URL_SETTING and SITE_URL_SETTING."""
-
-    SOURCE = None
-    LIST_URL_SETTING = ""
-    SITE_URL_SETTING = ""
-
-    async def start(self):
-        yield self.discovery_request(self.setting(self.LIST_URL_SETTING), self.parse_list)
-
-    def parse_list(self, response):
-        if not self.discovery_ok(response):
-            return
-        if response.status != 200:
-            self.discovery_error(response.url, f"HTTP {response.status}")
-            return
-        entries = self.SOURCE.list_entries(page_response(response), self.setting(self.SITE_URL_SETTING))
-        if not entries:
-            self.discovery_error(response.url, "the list page shows no article link (layout changed?)")
-            return
-        for entry in entries:
-            if self.take(entry.link):
-                yield self.article_request(entry.link, self.parse_article, list_entry=entry.to_meta())
-
-    def parse_article(self, response):
-        if not self.page_ok(response):
-            return
-        article = self.SOURCE.parse_article(response, response.meta.get("list_entry"))
-        if article["drop_reason"] == "no_body":
-            self.page_error(response.url, "no article body container on the page")
-        yield self.finish(article)

@@ -1,74 +1,78 @@
-"""`scrapy crawl generic -a site=<name>`: any site described by `<GENERIC_SITES_DIR>/<name>.toml`.
+"""The spider of every site file: `scrapy crawl <site>` (one spider per file of GENERIC_SITES_DIR,
+registered by crawler.spider_loader) or `scrapy crawl generic -a config=path/to/site.toml`.
 
-One spider class runs every configured site (the file format is in crawler/sources/generic.py).
-The running spider takes the site's name (`spider.name == "techcrunch"`), so its stats
-(`techcrunch/discovered`, `/requested`, `/time_fallback`, `/fallback/<field>` ...), its log
-lines and its section of the run report are the site's, exactly as for a fixed spider.
-
-Why one class and not one registered spider per file: Scrapy's spider loader only sees classes
-defined in SPIDER_MODULES; per-file classes would need a custom SPIDER_LOADER_CLASS that reads
-a directory relative to the working directory at every `scrapy list`, and a broken file would
-then break every command. With one class a bad file fails only the run that names it, and
-`scrapy crawlall` (crawler/commands/crawlall.py) creates one crawler per enabled site.
-
-Arguments (GenericSpider.ARGUMENTS; `scrapy crawlall --list` prints them):
-  site=<name>      the site file `<GENERIC_SITES_DIR>/<name>.toml` (required unless config=)
-  config=<path>    a site file anywhere (its stem is the site's name)
-  limit=N          at most N articles per run (else the file's `limit`, else no limit)
-  url=<url>        discovery URL instead of the file's (comma-separated for several)
-  article_url=<t>  template of article requests instead of the file's ({url}, {path})
-A missing site is a bad argument (exit status 1); a site file that cannot be used is a usage
-error (exit status 2), both found before the crawl starts.
-
-Settings: GENERIC_SITES_DIR (default "sites"); the settings/environment variables the site
-file names in `secret_headers` (empty: the header is left out).
-
-Stats (besides those of crawler.sources.common.SourceSpider): `<site>/fallback/<field>` for
-each field trafilatura served (title, time, body, image, author), `<site>/selector_missed/<field>`
-for configured selectors that found nothing; the body fallback is also `body_fallback =
-"trafilatura"` on the item (run report: `article/body_fallback/trafilatura`).
+The running spider takes the site's name, so its stats (`<site>/discovered`, `/requested`,
+`/fallback/<field>` ...), log lines and run report section are the site's. The site file's
+format, its arguments and stats: docs/adding-a-source.md. A site file that cannot be used is
+a usage error (exit status 2) before anything runs.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import os
-import re
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import scrapy
 from scrapy.exceptions import UsageError
 
+from crawler.archive import archive_name
 from crawler.arguments import LIMIT, Argument, ArgumentError
 from crawler.sources import generic, pages
+from crawler.sources.common import SourceError
+from crawler.sources.generic import Entry
 from crawler.sources.pages import HTML_ACCEPT
+from crawler.sources.site_file import SITE_NAME, ConfigError, SiteConfig
+from crawler.timeutil import BEIJING
 
 FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.8"
+JSON_ACCEPT = "application/json, text/plain, */*"
 MAX_CHILD_SITEMAPS = 20
-SITE_NAME = re.compile(r"[A-Za-z0-9_-]+")
+
+# The arguments of a site's spider (`scrapy crawlall --list` prints them).
+SITE_ARGUMENTS = (
+    LIMIT,
+    Argument("since", "day", "skip articles published before this day (Beijing time)"),
+    Argument("urls", "names", "fetch these article pages instead of discovering them"),
+    Argument("url_file", "file", "as urls=, from a file: one URL a line, # starts a comment"),
+    Argument("pages", "count", "discovery pages to read ({page} = 1..N; default: the file's pages)"),
+    Argument("discovery_url", "names", "discovery URL(s) instead of the file's"),
+    Argument("article_url", "template", "template of article requests ({url}, {path}, {id}) instead of the file's"),
+)
+
+
+def site_config(settings, *, site: str = "", path: str = "") -> SiteConfig:
+    """The site file (by name in GENERIC_SITES_DIR, or a path) with SITE_OVERRIDES applied."""
+    overrides = settings.getdict("SITE_OVERRIDES") if settings is not None else {}
+    if path:
+        return generic.load_site_file(path, overrides)
+    return generic.load_site(site, settings.get("GENERIC_SITES_DIR"), overrides)
 
 
 class GenericSpider(pages.PageSourceSpider):
     name = "generic"
+    SITE = ""  # the site file a site's own spider runs (crawler.spider_loader)
     ARGUMENTS = (
         Argument("site", "text", "the site file <GENERIC_SITES_DIR>/<site>.toml"),
         Argument("config", "text", "a site file anywhere (instead of site=)"),
-        LIMIT,
-        Argument("url", "names", "discovery URL(s) instead of the file's"),
-        Argument("article_url", "template", "template of article requests ({url}, {path}) instead of the file's"),
+        *SITE_ARGUMENTS,
     )
 
     def __init__(self, *args, **kwargs):
         site, config = self.site_choice(kwargs)
-        site_name = site or os.path.splitext(os.path.basename(config))[0]
-        super().__init__(*args, name=site_name, **kwargs)
-        self.site = site
-        self.config_path = config
-        self.url_override = self.arguments["url"] or []
-        self.article_url_override = self.arguments["article_url"] or ""
-        self.config: generic.SiteConfig | None = None
+        super().__init__(*args, name=site or os.path.splitext(os.path.basename(config))[0], **kwargs)
+        self.site, self.config_path = site, config
+        day = self.arguments["since"]
+        self.since = dt.datetime(day.year, day.month, day.day, tzinfo=BEIJING) if day else None
+        self.direct_urls = (self.arguments["urls"] or []) + (self.arguments["url_file"] or [])
+        self.config: SiteConfig | None = None
 
-    @staticmethod
-    def site_choice(values: dict) -> tuple[str, str]:
+    @classmethod
+    def site_choice(cls, values: dict) -> tuple[str, str]:
         """(site, config): exactly one of them given, a site by its plain name."""
+        if cls.SITE:
+            return cls.SITE, ""
         site, config = (str(values.get(k) or "").strip() for k in ("site", "config"))
         if bool(site) == bool(config):
             raise ArgumentError("generic spider: give the site, e.g. -a site=techcrunch (a file of GENERIC_SITES_DIR), "
@@ -79,37 +83,58 @@ class GenericSpider(pages.PageSourceSpider):
         return site, config
 
     @classmethod
-    def site_config(cls, values: dict, sites_dir: str) -> generic.SiteConfig:
-        """The site file the arguments name: ArgumentError when there is none (a bad -a value),
-        UsageError when it cannot be used (a bad site file: exit status 2, before anything runs)."""
-        site, config_path = cls.site_choice(values)
-        if config_path and not os.path.isfile(config_path):
-            raise ArgumentError(f"generic spider: config {config_path!r} is no file")
+    def load_config(cls, values: dict, settings) -> SiteConfig:
+        """The site file the spider runs: ArgumentError when there is none (a bad -a value),
+        UsageError when it cannot be used (a bad site file or hook: exit status 2)."""
+        site, path = cls.site_choice(values)
+        sites_dir = settings.get("GENERIC_SITES_DIR")
+        if path and not os.path.isfile(path):
+            raise ArgumentError(f"generic spider: config {path!r} is no file")
         if site and not os.path.isfile(os.path.join(sites_dir, f"{site}.toml")):
             known = ", ".join(p.stem for p in generic.site_files(sites_dir)) or "none"
             raise ArgumentError(f"generic spider: no site {site!r} in {sites_dir} (sites there: {known})")
         try:
-            return generic.load_site_file(config_path) if config_path else generic.load_site(site, sites_dir)
-        except generic.ConfigError as exc:
+            config = site_config(settings, site=site, path=path)
+            for hook in [config.hook, *(d.hook for d in config.discoveries)]:
+                if hook:
+                    generic.load_hook(hook)
+        except ConfigError as exc:
             raise UsageError(str(exc), print_help=False) from None
+        return config
 
     @classmethod
     def check_arguments(cls, values: dict, settings) -> None:
-        cls.site_config(values, settings.get("GENERIC_SITES_DIR"))
+        config = cls.load_config(values, settings)
+        name = cls.SITE or "generic"
+        if (values.get("urls") or values.get("url_file")) and config.carries_body:
+            raise ArgumentError(f"{name} spider: urls=/url_file= do not apply: {config.name}'s articles come "
+                                "whole with its discovery (no article page)")
+        if values.get("pages") and not any(d.paged for d in config.discoveries):
+            raise ArgumentError(f"{name} spider: pages= does not apply: {config.name}'s discovery URLs have no {{page}}")
+
+    @classmethod
+    def update_settings(cls, settings):
+        super().update_settings(settings)
+        if not cls.SITE:
+            return
+        try:
+            config = site_config(settings, site=cls.SITE)
+        except ConfigError:
+            return  # refused with its reason before the crawl (check_arguments)
+        if config.settings:
+            settings.setdict(config.settings, priority="spider")
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
-        spider.configure(crawler.settings.get("GENERIC_SITES_DIR"))
+        spider.configure(cls.load_config({"site": spider.site, "config": spider.config_path}, crawler.settings))
         return spider
 
-    def configure(self, sites_dir: str) -> None:
-        config = self.site_config({"site": self.site, "config": self.config_path}, sites_dir)
+    def configure(self, config: SiteConfig) -> None:
         self.config = config
         self.name = config.name
-        self.FOLDER = config.folder
-        self.LANGUAGE = config.language
-        self.SECRETS = tuple(config.secret_headers.values())
+        self.FOLDER, self.LANGUAGE = config.folder, config.language
+        self.SECRETS = config.secrets
         if self.limit is None:
             self.limit = config.limit
 
@@ -123,73 +148,204 @@ class GenericSpider(pages.PageSourceSpider):
                 headers[header] = value
         return headers
 
-    def request(self, url: str, callback, errback, accept: str, statuses, **meta) -> scrapy.Request:
+    def request(self, url: str, callback, errback, accept: str, statuses, *, method="GET", body=None,
+                cb_kwargs=None, **meta) -> scrapy.Request:
         # A Cookie among the headers is moved into the jar by crawler.cookie_header.
-        return scrapy.Request(url, headers=self.headers(accept), callback=callback, errback=errback,
-                              dont_filter=True, meta={"handle_httpstatus_list": statuses, **meta})
+        headers = self.headers(accept)
+        if body is not None:
+            headers["Content-Type"] = "application/json"
+        return scrapy.Request(url, method=method, body=body, headers=headers, callback=callback, errback=errback,
+                              dont_filter=True, cb_kwargs=cb_kwargs or {},
+                              meta={"handle_httpstatus_list": statuses, **meta})
 
-    def discovery_request(self, url: str, callback, accept: str = HTML_ACCEPT, **meta) -> scrapy.Request:
-        return self.request(url, callback, self.discovery_failed, accept, [401, 403], **meta)
+    def discovery_requests(self):
+        pages_wanted = self.arguments["pages"]
+        overrides = self.arguments["discovery_url"]
+        for block, discovery in enumerate(self.config.discoveries):
+            accept = {"list": HTML_ACCEPT, "json": JSON_ACCEPT}.get(discovery.kind, FEED_ACCEPT)
+            count = (pages_wanted or discovery.pages) if discovery.paged else 1
+            for page in range(1, count + 1):
+                for url in overrides or discovery.urls:
+                    body = _fill_page(discovery.body, page) if discovery.body is not None else None
+                    yield self.request(
+                        _with_params(url.replace("{page}", str(page)), _fill_page(discovery.params, page)),
+                        self.parse_discovery, self.discovery_failed, accept, [401, 403], method=discovery.method,
+                        body=json.dumps(body, ensure_ascii=False, separators=(",", ":")) if body is not None else None,
+                        cb_kwargs={"block": block})
 
-    def is_known(self, key) -> bool:
-        # An article with an id (id_pattern) is known by its file name, else by its link.
-        if isinstance(key, str) and key.startswith(("http://", "https://")):
-            article_id = self.config.article_id(key)
-            if article_id:
-                return super().is_known(article_id)
-        return super().is_known(key)
-
-    def article_request(self, link: str, callback, **meta) -> scrapy.Request:
-        template = self.article_url_override or self.config.article_url
-        url = template.format(url=link, path=pages.path_of(link))
-        return self.request(url, callback, self.page_failed, HTML_ACCEPT, [401, 403, 404, 410], **meta)
+    def article_request(self, entry: Entry) -> scrapy.Request | None:
+        """The request of the entry's article; None when its template needs an id it lacks."""
+        config = self.config
+        template = self.arguments["article_url"] or config.article_url_by_kind.get(entry.kind) or config.article_url
+        if "{id}" in template and not entry.id:
+            return None
+        url = (template.replace("{url}", entry.link).replace("{path}", pages.path_of(entry.link))
+               .replace("{id}", entry.id))
+        accept = JSON_ACCEPT if config.format == "json" else HTML_ACCEPT
+        return self.request(url, self.parse_article, self.article_failed, accept, [401, 403, 404, 410],
+                            cb_kwargs={"entry": entry.to_meta()})
 
     async def start(self):
-        accept = HTML_ACCEPT if self.config.kind == "list" else FEED_ACCEPT
-        for url in self.url_override or self.config.urls:
-            yield self.discovery_request(url, self.parse_discovery, accept=accept)
+        if self.direct_urls:
+            for url in self.direct_urls:
+                entry = Entry(link=url, id=self.config.article_id(url))
+                if self.take(entry, key=entry.id or url):
+                    for result in self.follow(entry):
+                        yield result
+            return
+        for request in self.discovery_requests():
+            yield request
 
     # ------------ discovery
 
-    def parse_discovery(self, response):
+    def is_known(self, entry) -> bool:
+        """Is the entry's article in its folder: by its id's file name, else by its link."""
+        if not isinstance(entry, Entry):
+            return super().is_known(entry)
+        block = self.config.discoveries[entry.block]
+        if entry.id:
+            name = archive_name(entry.id, "", "", block.language)
+            return self.index.contains_name(block.language, block.folder, name)
+        return self.index.contains_link(block.language, block.folder, entry.link)
+
+    def too_old(self, entry: Entry) -> bool:
+        if self.since is None:
+            return False
+        published = generic.entry_time(entry.published, self.config.timezone)
+        return published is not None and published < self.since
+
+    def parse_discovery(self, response, block: int = 0):
         if not self.discovery_ok(response):
             return
         if response.status != 200:
             self.discovery_error(response.url, f"HTTP {response.status}")
             return
+        discovery = self.config.discoveries[block]
         page = None
-        if self.config.kind == "list":
+        if discovery.kind == "list":
             page = generic.decode_page(response.body, response.headers.get(b"Content-Type"), self.config.encoding)
         try:
-            entries, children = generic.discover(self.config, response.body, response.url, page)
-        except ValueError as exc:
-            self.discovery_error(response.url, f"unreadable {self.config.kind}: {exc}")
+            found = generic.discover(discovery, response.body, response.url, page, self.config.timezone)
+        except (ValueError, SourceError) as exc:
+            self.discovery_error(response.url, f"unreadable {discovery.kind}: {exc}")
             return
-        if children and response.meta.get("sitemap_depth", 0) == 0:
-            for child in children[:MAX_CHILD_SITEMAPS]:
-                yield self.discovery_request(child, self.parse_discovery, accept=FEED_ACCEPT, sitemap_depth=1)
-            if not entries:
+        for stat, count in found.skipped.items():
+            self.inc(stat, count)
+        if found.children and response.meta.get("sitemap_depth", 0) == 0:
+            for child in found.children[:MAX_CHILD_SITEMAPS]:
+                yield self.request(child, self.parse_discovery, self.discovery_failed, FEED_ACCEPT, [401, 403],
+                                   cb_kwargs={"block": block}, sitemap_depth=1)
+            if not found.entries:
                 return
-        if not entries:
-            self.discovery_error(response.url, f"the {self.config.kind} shows no article link "
+        if not found.entries and not found.skipped:
+            self.discovery_error(response.url, f"the {discovery.kind} shows no article "
                                                "(layout changed, or include/exclude too strict?)")
             return
-        for entry in entries:
-            if self.take(entry.link):
-                yield self.article_request(entry.link, self.parse_article, list_entry=entry.to_meta())
+        for entry in found.entries:
+            entry.block = block
+            entry.id = entry.id or self.config.article_id(entry.link, entry.guid)
+            if self.take(entry, key=entry.id or entry.link, too_old=self.too_old(entry)):
+                yield from self.follow(entry)
+
+    def follow(self, entry: Entry):
+        """The entry's article: made from the entry when the list carries it, else requested."""
+        if entry.body is not None:
+            yield self.finish(generic.entry_article(self.config, entry))
+            return
+        request = self.article_request(entry)
+        if request is not None:
+            yield request
+            return
+        self.inc("missing_id")  # the article URL needs an id: only the entry's own text is there
+        if self.config.fallback:
+            yield self.finish(generic.entry_article(self.config, entry, summary=True))
+        else:
+            self.logger.warning("%s: no id for %s; its article cannot be requested", self.name, entry.link)
 
     # ------------ articles
 
-    def parse_article(self, response):
+    def parse_article(self, response, entry=None):
+        entry = Entry.from_meta(entry) or Entry(link=response.url, id=self.config.article_id(response.url))
         if not self.page_ok(response):
+            yield from self.unavailable(entry)
+            return
+        if self.config.format == "json":
+            try:
+                article = generic.json_article(self.config, response.body, entry)
+            except SourceError as exc:
+                self.page_error(response.url, str(exc))
+                yield from self.unavailable(entry)
+                return
+            if article["drop_reason"] == "empty_body" and self.config.fallback:
+                article = generic.entry_article(self.config, entry, summary=True)
+            yield self.finish(article)
             return
         html = generic.decode_page(response.body, response.headers.get(b"Content-Type"), self.config.encoding)
-        extracted = generic.extract_article(self.config, response.url, html, response.meta.get("list_entry"))
+        extracted = generic.page_article(self.config, response.url, html, entry)
         for name in extracted.fallbacks:
             self.inc(f"fallback/{name}")
         for name in extracted.selector_missed:
             self.inc(f"selector_missed/{name}")
         article = extracted.article
         if article["drop_reason"] == "no_body":
-            self.page_error(response.url, "no article body: the body selectors and trafilatura found none")
+            if self.config.fallback:
+                article = generic.entry_article(self.config, entry, summary=True)
+            else:
+                self.page_error(response.url, "no article body: the body selectors and the generic extraction found none")
         yield self.finish(article)
+
+    def unavailable(self, entry: Entry):
+        """The article could not be had: with `fallback = "summary"`, the feed's text serves."""
+        if self.config.fallback and entry.link:
+            yield self.finish(generic.entry_article(self.config, entry, summary=True))
+
+    def article_failed(self, failure):
+        self.page_failed(failure)
+        request = getattr(failure, "request", None)
+        entry = Entry.from_meta(request.cb_kwargs.get("entry")) if request is not None else None
+        if entry is not None:
+            yield from self.unavailable(entry)
+
+    def finish(self, article):
+        if not article.get("drop_reason"):
+            if self.since is not None and article.get("published") is not None and article["published"] < self.since:
+                article["drop_reason"] = "too_old"
+                return article
+        return super().finish(article)
+
+
+class SiteSpider(GenericSpider):
+    """Base of the spider of one site file (made by crawler.spider_loader, named as the file)."""
+
+    name = ""  # not a spider of its own (Scrapy lists classes with a name only)
+    ARGUMENTS = SITE_ARGUMENTS
+
+
+def site_spider(site: str) -> type[SiteSpider]:
+    return type(f"Site_{site.replace('-', '_')}", (SiteSpider,), {"name": site, "SITE": site, "__module__": __name__})
+
+
+def _fill_page(value, page: int):
+    """A params/body table with "{page}" filled in (a value that is exactly "{page}" becomes the
+    number)."""
+    if isinstance(value, dict):
+        return {k: _fill_page(v, page) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_fill_page(v, page) for v in value]
+    if value == "{page}":
+        return page
+    return value.replace("{page}", str(page)) if isinstance(value, str) else value
+
+
+def _with_params(url: str, params: dict) -> str:
+    if not params:
+        return url
+    parts = urlsplit(url)
+    query = "&".join(q for q in (parts.query, urlencode({k: _param(v) for k, v in params.items()})) if q)
+    return urlunsplit(parts._replace(query=query))
+
+
+def _param(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
