@@ -195,9 +195,13 @@ class DistributedRun:
         self.errors = (redis.exceptions.RedisError, OSError)
         settings = crawler.settings
         self.timeout_ms = max(1, int(settings.getfloat("REDIS_MEMBER_TIMEOUT") * 1000))
+        # A secret: from the setting or, when that is empty, the environment; never in the URL
+        # on a command line (the process list and Scrapy's log of overridden settings show it).
+        password = settings.get("REDIS_PASSWORD") or os.environ.get("REDIS_PASSWORD") or None
         self.client = redis.Redis.from_url(
             url, socket_timeout=SOCKET_TIMEOUT, socket_connect_timeout=SOCKET_TIMEOUT,
-            retry=Retry(NoBackoff(), 1), health_check_interval=0)
+            retry=Retry(NoBackoff(), 1), health_check_interval=0,
+            **({"password": password} if password else {}))
         name = crawler.spider.name if crawler.spider is not None else crawler.spidercls.name
         self.prefix = f"newsarchive:{name}"
         self.queue_key = settings.get("SCHEDULER_QUEUE_KEY") % {"spider": name}

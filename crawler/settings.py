@@ -230,6 +230,9 @@ MEDIA_ALLOW_REDIRECTS = True
 # environment: many programs set a REDIS_URL variable, and a crawl must not join a shared
 # queue by accident.
 REDIS_URL = ""
+# The Redis password (a secret: empty here, read from the environment variable of the same
+# name; a password written into REDIS_URL works too, but shows in the process list).
+REDIS_PASSWORD = ""
 # Seconds without a heartbeat after which the other processes of a distributed run count a
 # process as dead (killed): they stop waiting for it; what it had taken and not written is
 # requested by the next run.

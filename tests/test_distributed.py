@@ -113,8 +113,9 @@ def finish(procs: list[subprocess.Popen], timeout: float = 120) -> list[tuple[in
     return results
 
 
-def run(argv: list[str], timeout: float = 120) -> subprocess.CompletedProcess:
-    return subprocess.run(argv, cwd=ROOT, env=env(), capture_output=True, text=True, timeout=timeout)
+def run(argv: list[str], timeout: float = 120, extra_env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(argv, cwd=ROOT, env={**env(), **(extra_env or {})}, capture_output=True, text=True,
+                          timeout=timeout)
 
 
 def article_gets(server: TestServer) -> Counter:
@@ -471,6 +472,22 @@ def test_redis_unreachable_at_start_is_exit_1_with_one_line(tmp_path):
     assert report["exit_status"]["code"] == 1 and report["errors"]["by_kind"]["redis"] == 1
     assert report["finish_reason"] == "redis_unreachable"
     assert requests == [] and archive_articles(archive) == {}
+
+
+def test_redis_password_from_the_environment(tmp_path):
+    """REDIS_PASSWORD (a secret: the setting or the environment variable) authenticates; without
+    it the run is refused with one line, as an unreachable Redis."""
+    with RedisServer(password="s3cret-for-test") as redis, TestServer() as server:
+        articles, _ = build_site(server, 3)
+        refused = run(command(server, tmp_path / "a1", redis.url, tmp_path / "r1.json"))
+        accepted = run(command(server, tmp_path / "a2", redis.url, tmp_path / "r2.json"),
+                       extra_env={"REDIS_PASSWORD": "s3cret-for-test"})
+    assert refused.returncode == 1
+    lines = [line for line in refused.stderr.splitlines() if line.startswith("scrapy crawl qq:")]
+    assert len(lines) == 1 and f"Redis unreachable at {redis.url}" in lines[0] and "authenticate" in lines[0]
+    assert accepted.returncode == 0, accepted.stderr[-3000:]
+    assert set(archive_articles(tmp_path / "a2")) == expected_names(articles)
+    assert "s3cret-for-test" not in accepted.stderr + (tmp_path / "r2.json").read_text(encoding="utf-8")
 
 
 def test_redis_killed_mid_run_ends_the_run_with_its_error_and_whole_files(tmp_path):

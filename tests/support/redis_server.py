@@ -43,7 +43,8 @@ def redis_server_binary() -> str:
 class RedisServer:
     __test__ = False
 
-    def __init__(self):
+    def __init__(self, password: str | None = None):
+        self.password = password
         self.port = 0
         self.process: subprocess.Popen | None = None
         self._dir: tempfile.TemporaryDirectory | None = None
@@ -61,7 +62,8 @@ class RedisServer:
             self.process = subprocess.Popen(
                 [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", self._dir.name,
                  "--save", "", "--appendonly", "no", "--daemonize", "no", "--protected-mode", "yes",
-                 "--logfile", str(Path(self._dir.name) / "redis.log")],
+                 "--logfile", str(Path(self._dir.name) / "redis.log"),
+                 *(["--requirepass", self.password] if self.password else [])],
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             if self._wait_ready():
                 return self
@@ -76,7 +78,8 @@ class RedisServer:
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as sock:
                     sock.sendall(b"PING\r\n")
-                    if sock.recv(16).startswith(b"+PONG"):
+                    # Without the password the server answers -NOAUTH: it is up all the same.
+                    if sock.recv(64).startswith((b"+PONG", b"-NOAUTH")):
                         return True
             except OSError:
                 pass
@@ -86,7 +89,7 @@ class RedisServer:
     def client(self):
         import redis
 
-        return redis.Redis.from_url(self.url)
+        return redis.Redis.from_url(self.url, password=self.password)
 
     def log(self) -> str:
         if self._dir is None:
