@@ -111,13 +111,14 @@ def test_a_feed_entry_with_an_unholdable_time_does_not_end_the_page(tmp_path):
         # No qq id in its address: the spider reads the feed time to look it up by name.
         no_id = page_html("没有编号", "<p>没有编号的正文。</p>", pubtime="9999-12-31 23:59:59Z")
         server.add("GET", "/p/no-id", Reply(body=no_id.encode("utf-8"), headers={"Content-Type": "text/html; charset=utf-8"}))
-        huge = site.article("FB1", title="时间太大", time="1e20")
+        # With an id, its time is read for `since`; its page's time is no better.
+        early = site.article("FB1", title="时间太早", time="1e20")
         entries = [
             first.entry(),
             {"articletype": "0", "title": "没有编号", "publish_time": "9999-12-31 23:59:59Z",
              "link_info": {"url": server.url("/p/no-id")}},
             after.entry(),
-            huge.entry(publish_time=1e20),
+            early.entry(publish_time="0001-01-01 00:00:00+09:00"),
             last.entry(),
         ]
         site.feed("c1", entries)
