@@ -112,44 +112,6 @@ RUN_MAX_ERRORS = 0
 RUN_HEALTHY_DROP_REASONS = ["removed", "paid", "empty", "empty_body", "duplicate", "too_old", "off_site"]
 
 # ------------
-# jinwucj, wallstreetcn, thehill (crawler/spiders/<name>.py, parsing in crawler/sources/).
-# The spiders carry the same defaults; tokens, device ids and cookies are read from these
-# settings or, when empty, from the environment variables of the same names.
-JINWUCJ_LIST_URLS = {
-    "ipo": "https://ipo.jinwucj.com/api/info/getInfoList",
-    "hk": "https://pro-app-sky-api.szfiu.com/news/v1/list",
-}
-JINWUCJ_LINK_TEMPLATES = {
-    "ipo": "https://ipo.jinwucj.com/info/infoDetails/{id}",
-    "hk": "https://sky.szfiu.com/info/hk/details/{id}",
-}
-JINWUCJ_PAGE_SIZE = 10
-JINWUCJ_REFERER = "https://ipo.jinwucj.com/info"
-JINWUCJ_TOKEN = ""
-WALLSTREETCN_FLOW_URL = ("https://api-one-wscn.awtmt.com/apiv1/content/information-flow"
-                         "?channel=global&accept=article&cursor=&limit=20&action=upglide")
-WALLSTREETCN_ARTICLE_URL = "https://api-one-wscn.awtmt.com/apiv1/content/articles/{id}?extract=0&accept_theme=theme,premium-theme"
-WALLSTREETCN_CHART_URL = "https://api-one-wscn.awtmt.com/apiv1/content/charts/{id}"
-WALLSTREETCN_HEADERS = {"x-client-type": "pc", "Referer": "https://wallstreetcn.com/"}
-WALLSTREETCN_DEVICE_ID = ""
-THEHILL_FEED_URL = "https://thehill.com/feed/"
-THEHILL_POST_URL = "https://thehill.com/wp-json/wp/v2/posts/{id}"
-THEHILL_COOKIE = ""
-
-# ------------
-# sina (crawler/spiders/sina.py, parsing in crawler/sources/sina.py). SINA_ARTICLE_URL is the
-# template of the article request: "{url}" = the article's own link; "http://host:port{path}"
-# for a mirror or a test server. The cookie is read from the setting or, when empty, from the
-# environment. (morningstar, stheadline and the other sites: sites/<name>.toml.)
-SINA_ROLL_URL = "https://feed.mix.sina.com.cn/api/roll/get?pageid={pageid}&lid={lid}&k=&num={num}&page={page}"
-SINA_PAGEID = 153
-SINA_LID = 2518  # 美股
-SINA_NUM = 10
-SINA_PAGES = 1
-SINA_ARTICLE_URL = "{url}"
-SINA_COOKIE = ""
-
-# ------------
 # Nightly operation (issue 4): the archive lock (crawler/lock.py) and field coverage
 # (crawler/report.py). Exit statuses 7 (locked) and 8 (coverage): see docs/nightly.md.
 # A second run on the same ARCHIVE_DIR while one runs logs one line and exits with status 7.

@@ -151,8 +151,11 @@ def test_limit_argument_applies_to_every_source(tmp_path):
 
 
 def test_an_argument_goes_only_to_the_sources_that_take_it(tmp_path):
-    archive = tmp_path / "archive"
-    result = run_scrapy("crawlall", "sina", "c114", "-a", "pages=1", "-s", f"ARCHIVE_DIR={archive}",
-                        "-s", replay_settings("sina", "c114"), *QUIET)
+    # channels= is qq's alone; pages= every source takes (c114's list has no {page}: nothing to page).
+    archive, qq = tmp_path / "archive", ROOT / "fixtures" / "qq" / "nightly"
+    settings = {"qq": {"FIXTURES_REPLAY": str(qq)}, "c114": {"FIXTURES_REPLAY": str(ROOT / "fixtures" / "c114" / "basic")}}
+    result = run_scrapy("crawlall", "qq", "c114", "-a", "channels=news_news_finance,news_news_tech", "-a", "pages=2",
+                        "-s", f"ARCHIVE_DIR={archive}", "-s", "CRAWLALL_SOURCE_SETTINGS=" + json.dumps(settings), *QUIET,
+                        env={"QQ_DEVICE_ID": "", "QQ_QIMEI36": "", "QQ_COOKIE": ""})
     assert result.returncode == 0, result.stderr[-3000:]
-    assert archive_files(archive) == expected_files("sina", "c114")
+    assert archive_files(archive) == {**archive_files(qq / "expected"), **expected_files("c114")}

@@ -8,19 +8,28 @@ from collections import Counter
 from functools import partial
 from pathlib import Path
 
-import pytest
-
-from crawler.sources import jinwucj as source
-from crawler.sources.common import SourceError
 from tests.support import jinwucj_responses as responses
 from tests.support.cli import run_scrapy
 from tests.support.crawls import check_crawl_twice, run_with_report
+from tests.support.page_responses import response
 from tests.support.server import TestServer
 from tests.support.shared import seed_items
+from tests.support.site_source import SiteSource
 from tests.support.source_pipeline import check_file, pipelines, run
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "fixtures" / "jinwucj" / "basic"
+LISTS = {"ipo": (0, "https://ipo.jinwucj.com/api/info/getInfoList"),  # [[discovery]] block, URL
+         "hk": (1, "https://pro-app-sky-api.szfiu.com/news/v1/list")}
+source = SiteSource("jinwucj")  # sites/jinwucj.toml through its spider
+
+
+def list_articles(answer, list_name: str):
+    """The Articles the spider makes of one list answer (the lists carry the whole article)."""
+    block, url = LISTS[list_name]
+    requests, articles = source.discover(response(url, answer, "application/json"), block)
+    assert not requests
+    return articles
 
 
 def test_every_real_item(tmp_path, capsys):
@@ -32,11 +41,11 @@ def test_every_real_item(tmp_path, capsys):
     for item in items:
         by_list[responses.list_name(item)].append(item)
     for list_name, group in by_list.items():
-        entries = source.list_entries(responses.list_answer(group), source.LINK_TEMPLATES[list_name])
-        assert [e.id for e in entries] == [str(i["id"]) for i in group]
-        for item, entry in zip(group, entries):
-            assert entry.link == item["link"]
-            result = run(chain, source.to_article(entry))
+        articles = list_articles(responses.list_answer(group), list_name)
+        assert [a["id"] for a in articles] == [str(i["id"]) for i in group]
+        for item, article in zip(group, articles):
+            assert article["link"] == item["link"]
+            result = run(chain, article)
             if not hasattr(result, "get"):
                 counts[f"dropped/{result}"] += 1
                 continue
@@ -56,27 +65,29 @@ def test_every_real_item(tmp_path, capsys):
     assert counts["hk"] + counts["ipo"] == len(items)
 
 
-def test_list_without_body_list_is_an_error():
-    with pytest.raises(SourceError, match="no body.list"):
-        source.list_entries(b'{"code": 401, "msg": "token invalid"}', source.LINK_TEMPLATES["hk"])
+def test_list_without_body_list_is_a_discovery_failure():
+    assert list_articles(b'{"code": 401, "msg": "token invalid"}', "hk") == []
+    assert source.stats["jinwucj/discovery_failed"] == 1
 
 
 def test_entry_without_time_or_body():
-    entries = source.list_entries(json.dumps({"body": {"list": [
+    articles = list_articles(json.dumps({"body": {"list": [
         {"id": 7, "title": "无时间", "content": "<p>正文</p>"},
         {"id": 8, "title": "无正文", "pubDate": "2026-01-02 03:04:05", "content": ""},
         {"title": "无编号"},
-    ]}}), source.LINK_TEMPLATES["ipo"])
-    assert [e.id for e in entries] == ["7", "8"]
-    first, second = (source.to_article(e) for e in entries)
-    assert first["published"] is None and not first["drop_reason"]
+    ]}}).encode(), "ipo")
+    assert [a["id"] for a in articles] == ["7", "8"] and source.stats["jinwucj/missing_link"] == 1
+    first, second = articles
+    # No time: the crawl time, counted; no body: dropped as empty_body (with its own time).
+    assert source.stats["jinwucj/time_fallback"] == 1 and not first["drop_reason"]
     assert second["drop_reason"] == "empty_body"
     assert second["published"].isoformat() == "2026-01-02T03:04:05+08:00"
 
 
 def _crawl(server, archive, *extra):
-    urls = json.dumps({"ipo": server.url("/api/info/getInfoList"), "hk": server.url("/news/v1/list")})
-    return run_scrapy("crawl", "jinwucj", "-s", f"JINWUCJ_LIST_URLS={urls}", "-s", f"ARCHIVE_DIR={archive}",
+    urls = {"discovery.0.url": server.url("/api/info/getInfoList"), "discovery.1.url": server.url("/news/v1/list")}
+    return run_scrapy("crawl", "jinwucj", "-s", "SITE_OVERRIDES=" + json.dumps({"jinwucj": urls}),
+                      "-s", f"ARCHIVE_DIR={archive}",
                       "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", *extra)
 
 

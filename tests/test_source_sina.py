@@ -12,8 +12,6 @@ from pathlib import Path
 import pytest
 from parsel import Selector
 
-from crawler.sources import sina as source
-from crawler.sources.common import SourceError
 from tests.support import sina_responses as responses
 from tests.support import page_source_tests as shared
 from tests.support.cli import run_scrapy
@@ -21,19 +19,22 @@ from tests.support.crawls import archive_files, check_crawl_twice, run_with_repo
 from tests.support.page_responses import parsed_problems, response
 from tests.support.server import Reply, TestServer
 from tests.support.shared import seed_items, shared_path
+from tests.support.site_source import SiteSource
 from tests.support.reader import NotArticle, reader_text
 from tests.support.source_pipeline import check_file, pipelines, run, set_aside_left_in
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "fixtures" / "sina" / "basic"
 FOLDER, LANGUAGE = "sina", "zh-CN"
+FEED = "https://feed.mix.sina.com.cn/api/roll/get?pageid=153&lid=2518&k=&num=10&page=1"
+source = SiteSource("sina")  # sites/sina.toml through its spider
 
 
 def _articles(items):
-    entries = source.feed_entries(responses.feed_answer(items))
+    entries = source.list_entries(response(FEED, responses.feed_answer(items), "application/json"))
     assert [e.id for e in entries] == [i["id"] for i in items]
     for index, (item, entry) in enumerate(zip(items, entries)):
-        yield item, source.parse_article(responses.page_response(item, index), entry.to_meta())
+        yield item, source.parse_article(responses.page_response(item, index), entry)
 
 
 # What a person removes from a real sina body, as a reader sees it: the app advert under the QR
@@ -138,19 +139,22 @@ def test_real_page_as_gbk_bytes():
 
 
 def test_feed_errors_and_jsonp():
-    with pytest.raises(SourceError, match="no result"):
-        source.feed_entries(b'{"error": "x"}')
-    with pytest.raises(SourceError, match="code"):
-        source.feed_entries(b'{"result": {"status": {"code": 11, "msg": "bad lid"}, "data": []}}')
+    feeds = SiteSource("sina")
+    for answer in (b'{"error": "x"}', b'{"result": {"status": {"code": 11, "msg": "bad lid"}, "data": []}}'):
+        assert feeds.discover(response(FEED, answer, "application/json")) == ([], [])
+    assert feeds.stats["sina/discovery_failed"] == 2
     jsonp = b'cb({"result": {"status": {"code": 0}, "data": [{"oid": "1", "url": "https://finance.sina.com.cn/a.shtml", ' \
             b'"title": "t", "ctime": "1738627850", "img": {"u": "https://n.sinaimg.cn/x.jpg"}}, {"oid": "2"}]}});'
-    entries = source.feed_entries(jsonp)
-    assert [(e.id, e.thumbnail) for e in entries] == [("1", "https://n.sinaimg.cn/x.jpg")]
+    entries = feeds.list_entries(response(FEED, jsonp, "application/javascript"))
+    assert [(e.id, e.image, e.published) for e in entries] == [("1", "https://n.sinaimg.cn/x.jpg", "2025-02-04T08:10:50+08:00")]
+    assert feeds.stats["sina/missing_link"] == 1
 
 
-def test_page_without_article_is_no_body():
+def test_page_without_article_falls_back_to_the_extraction_counted():
     page = response("https://finance.sina.com.cn/x.shtml", "<html><body><p>别的页面</p></body></html>".encode())
-    assert source.parse_article(page, {"id": "9", "url": "https://finance.sina.com.cn/x.shtml", "title": "t"})["drop_reason"] == "no_body"
+    article = source.parse_article(page, {"id": "9", "link": "https://finance.sina.com.cn/x.shtml", "title": "t"})
+    assert article["body_fallback"] == "extract" and "别的页面" in article["body_html"]
+    assert source.stats["sina/selector_missed/body"] == 1
 
 
 # ------------ the real crawl
@@ -158,8 +162,10 @@ def test_page_without_article_is_no_body():
 
 def _crawl(server, archive, *extra):
     return run_scrapy(
-        "crawl", "sina", "-s", f"SINA_ROLL_URL={server.url('/api/roll/get')}?pageid={{pageid}}&lid={{lid}}&k=&num={{num}}&page={{page}}",
-        "-s", f"SINA_ARTICLE_URL={server.base}{{path}}", "-s", f"ARCHIVE_DIR={archive}",
+        "crawl", "sina", "-s", "SITE_OVERRIDES=" + json.dumps({"sina": {
+            "discovery.url": server.url("/api/roll/get") + "?pageid=153&lid=2518&k=&num=10&page={page}",
+            "request.article_url": f"{server.base}{{path}}"}}),
+        "-s", f"ARCHIVE_DIR={archive}",
         "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s", "RETRY_TIMES=0", *extra)
 
 

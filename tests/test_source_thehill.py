@@ -3,24 +3,38 @@ pipelines; the RSS fallback; and the real `scrapy crawl thehill` against a local
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from functools import partial
 from pathlib import Path
 
 import pytest
 
-from crawler.sources import thehill as source
 from tests.support import thehill_responses as responses
 from tests.support.cli import run_scrapy
 from tests.support.crawls import check_crawl_twice, run_with_report
+from tests.support.page_responses import response
 from tests.support.server import Reply, TestServer
 from tests.support.shared import seed_items
+from tests.support.site_source import SiteSource
 from tests.support.page_source_tests import check_nothing_left_in
 from tests.support.reader import NotArticle, reader_text
 from tests.support.source_pipeline import check_file, pipelines, run, set_aside_left_in
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "fixtures" / "thehill" / "basic"
+FEED = "https://thehill.com/feed/"
+source = SiteSource("thehill")  # sites/thehill.toml through its spider
+
+
+def feed_entries(items):
+    return source.list_entries(response(FEED, responses.feed_answer(items), "application/rss+xml"))
+
+
+def post(entry, answer: bytes, status: int = 200):
+    """The article the spider makes of the WordPress answer to its request for the entry."""
+    url = source.spider.article_request(entry).url
+    return source.parse_article(response(url, answer, "application/json", status=status), entry)
 
 
 # What a person removes from a real thehill body, as a reader sees it: the boxes set apart from
@@ -33,12 +47,12 @@ NOT_ARTICLE = NotArticle(boxes=("aside",), hidden=False, left_in=NotArticle(
 
 def _written_problems(items, tmp_path, *, strict=False) -> tuple[Counter, dict]:
     chain = pipelines(tmp_path)
-    entries = source.feed_entries(responses.feed_answer(items))
+    entries = feed_entries(items)
     assert [e.id for e in entries] == [str(i["id"]) for i in items]
     counts, problems = Counter(), {}
     for item, entry in zip(items, entries):
         assert entry.link == item["link"] and entry.title == item["title"].strip()
-        article = source.parse_post(responses.post_answer(item), entry)
+        article = post(entry, responses.post_answer(item))
         assert not article["body_fallback"]
         result = run(chain, article)
         if not hasattr(result, "get"):
@@ -81,31 +95,34 @@ def test_every_real_item_from_the_feed_alone(tmp_path):
     """When the post cannot be had, the RSS description (here a 200-character excerpt of the
     real body) is the body, and pubDate (US Eastern) the time."""
     items = seed_items("thehill")
-    for item, entry in zip(items, source.feed_entries(responses.feed_answer(items))):
-        article = source.article_from_feed(entry)
-        assert article["body_fallback"] == "rss_description"
+    for item, entry in zip(items, feed_entries(items)):
+        article = post(entry, b'{"code": "rest_post_invalid_id"}', status=404)
+        assert article["body_fallback"] == "summary"
         assert article["published"].strftime("%Y-%m-%d %H:%M:%S") == item["pub_date"]
         assert article["published"].utcoffset().total_seconds() == 8 * 3600
         assert reader_text(article["body_html"]) == "".join(responses.excerpt(item).split())
 
 
 def test_post_id_forms():
-    assert source.post_id("https://thehill.com/homenews/senate/5128103-some-slug/") == "5128103"
-    assert source.post_id("https://thehill.com/mlite/5128103-some-slug/?x=1") == "5128103"
-    assert source.post_id("https://thehill.com/about/", "https://thehill.com/?p=42") == "42"
-    assert source.post_id("https://thehill.com/about/") == ""
+    post_id = source.config.article_id
+    assert post_id("https://thehill.com/homenews/senate/5128103-some-slug/") == "5128103"
+    assert post_id("https://thehill.com/mlite/5128103-some-slug/?x=1") == "5128103"
+    assert post_id("https://thehill.com/about/", "https://thehill.com/?p=42") == "42"
+    assert post_id("https://thehill.com/about/") == ""
 
 
 def test_ads_and_paywall_are_removed():
     html = ('<p>One.</p><div class="ad-unit">Advertisement</div><p>Two.</p><aside>Related</aside>'
             '<div class="hardwall">Subscribe</div><figure class="wp-block-embed">tweet</figure><script>x()</script><p>Three.</p>')
-    assert reader_text(source.clean_post_html(html)) == "One.Two.Three."
+    (entry,) = feed_entries(seed_items("thehill")[:1])
+    answer = json.dumps({"id": int(entry.id), "title": {"rendered": "T"}, "content": {"rendered": html}}).encode()
+    assert reader_text(post(entry, answer)["body_html"]) == "One.Two.Three."
 
 
 def _crawl(server, archive, *extra):
     return run_scrapy(
-        "crawl", "thehill", "-s", f"THEHILL_FEED_URL={server.url('/feed/')}",
-        "-s", f"THEHILL_POST_URL={server.url('/wp-json/wp/v2/posts/{id}')}",
+        "crawl", "thehill", "-s", "SITE_OVERRIDES=" + json.dumps({"thehill": {
+            "discovery.url": server.url("/feed/"), "request.article_url": server.url("/wp-json/wp/v2/posts/{id}")}}),
         "-s", f"ARCHIVE_DIR={archive}", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0",
         "-s", "RETRY_TIMES=0", *extra)
 
@@ -115,7 +132,7 @@ def test_crawl_fixture_end_to_end(tmp_path):
         server.load_fixture(FIXTURE)
         first, _second = check_crawl_twice(FIXTURE, partial(_crawl, server), tmp_path,
                                            article_requests=lambda: [p for p in server.requested() if "/wp-json/" in p])
-    assert first["body_fallbacks_by_kind"] == {"rss_description": 1}  # one post answers 404
+    assert first["body_fallbacks_by_kind"] == {"summary": 1}  # one post answers 404: the feed's text
 
 
 def test_crawl_denied_post_falls_back_and_is_counted(tmp_path):
@@ -128,7 +145,7 @@ def test_crawl_denied_post_falls_back_and_is_counted(tmp_path):
         server.add("GET", "/wp-json/wp/v2/posts/123456", Reply(status=403, body=b"blocked"))
         result, report = run_with_report(partial(_crawl, server, tmp_path / "archive"), tmp_path / "report.json")
     assert report["errors"]["by_kind"]["http_denied"] == 1 and report["written"] == 1
-    assert report["body_fallbacks_by_kind"] == {"rss_description": 1}
+    assert report["body_fallbacks_by_kind"] == {"summary": 1}
     assert "access denied" in result.stderr
     written = (tmp_path / "archive" / "en" / "news" / "thehill" / "123456.en.md").read_text()
     assert 'date: "2025-02-04 23:00:00"' in written and "Short text." in written

@@ -10,15 +10,17 @@ from pathlib import Path
 
 import pytest
 
-from crawler.sources import wallstreetcn as source
-from crawler.sources.common import SourceError
+from crawler.sources.generic import Entry
+
 from tests.support import wallstreetcn_responses as responses
 from tests.support.cli import run_scrapy
 from tests.support.crawls import check_crawl_twice, run_with_report
+from tests.support.page_responses import response
 from tests.support.page_source_tests import check_nothing_left_in
 from tests.support.reader import NotArticle
 from tests.support.server import Reply, TestServer
 from tests.support.shared import seed_items
+from tests.support.site_source import SiteSource
 from tests.support.source_pipeline import check_file, pipelines, run, set_aside_left_in
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,17 +29,28 @@ FIXTURE = ROOT / "fixtures" / "wallstreetcn" / "basic"
 # under each article stays (the archive's own wallstreetcn files keep it). Left in by the
 # crawler today: the note above an audio player asking to upgrade the app to listen.
 NOT_ARTICLE = NotArticle(left_in=NotArticle(lines=(r"^请各位听众升级为见闻最新版APP",)))
+FLOW = "https://api-one-wscn.awtmt.com/apiv1/content/information-flow?channel=global&accept=article&cursor=&limit=20&action=upglide"
+source = SiteSource("wallstreetcn")  # sites/wallstreetcn.toml through its spider
+
+
+def flow_entries(answer):
+    return source.list_entries(response(FLOW, answer, "application/json"))
+
+
+def detail(answer: bytes, entry):
+    """The article the spider makes of a detail answer to its own request for the entry."""
+    url = source.spider.article_request(entry).url
+    return source.parse_article(response(url, answer, "application/json"), entry)
 
 
 def _written_problems(items, tmp_path, *, strict=False) -> tuple[Counter, dict]:
     chain = pipelines(tmp_path)
-    flow = source.flow_entries(responses.flow_answer(items))
-    assert not flow.skipped_types
-    assert [e.id for e in flow.entries] == [str(i["id"]) for i in items]
+    entries = flow_entries(responses.flow_answer(items))
+    assert [e.id for e in entries] == [str(i["id"]) for i in items]
     counts, problems = Counter(), {}
-    for item, entry in zip(items, flow.entries):
-        assert entry.kind == responses.kind(item) and entry.link == item["link"] and not entry.paid
-        result = run(chain, source.parse_detail(responses.detail_answer(item), entry))
+    for item, entry in zip(items, entries):
+        assert entry.kind == responses.kind(item) and entry.link == item["link"]
+        result = run(chain, detail(responses.detail_answer(item), entry))
         if not hasattr(result, "get"):
             counts[f"dropped/{result}"] += 1
             continue
@@ -77,28 +90,34 @@ def test_flow_skips_other_types_and_flags_paid():
                                                   "is_need_pay": True, "display_time": 1760000000}},
         {"resource_type": "live", "resource": {"id": 4, "title": "快讯", "images": [{"uri": "https://img.example/a.png"}]}},
     ]}})
-    result = source.flow_entries(answer)
-    assert result.skipped_types == {"ad": 1, "theme": 1}
-    assert [(e.id, e.kind, e.paid) for e in result.entries] == [("3", "article", True), ("4", "chart", False)]
-    assert result.entries[1].link == "https://wallstreetcn.com/charts/4"
-    assert result.entries[1].thumbnail == "https://img.example/a.png"
+    flows = SiteSource("wallstreetcn")
+    (entry,) = flows.list_entries(response(FLOW, answer.encode(), "application/json"))
+    assert {k: v for k, v in flows.stats.items() if k.startswith("wallstreetcn/skipped")} == {
+        "wallstreetcn/skipped_type/ad": 1, "wallstreetcn/skipped_type/theme": 1, "wallstreetcn/skipped_paid": 1}
+    assert (entry.id, entry.kind, entry.link, entry.image) == ("4", "live", "", "https://img.example/a.png")
+    chart = json.dumps({"data": {"id": 4, "title": "快讯", "content": "", "images": [{"uri": "https://img.example/a.png"}]}})
+    article = flows.parse_article(response("https://api.test/charts/4", chart.encode()), entry)
+    # A chart's image is its body, and its page on the site its link.
+    assert article["link"] == "https://wallstreetcn.com/charts/4" and not article["drop_reason"]
+    assert article["body_html"] == '<p><img src="https://img.example/a.png" /></p>'
 
 
 def test_detail_paid_and_errors():
-    entry = source.FlowEntry(id="9", kind="article", display_time=1760000000)
-    paid = source.parse_detail(json.dumps({"data": {"id": 9, "title": "T", "content": "<p>x</p>", "is_need_pay": True}}), entry)
+    entry = Entry(link="https://wallstreetcn.com/articles/9", id="9", kind="article", published="2025-10-09T16:53:20+08:00")
+    paid = detail(json.dumps({"data": {"id": 9, "title": "T", "content": "<p>x</p>", "is_need_pay": True}}).encode(), entry)
     assert paid["drop_reason"] == "paid"
     assert paid["published"].isoformat() == "2025-10-09T16:53:20+08:00"
-    with pytest.raises(SourceError):
-        source.parse_detail(b'{"code": 40400, "message": "not found"}', entry)
+    assert source.stats.get("wallstreetcn/page_failed") is None
+    assert detail(b'{"code": 40400, "message": "not found"}', entry) is None  # no data.content
+    assert source.stats["wallstreetcn/page_failed"] == 1
 
 
 def _crawl(server, archive, *extra):
     return run_scrapy(
-        "crawl", "wallstreetcn",
-        "-s", f"WALLSTREETCN_FLOW_URL={server.url('/apiv1/content/information-flow?channel=global&accept=article&cursor=&limit=20&action=upglide')}",
-        "-s", f"WALLSTREETCN_ARTICLE_URL={server.url('/apiv1/content/articles/{id}?extract=0&accept_theme=theme,premium-theme')}",
-        "-s", f"WALLSTREETCN_CHART_URL={server.url('/apiv1/content/charts/{id}')}",
+        "crawl", "wallstreetcn", "-s", "SITE_OVERRIDES=" + json.dumps({"wallstreetcn": {
+            "discovery.url": server.url("/apiv1/content/information-flow?channel=global&accept=article&cursor=&limit=20&action=upglide"),
+            "request.article_url": server.url("/apiv1/content/articles/{id}?extract=0&accept_theme=theme,premium-theme"),
+            "request.article_url_by_kind": {k: server.url("/apiv1/content/charts/{id}") for k in ("live", "chart")}}}),
         "-s", f"ARCHIVE_DIR={archive}", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", *extra)
 
 

@@ -1,5 +1,4 @@
-"""What the spiders of every source share (qq, jinwucj, wallstreetcn, thehill, and the page
-sources of crawler.sources.pages).
+"""What the spiders of every source share (qq and the site files' spider).
 
 `SourceSpider` is a scrapy.Spider with the bookkeeping every one of them does the same way:
 
@@ -12,13 +11,12 @@ sources of crawler.sources.pages).
 - the archive as state: an article whose id names a file of the folder is not taken again;
 - 401/403 answers counted as `<spider>/http_denied` and logged as an ERROR naming the URL.
 
-Plain helpers (`load_json`, `source_time`, `first_text`) turn API values into Article fields.
+`source_time` reads a source's time fields into Beijing time.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 
 import scrapy
@@ -34,43 +32,6 @@ DENIED = (401, 403)
 
 class SourceError(ValueError):
     """An API answer that cannot be read (bad JSON, error code, wrong shape)."""
-
-
-class MetaEntry:
-    """Base of a source's feed-entry dataclass: carried to the article request in its meta as a
-    plain dict (so it survives request serialisation) and read back in the callback."""
-
-    def to_meta(self) -> dict:
-        return dict(self.__dict__)
-
-    @classmethod
-    def from_meta(cls, meta: dict | None):
-        return cls(**meta) if isinstance(meta, dict) else None
-
-
-def load_json(payload) -> dict:
-    if isinstance(payload, (bytes, bytearray)):
-        payload = bytes(payload).decode("utf-8-sig", "replace")
-    if isinstance(payload, str):
-        try:
-            payload = json.loads(payload)
-        except json.JSONDecodeError as exc:
-            raise SourceError(f"answer is not JSON: {exc}") from None
-    if not isinstance(payload, dict):
-        raise SourceError("answer is not a JSON object")
-    return payload
-
-
-def first_text(*values) -> str:
-    """The first value that is a non-blank string (or a number), stripped."""
-    for value in values:
-        if isinstance(value, bool) or value is None:
-            continue
-        if isinstance(value, (int, float)):
-            return str(value)
-        if isinstance(value, str) and value.strip():
-            return value.strip()
-    return ""
 
 
 def source_time(*values, default_tz: dt.tzinfo = BEIJING) -> dt.datetime | None:

@@ -20,7 +20,7 @@ from scrapy.exceptions import UsageError
 from crawler.archive import archive_name
 from crawler.arguments import LIMIT, Argument, ArgumentError
 from crawler.sources import generic, pages
-from crawler.sources.common import SourceError
+from crawler.sources.common import SourceError, SourceSpider
 from crawler.sources.generic import Entry
 from crawler.sources.pages import HTML_ACCEPT
 from crawler.sources.site_file import SITE_NAME, ConfigError, SiteConfig
@@ -50,7 +50,7 @@ def site_config(settings, *, site: str = "", path: str = "") -> SiteConfig:
     return generic.load_site(site, settings.get("GENERIC_SITES_DIR"), overrides)
 
 
-class GenericSpider(pages.PageSourceSpider):
+class GenericSpider(SourceSpider):
     name = "generic"
     SITE = ""  # the site file a site's own spider runs (crawler.spider_loader)
     ARGUMENTS = (
@@ -109,8 +109,6 @@ class GenericSpider(pages.PageSourceSpider):
         if (values.get("urls") or values.get("url_file")) and config.carries_body:
             raise ArgumentError(f"{name} spider: urls=/url_file= do not apply: {config.name}'s articles come "
                                 "whole with its discovery (no article page)")
-        if values.get("pages") and not any(d.paged for d in config.discoveries):
-            raise ArgumentError(f"{name} spider: pages= does not apply: {config.name}'s discovery URLs have no {{page}}")
 
     @classmethod
     def update_settings(cls, settings):
@@ -148,6 +146,21 @@ class GenericSpider(pages.PageSourceSpider):
                 headers[header] = value
         return headers
 
+    def discovery_ok(self, response) -> bool:
+        if self.denied(response):
+            self.inc("discovery_failed")
+            return False
+        return True
+
+    def page_ok(self, response) -> bool:
+        """False (counted, logged) when the article page was refused or is missing."""
+        if self.denied(response):
+            return False
+        if response.status != 200:
+            self.page_error(response.url, f"HTTP {response.status}")
+            return False
+        return True
+
     def request(self, url: str, callback, errback, accept: str, statuses, *, method="GET", body=None,
                 cb_kwargs=None, **meta) -> scrapy.Request:
         # A Cookie among the headers is moved into the jar by crawler.cookie_header.
@@ -173,12 +186,23 @@ class GenericSpider(pages.PageSourceSpider):
                         body=json.dumps(body, ensure_ascii=False, separators=(",", ":")) if body is not None else None,
                         cb_kwargs={"block": block})
 
-    def article_request(self, entry: Entry) -> scrapy.Request | None:
-        """The request of the entry's article; None when its template needs an id it lacks."""
+    def template(self, entry: Entry) -> str:
         config = self.config
-        template = self.arguments["article_url"] or config.article_url_by_kind.get(entry.kind) or config.article_url
+        return self.arguments["article_url"] or config.article_url_by_kind.get(entry.kind) or config.article_url
+
+    def missing(self, entry: Entry) -> str:
+        """"missing_id" / "missing_link" when the entry's article URL needs what the entry lacks."""
+        if entry.body is not None:
+            return ""
+        template = self.template(entry)
         if "{id}" in template and not entry.id:
-            return None
+            return "missing_id"
+        if ("{url}" in template or "{path}" in template) and not entry.link:
+            return "missing_link"
+        return ""
+
+    def article_request(self, entry: Entry) -> scrapy.Request:
+        template, config = self.template(entry), self.config
         url = (template.replace("{url}", entry.link).replace("{path}", pages.path_of(entry.link))
                .replace("{id}", entry.id))
         accept = JSON_ACCEPT if config.format == "json" else HTML_ACCEPT
@@ -189,10 +213,13 @@ class GenericSpider(pages.PageSourceSpider):
         if self.direct_urls:
             for url in self.direct_urls:
                 entry = Entry(link=url, id=self.config.article_id(url))
-                if self.take(entry, key=entry.id or url):
+                if self.wanted(entry, key=entry.id or url):
                     for result in self.follow(entry):
                         yield result
             return
+        if self.arguments["pages"] and not any(d.paged for d in self.config.discoveries):
+            self.logger.warning("%s: pages=%s does nothing: the discovery URLs have no {page}",
+                                self.name, self.arguments["pages"])
         for request in self.discovery_requests():
             yield request
 
@@ -244,23 +271,30 @@ class GenericSpider(pages.PageSourceSpider):
         for entry in found.entries:
             entry.block = block
             entry.id = entry.id or self.config.article_id(entry.link, entry.guid)
-            if self.take(entry, key=entry.id or entry.link, too_old=self.too_old(entry)):
+            if self.wanted(entry, key=entry.id or entry.link, too_old=self.too_old(entry)):
                 yield from self.follow(entry)
 
+    def wanted(self, entry: Entry, **take) -> bool:
+        """take() for an entry whose article can be had (else counted missing_id/missing_link);
+        with `fallback = "summary"` an entry with a link always can."""
+        missing = self.missing(entry)
+        if missing and not (self.config.fallback and entry.link):
+            self.inc(missing)
+            self.logger.warning("%s: %s for an entry (%s); its article cannot be requested",
+                                self.name, missing.replace("_", " "), entry.link or entry.title)
+            return False
+        return self.take(entry, **take)
+
     def follow(self, entry: Entry):
-        """The entry's article: made from the entry when the list carries it, else requested."""
+        """The entry's article: made from the entry when the list carries it (or, with no id for
+        the article URL, from its summary), else requested."""
         if entry.body is not None:
             yield self.finish(generic.entry_article(self.config, entry))
-            return
-        request = self.article_request(entry)
-        if request is not None:
-            yield request
-            return
-        self.inc("missing_id")  # the article URL needs an id: only the entry's own text is there
-        if self.config.fallback:
+        elif self.missing(entry):
+            self.inc(self.missing(entry))  # the feed's text is all there is
             yield self.finish(generic.entry_article(self.config, entry, summary=True))
         else:
-            self.logger.warning("%s: no id for %s; its article cannot be requested", self.name, entry.link)
+            yield self.article_request(entry)
 
     # ------------ articles
 
@@ -307,11 +341,15 @@ class GenericSpider(pages.PageSourceSpider):
             yield from self.unavailable(entry)
 
     def finish(self, article):
-        if not article.get("drop_reason"):
-            if self.since is not None and article.get("published") is not None and article["published"] < self.since:
-                article["drop_reason"] = "too_old"
-                return article
-        return super().finish(article)
+        """The source's time, else the crawl time (counted), for an article that makes a file;
+        one older than `since` is dropped as too_old."""
+        if article.get("drop_reason"):
+            return article
+        if self.since is not None and article.get("published") is not None and article["published"] < self.since:
+            article["drop_reason"] = "too_old"
+            return article
+        article["published"] = self.published_or_now(article.get("published"), article["link"])
+        return article
 
 
 class SiteSpider(GenericSpider):

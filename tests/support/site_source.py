@@ -59,11 +59,11 @@ class SiteSource:
         assert not articles, "the list carries the articles: use discover()"
         return [Entry.from_meta(r.cb_kwargs["entry"]) for r in requests]
 
-    def parse_article(self, response: Response, entry: Entry | dict | None = None) -> Article:
-        """The one Article the spider's article callback makes of the response (its request is
-        the spider's own for the entry; a bare Entry of the URL without one)."""
+    def parse_article(self, response: Response, entry: Entry | dict | None = None) -> Article | None:
+        """The Article the spider's article callback makes of the response (its request is the
+        spider's own for the entry; a bare Entry of the URL without one), None when it makes none."""
         entry = Entry.from_meta(entry) or Entry(link=response.url, id=self.config.article_id(response.url))
         request = self.spider.article_request(entry)
         out = list(request.callback(response.replace(request=request), **request.cb_kwargs))
-        (article,) = out
-        return article
+        assert len(out) <= 1, out
+        return out[0] if out else None
