@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from crawler.report import (EXIT_DISCOVERY, EXIT_ERRORS, EXIT_EXTRACTION, EXIT_INTERRUPTED, EXIT_OK,
@@ -115,12 +117,13 @@ def test_healthy_then_nothing_new_are_0(tmp_path):
     with TestServer() as server:
         add_test_site(server)
         first = run_fixturetest(server.base, tmp_path / "archive")
-        second = run_fixturetest(server.base, tmp_path / "archive")
+        second = run_fixturetest(server.base, tmp_path / "archive", f"RUN_REPORT={tmp_path / 'second.json'}")
         articles = [p for p in server.requested("GET") if p.startswith("/a/") or p.startswith("/old/")]
     assert first.returncode == 0, first.stderr[-3000:]
     assert second.returncode == 0, second.stderr[-3000:]
     assert len(articles) == 4  # first run only: T1, /old/T2 -> /a/T2, T3
-    assert "'fixturetest/skipped_known': 3" in second.stderr
+    report = json.loads((tmp_path / "second.json").read_text(encoding="utf-8"))
+    assert (report["skipped_known"], report["requested"], report["written"]) == (3, 0, 0)
 
 
 def test_extraction_failure_is_3_and_names_the_field(tmp_path):

@@ -382,14 +382,14 @@ def test_duplicates_once(feeds):
 def test_robots_disallow(feeds):
     art = feeds["arts"]["RB1"]
     assert feeds["counts"]["RB1"] == 0
-    assert stats(feeds)["robotstxt/forbidden"] == 1
+    assert feeds["report"]["errors"]["robots_forbidden"] == 1
     assert not written(feeds, art)
     assert page_failed_line(feeds, art)
-    assert "Forbidden by robots.txt" in feeds["result"].stderr
 
 
 def test_empty_feed_is_not_a_failure(feeds):
-    assert "qq discovery failed (empty" not in feeds["result"].stderr
+    # Seven channels: bad_json and code1 failed; "empty" (code 0, no entries) is not counted.
+    assert feeds["report"]["errors"]["discovery_failed"] == 2
 
 
 # ---- the DISCOVERY crawl ------------

@@ -100,7 +100,7 @@ def _post(crawl, tag):
 def test_the_run_is_healthy(crawl):
     assert crawl["result"].returncode == 0, crawl["result"].stderr[-4000:]
     assert crawl["report"]["stats"]["qq/missing_link"] == 1  # the javascript: link
-    assert "Spider error" not in crawl["result"].stderr
+    assert crawl["report"]["errors"]["spider_errors"] == {}  # no callback raised
 
 
 @pytest.mark.parametrize("tag", sorted(TITLES))

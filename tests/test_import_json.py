@@ -82,9 +82,11 @@ def test_unreadable_date_is_dropped_with_reason(tmp_path):
     path = tmp_path / "d" / "list.json"
     path.parent.mkdir()
     path.write_text(json.dumps({"data": [item(11, pub_date="yesterday")]}), encoding="utf-8")
-    result = run_scrapy("import-json", str(path), "-s", f"ARCHIVE_DIR={tmp_path / 'archive'}")
+    result = run_scrapy("import-json", str(path), "-s", f"ARCHIVE_DIR={tmp_path / 'archive'}",
+                        "-s", f"RUN_REPORT={tmp_path / 'r.json'}")
     assert "bad_date: 1" in result.stdout and "written: 0" in result.stdout
-    assert "Dropped article (bad_date): https://example.test/a/11" in result.stderr
+    report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert (report["dropped"], report["written"]) == ({"bad_date": 1}, 0)
 
 
 @pytest.mark.parametrize("folder", ["../x", "a/b", "", ".", "..", ".hidden", "/abs"])

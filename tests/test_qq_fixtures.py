@@ -223,7 +223,9 @@ def test_readme_replay_command_works_from_the_checkout_root(tmp_path):
 def test_replay_miss_names_the_url(tmp_path):
     """Another channel than the recorded ones: the feed POST is not in the folder -> exit 5."""
     result = run_scrapy("crawl", "qq", "-s", f"FIXTURES_REPLAY={FIXTURES / 'nightly'}",
-                        "-s", f"ARCHIVE_DIR={tmp_path / 'a'}", "-a", "channels=news_news_ent", env=CLEAN_ENV)
+                        "-s", f"ARCHIVE_DIR={tmp_path / 'a'}", "-a", "channels=news_news_ent",
+                        "-s", f"RUN_REPORT={tmp_path / 'r.json'}", env=CLEAN_ENV)
     assert result.returncode == 5, result.stderr[-4000:]
-    assert "Replay miss: POST https://i.news.qq.com/web_feed/getPCList" in result.stderr
-    assert '"channel_id":"news_news_ent"' in result.stderr
+    (missing,) = _report(tmp_path / "r.json")["replay"]["missing_requests"]
+    assert missing.startswith("POST https://i.news.qq.com/web_feed/getPCList ")
+    assert '"channel_id":"news_news_ent"' in missing  # the request's body: which channel

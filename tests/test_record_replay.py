@@ -102,8 +102,7 @@ def test_replay_of_an_unrecorded_request_fails_naming_the_url(recorded, tmp_path
     result = run_fixturetest(recorded["base"], tmp_path / "archive", f"FIXTURES_REPLAY={folder}", f"RUN_REPORT={rep}")
     url = recorded["base"] + "/a/T3"
     assert result.returncode == 5, result.stderr[-3000:]
-    assert f"Replay miss: GET {url} is not recorded in {folder}" in result.stderr
-    assert url in result.stderr.splitlines()[-1]  # the command's last word names it too
+    assert url in result.stderr.splitlines()[-1]  # the command's last word names it
     data = report(rep)
     assert data["exit_status"]["name"] == "replay_miss"
     assert data["replay"]["missing_requests"] == [f"GET {url}"]
