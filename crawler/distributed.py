@@ -245,7 +245,8 @@ class DistributedRun:
     @property
     def state_keys(self) -> list[str]:
         """Every key of a run but its id, members, busy set and member info."""
-        return [self.queue_key, self.dupefilter_key, self.key("seen"), self.key("claims"), self.key("counts")]
+        return [self.queue_key, self.key("sequence"), self.dupefilter_key, self.key("seen"), self.key("claims"),
+                self.key("counts")]
 
     @property
     def members_key(self) -> str:
@@ -436,7 +437,9 @@ def wake(crawler, delay: float) -> None:
 
 class FounderStart:
     """Spider middleware: only the run's founder reads the spider's start requests (feeds,
-    given URLs); the others take their work from the shared queue."""
+    given URLs), and puts them into the shared queue at once (Scrapy reads start() only while
+    its own process has room, so the run's discovery would wait behind the articles this
+    process is busy with); the others take their work from the shared queue."""
 
     def __init__(self, crawler):
         self.crawler = crawler
@@ -448,7 +451,12 @@ class FounderStart:
         return cls(crawler)
 
     async def process_start(self, start):
+        from scrapy import Request
+
         run = DistributedRun.of(self.crawler)
         if run is None or run.founder:
             async for item_or_request in start:
-                yield item_or_request
+                if run is not None and isinstance(item_or_request, Request):
+                    self.crawler.engine.crawl(item_or_request)
+                else:
+                    yield item_or_request

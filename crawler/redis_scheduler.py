@@ -18,7 +18,7 @@ from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler
 
-from crawler.distributed import DistributedRun
+from crawler.distributed import IDLE_POLL, DistributedRun, wake
 
 
 class JsonSerializer:
@@ -66,6 +66,14 @@ class JsonSerializer:
         return cls._decode(json.loads(data))
 
 
+# KEYS: queue, sequence. ARGV: priority, request. Higher priority first, then first in first
+# out (a plain ZADD of scrapy-redis orders equal priorities by the request's bytes, i.e. by
+# URL: feeds after every article, discovery last).
+PUSH = """
+local n = redis.call('INCR', KEYS[2])
+redis.call('ZADD', KEYS[1], -tonumber(ARGV[1]) * 1e12 + n, ARGV[2])
+return n
+"""
 # KEYS: queue, busy. ARGV: member. Takes the first request and marks the member busy at once.
 POP = """
 local first = redis.call('ZRANGE', KEYS[1], 0, 0)
@@ -77,12 +85,17 @@ return first[1]
 
 
 class BusyQueue(PriorityQueue):
-    """scrapy-redis's priority queue whose pop also marks this process busy (see POP)."""
+    """scrapy-redis's priority queue, first in first out within a priority, whose pop also
+    marks this process busy (see PUSH, POP)."""
 
     def __init__(self, server, spider, key, serializer=None):
         super().__init__(server, spider, key, serializer)
         self.run = DistributedRun.of(spider.crawler)
+        self._push = server.register_script(PUSH)
         self._pop = server.register_script(POP)
+
+    def push(self, request):
+        self._push(keys=[self.key, self.run.key("sequence")], args=[request.priority, self._encode_request(request)])
 
     def pop(self, timeout=0):
         data = self._pop(keys=[self.key, self.run.busy_key], args=[self.run.member])
@@ -129,7 +142,13 @@ class RedisScheduler(Scheduler):
         return self._guarded("queueing a request", lambda: super(RedisScheduler, self).enqueue_request(request), False)
 
     def next_request(self):
-        return self._guarded("taking a request", super().next_request, None)
+        request = self._guarded("taking a request", super().next_request, None)
+        if request is None and not self.run.failed:
+            # The queue is shared: another process may fill it any moment, also between this
+            # pop and the engine's next look at has_pending_requests(), after which the engine
+            # would not look again before its 5-second heartbeat.
+            wake(self.run.crawler, IDLE_POLL)
+        return request
 
     def has_pending_requests(self):
         return self._guarded("reading the queue", super().has_pending_requests, False)

@@ -59,8 +59,37 @@ def json_reply(body: bytes) -> Reply:
     return Reply(body=body, headers={"Content-Type": "application/json; charset=utf-8"})
 
 
-def build_site(server: TestServer, count: int, channel: str = CHANNEL, delay: float = 0.0):
-    """`count` articles (ids 20250310AD<n>00) in feed pages of PER_PAGE on `channel`."""
+class Held(Reply):
+    """A reply held until `gate` is set."""
+
+    def __init__(self, gate: threading.Event, **kwargs):
+        super().__init__(**kwargs)
+        self.gate = gate
+
+    @property
+    def delay(self) -> float:
+        self.gate.wait(60)
+        return 0.0
+
+    @delay.setter
+    def delay(self, value) -> None:
+        pass
+
+
+def all_joined(redis: RedisServer, procs: list[subprocess.Popen], gate: threading.Event) -> None:
+    """Set `gate` once every process has joined the run (its members in Redis): a process
+    slow to start must not find the run over and found a second one."""
+    client, deadline = redis.client(), time.monotonic() + 60
+    while (client.zcard("newsarchive:qq:members") < len(procs) and time.monotonic() < deadline
+           and all(p.poll() is None for p in procs)):
+        time.sleep(0.01)
+    gate.set()
+
+
+def build_site(server: TestServer, count: int, channel: str = CHANNEL, delay: float = 0.0,
+               gate: threading.Event | None = None):
+    """`count` articles (ids 20250310AD<n>00) in feed pages of PER_PAGE on `channel` (the feed
+    pages held until `gate` is set, when given)."""
     site = QqSite(server)
     articles = []
     for n in range(count):
@@ -69,7 +98,9 @@ def build_site(server: TestServer, count: int, channel: str = CHANNEL, delay: fl
     pages = -(-count // PER_PAGE)
     for page in range(pages):
         chunk = articles[page * PER_PAGE:(page + 1) * PER_PAGE]
-        server.add("POST", FEED_PATH, json_reply(feed_answer([a.entry() for a in chunk])), body=feed_body(channel, page + 1))
+        answer = feed_answer([a.entry() for a in chunk])
+        reply = Held(gate, body=answer, headers=json_reply(b"").headers) if gate else json_reply(answer)
+        server.add("POST", FEED_PATH, reply, body=feed_body(channel, page + 1))
     return articles, pages
 
 
@@ -161,8 +192,10 @@ def three(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("three")
     archive = tmp / "archive"
     with RedisServer() as redis, TestServer() as server:
-        articles, pages = build_site(server, ARTICLES)
+        gate = threading.Event()
+        articles, pages = build_site(server, ARTICLES, gate=gate)
         procs = [start(command(server, archive, redis.url, tmp / f"r{i}.json", pages=pages)) for i in range(3)]
+        all_joined(redis, procs, gate)
         results = finish(procs)
         first = {"gets": article_gets(server), "feeds": feed_pages_read(server), "files": archive_articles(archive),
                  "keys_left": redis.client().keys("*")}
@@ -204,6 +237,8 @@ def test_each_process_reports_its_host_pid_and_the_run(three):
     assert len({i["run_id"] for i in infos}) == 1
     assert sum(i["founder"] for i in infos) == 1 and sum(i["last"] for i in infos) == 1
     assert sum(r["written"] for r in reports) == ARTICLES
+    # The work was spread: every process fetched article pages.
+    assert all(r["stats"].get("downloader/request_method_count/GET", 0) > 0 for r in reports)
     # The run's outcome, summed over the processes, in every report (the exit status's base).
     assert all(i["run"]["qq/discovered"] == ARTICLES and i["run"]["archive/written"] == ARTICLES and
                "qq/discovery_failed" not in i["run"] for i in infos)
@@ -242,8 +277,10 @@ def test_sigkilled_process_loses_no_article_for_good(tmp_path):
     others finish the queue, and the next run requests exactly the articles still missing."""
     archive = tmp_path / "archive"
     with RedisServer() as redis, TestServer() as server:
-        articles, pages = build_site(server, ARTICLES, delay=0.02)
+        gate = threading.Event()
+        articles, pages = build_site(server, ARTICLES, delay=0.02, gate=gate)
         procs = [start(command(server, archive, redis.url, tmp_path / f"r{i}.json", pages=pages)) for i in range(3)]
+        all_joined(redis, procs, gate)
         deadline = time.monotonic() + 60
         while sum(article_gets(server).values()) < ARTICLES // 4 and time.monotonic() < deadline:
             time.sleep(0.01)
