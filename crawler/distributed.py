@@ -15,6 +15,7 @@ and not written is requested by the next run. Design, keys and faults: docs/dist
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import os
@@ -455,8 +456,12 @@ class FounderStart:
 
         run = DistributedRun.of(self.crawler)
         if run is None or run.founder:
+            queued = 0
             async for item_or_request in start:
                 if run is not None and isinstance(item_or_request, Request):
                     self.crawler.engine.crawl(item_or_request)
+                    queued += 1
+                    if queued % 100 == 0:
+                        await asyncio.sleep(0)  # a long url_file: let the heartbeat and downloads run
                 else:
                     yield item_or_request
