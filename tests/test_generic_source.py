@@ -201,7 +201,7 @@ def test_techcrunch_fixture_counts_the_extracted_body(tmp_path):
     result, report = run_with_report(partial(_crawl, "techcrunch", tmp_path / "a"), tmp_path / "report.json",
                                      "-s", f"FIXTURES_REPLAY={ROOT / 'fixtures/techcrunch/basic'}")
     assert result.returncode == 0, result.stderr[-3000:]
-    assert report["spider"] == "techcrunch" and report["stats"]["techcrunch/fallback/body"] == 1
+    assert report["spider"] == "techcrunch" and report["fallbacks"]["body"] == 1
     assert report["body_fallbacks_by_kind"] == {"extract": 1}
 
 

@@ -71,10 +71,6 @@ def replay_images(archive: Path, store: Path, report: Path, *extra: str):
                   "-s", "BODY_WORKERS=0", *extra)
 
 
-def reasons(report: dict) -> dict[str, int]:
-    return {k.split("/", 2)[2]: v for k, v in report["stats"].items() if k.startswith("images/failed/")}
-
-
 def body_of(text: bytes) -> bytes:
     return text.split(b"\n---\n", 1)[1]
 
@@ -108,15 +104,18 @@ def test_kept_images_are_stored_once_under_the_sha1_of_their_url(nights):
     assert report["exit_status"]["code"] == 0 and report["written"] == 2
     # Each kept image stored once, byte for byte as served (no re-encoding), named by its URL.
     assert nights["stored"] == {stored_name(url): (BODIES / body).read_bytes() for url, (_, body) in KEPT.items()}
-    stats = report["stats"]
-    assert stats["images/downloaded"] == len(KEPT) and stats.get("images/uptodate") is None
-    assert stats["images/articles"] == 2  # the removed article's cover is never fetched
+    images = report["images"]
+    assert (images["downloaded"], images["uptodate"], images["cached"]) == (len(KEPT), 0, 0)
+    assert images["articles"] == 2  # the removed article's cover is never fetched
+    # Every kept image's link in the bodies and every thumbnail that was kept: rewritten.
+    links = sum(text.decode().count(f"]({url})") for text in expected_files("images").values() for url in KEPT)
+    assert images["rewritten"] == links + sum(1 for url in THUMBNAILS.values() if url in KEPT)
 
 
 def test_failed_images_keep_their_url_and_are_counted_by_reason(nights):
     report = nights["first_report"]
-    assert report["stats"]["images/failed"] == len(NOT_KEPT)
-    assert reasons(report) == {r: list(NOT_KEPT.values()).count(r) for r in set(NOT_KEPT.values())}
+    assert report["images"]["failed"] == len(NOT_KEPT)
+    assert report["images"]["failed_by_reason"] == {r: list(NOT_KEPT.values()).count(r) for r in set(NOT_KEPT.values())}
     # A lost image is no error of the run (the 503 was retried, then given up at WARNING).
     assert report["errors"]["counted"] == 0 and report["errors"]["log_error"] == 0
     assert report["stats"]["retry/reason_count/503 Service Unavailable"] == 3
@@ -151,12 +150,12 @@ def test_the_thumbnail_points_at_the_stored_copy(nights):
 
 def test_a_second_night_downloads_no_image_it_has(nights):
     assert nights["second"].returncode == 0, nights["second"].stderr[-3000:]
-    stats = nights["second_report"]["stats"]
-    assert stats.get("images/downloaded") is None and stats["images/uptodate"] == len(KEPT)
+    images = nights["second_report"]["images"]
+    assert (images["downloaded"], images["uptodate"]) == (0, len(KEPT))
     assert {p: p.stat().st_mtime_ns for p in nights["store"].rglob("*") if p.is_file()} == nights["mtimes"]
     assert nights["files_second"] == nights["files"]  # the same files, pointing at the same copies
     # What was not kept is tried again for a new article (the next night may get it).
-    assert stats["images/failed"] == len(NOT_KEPT)
+    assert images["failed"] == len(NOT_KEPT)
 
 
 # ------------
@@ -349,7 +348,7 @@ def test_size_cap_and_lost_connections_cost_no_page_and_no_run_error(tmp_path):
     assert result.returncode == 0, result.stderr[-3000:]
     report = load_report(tmp_path / "r.json")
     assert report["written"] == 1 and report["errors"]["counted"] == 0
-    assert reasons(report) == {"too_large": 2, "download_error": 1}
+    assert report["images"]["failed_by_reason"] == {"too_large": 2, "download_error": 1}
     assert robots_asked == 4  # retried like any request, then the images were allowed
     (path,) = archive_articles(tmp_path / "archive").values()
     text = path.read_text(encoding="utf-8")
@@ -379,7 +378,7 @@ def test_images_are_recorded_and_replayed_like_any_request(tmp_path):
     assert replayed.returncode == 0, replayed.stderr[-3000:]
     assert archive_files(tmp_path / "a2") == archive_files(tmp_path / "a1")
     assert store_files(tmp_path / "s2") == store_files(tmp_path / "s1") != {}
-    assert reasons(load_report(tmp_path / "r2.json")) == reasons(load_report(tmp_path / "r1.json"))
+    assert load_report(tmp_path / "r2.json")["images"] == load_report(tmp_path / "r1.json")["images"]
 
 
 def test_a_store_that_cannot_be_written_costs_no_page(tmp_path):
@@ -390,7 +389,7 @@ def test_a_store_that_cannot_be_written_costs_no_page(tmp_path):
     assert result.returncode == 0, result.stderr[-3000:]
     report = load_report(tmp_path / "r.json")
     assert report["written"] == 2
-    assert reasons(report)["store_error"] == len(KEPT)
+    assert report["images"]["failed_by_reason"]["store_error"] == len(KEPT)
     assert body_of(archive_files(tmp_path / "archive")[f"{QQ}/20250312A01IMG.zh-CN.md"]) == \
         body_of(expected_files("images")[f"{QQ}/20250312A01IMG.zh-CN.md"])
 

@@ -27,7 +27,7 @@ def test_report_of_a_real_crawl(tmp_path):
     end = dt.datetime.fromisoformat(data["end_time"].replace("Z", "+00:00"))
     assert start.tzinfo == dt.timezone.utc and start <= end
     assert (data["discovered"], data["skipped_known"], data["requested"]) == (3, 0, 3)
-    assert (data["written"], data["skipped_existing"], data["dropped"]) == (2, 0, {})
+    assert (data["written"], data["skipped_existing"], data["dropped"], data["scraped"]) == (2, 0, {}, 2)
     assert data["body_fallbacks"] == 1 and data["body_fallbacks_by_kind"] == {"originContent": 1}
     errors = data["errors"]
     # T2 was reset mid-body twice (RETRY_TIMES=1): one failed download, one error, although
@@ -48,11 +48,20 @@ def test_report_names_the_prefix_of_any_spider():
              "news/skipped_type/video": 2, "archive/written": 3, "article/dropped/removed": 1,
              "spider_exceptions/ValueError": 1, "downloader/response_status_count/404": 1,
              "downloader/response_status_count/200": 5, "log_count/ERROR": 1,
+             "news/skipped_paid": 2, "other/skipped_paid": 7, "news/time_fallback": 1,
+             "news/fallback/body": 2, "news/fallback/time": 1, "news/selector_missed/title": 1,
+             "item_scraped_count": 3, "images/articles": 2, "images/downloaded": 3, "images/rewritten": 4,
+             "images/failed": 2, "images/failed/http_404": 1, "images/failed/svg": 1,
              "start_time": dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)}
     now = dt.datetime(2024, 1, 1, 0, 5, tzinfo=dt.timezone.utc)
     data = build_report(stats, "news", ExitDecision(1, ["x"]), start=now, end=now, finish_reason="finished", max_errors=0)
     assert (data["discovered"], data["skipped_known"], data["requested"]) == (4, 1, 3)
     assert data["skipped_types"] == {"video": 2}
+    assert data["skipped"] == {"skipped_known": 1, "skipped_paid": 2}  # this source's, by their names
+    assert (data["scraped"], data["time_fallbacks"]) == (3, 1)
+    assert data["fallbacks"] == {"body": 2, "time": 1} and data["selector_missed"] == {"title": 1}
+    assert data["images"] == {"articles": 2, "downloaded": 3, "uptodate": 0, "cached": 0, "rewritten": 4,
+                              "failed": 2, "failed_by_reason": {"http_404": 1, "svg": 1}}
     assert data["dropped"] == {"removed": 1}
     assert data["errors"]["spider_exceptions"] == {"ValueError": 1}
     assert data["errors"]["http_status"] == {"404": 1}

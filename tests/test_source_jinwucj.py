@@ -95,7 +95,7 @@ def test_crawl_fixture_end_to_end(tmp_path):
     with TestServer() as server:
         server.load_fixture(FIXTURE)
         _first, second = check_crawl_twice(FIXTURE, partial(_crawl, server), tmp_path)
-    assert second["stats"].get("item_scraped_count") is None
+    assert second["scraped"] == 0
 
 
 def test_crawl_denied_is_counted(tmp_path):
