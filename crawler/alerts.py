@@ -3,7 +3,8 @@
 `RunAlerts` (EXTENSIONS) posts `{"text": ...}` to RUN_ALERT_WEBHOOK (empty: the environment
 variable of that name; neither: off) when the run report is ready with a non-zero exit
 status. The post runs in a thread of its own, bounded by RUN_ALERT_TIMEOUT; the run's close
-waits for it at most that long and the reactor never does. A post that fails is one WARNING
+waits for it at most that long and the reactor never does (after a second SIGTERM stopped the
+reactor, the command's own thread posts, bounded the same). A post that fails is one WARNING
 line: it never changes the run's status, which is decided before, nor its report. Why not
 spidermon's actions: docs/runs.md.
 """
@@ -119,7 +120,24 @@ class RunAlerts:
             self.crawler.stats.inc_value("run_alert/failed")
             logger.warning("Run alert not posted: %s", self.problem, extra={"spider": spider})
             return
-        self.pending = self._post_in_thread({"text": alert_text(report, socket.gethostname())}, spider)
+        payload = {"text": alert_text(report, socket.gethostname())}
+        from twisted.internet import reactor
+
+        if not reactor.running:
+            # The report of a run whose reactor a second SIGTERM stopped (RunReport.finish_unclosed):
+            # no loop is left to wait for a thread, so the post is made here, within its timeout.
+            self._outcome(post_json(self.url, payload, self.timeout), spider)
+            return
+        self.pending = self._post_in_thread(payload, spider)
+
+    def _outcome(self, outcome: str, spider) -> None:
+        stats = self.crawler.stats
+        if outcome:
+            stats.inc_value("run_alert/failed")
+            logger.warning("Run alert not posted: %s", outcome, extra={"spider": spider})
+        else:
+            stats.inc_value("run_alert/posted")
+            logger.info("Run alert posted", extra={"spider": spider})
 
     def _post_in_thread(self, payload: dict, spider):
         from twisted.internet import defer, reactor
@@ -141,13 +159,7 @@ class RunAlerts:
         def report_outcome(outcome: str) -> None:
             if timer.active():
                 timer.cancel()
-            stats = self.crawler.stats
-            if outcome:
-                stats.inc_value("run_alert/failed")
-                logger.warning("Run alert not posted: %s", outcome, extra={"spider": spider})
-            else:
-                stats.inc_value("run_alert/posted")
-                logger.info("Run alert posted", extra={"spider": spider})
+            self._outcome(outcome, spider)
 
         done.addCallback(report_outcome)
         return done

@@ -17,10 +17,11 @@ import pytest
 
 from tests.support.cli import ROOT
 from tests.support.qq_site import CLEAN_ENV, QqSite, archive_articles, page_html, qq_command
-from tests.support.server import TestServer, slow
+from tests.support.server import Reply, TestServer, slow
 
 ITEMS = 20_000  # far more than an import writes in the moment the signal takes
 PARAGRAPH = "这是导入测试的正文，内容由测试自己生成。"
+HOOK = "/services/T000/B000/hook"  # the alert webhook on the test server
 
 
 def write_items(path: Path, count: int) -> None:
@@ -144,13 +145,26 @@ def test_crawl_second_sigterm_is_6_with_report(tmp_path):
         arts = [site.article(f"SLW{n}", slow(8, body=page, headers={"Content-Type": "text/html; charset=utf-8"}))
                 for n in range(3)]
         site.feed("slow", [a.entry() for a in arts])
-        run = Run(qq_command(server, archive, "slow", "DOWNLOAD_TIMEOUT=30", f"RUN_REPORT={report}"), env=CLEAN_ENV)
+        # The webhook answers late, with a redirect: its GET arrives only when the post was
+        # seen to its end, not dropped as the process exits.
+        server.add("POST", HOOK, Reply(status=302, headers={"Location": server.url(HOOK + "/done")}, delay=1))
+        server.add("GET", HOOK + "/done", Reply(body=b"ok"))
+        run = Run(qq_command(server, archive, "slow", "DOWNLOAD_TIMEOUT=30", f"RUN_REPORT={report}",
+                             f"RUN_ALERT_WEBHOOK={server.url(HOOK)}"), env=CLEAN_ENV)
         run.wait_until(lambda: any(p.startswith("/rain/a/") for p in server.requested("GET")), "an article request")
         run.terminate(2)
         code = run.finish(limit=60)
+        alerts = [json.loads(r.body)["text"] for r in server.requests if r.method == "POST" and r.path == HOOK]
+        answered = server.count(HOOK + "/done", "GET")
     assert code == 6, run.err[-3000:]
     data = json.loads(report.read_text(encoding="utf-8"))
     assert data["finish_reason"] == "shutdown_forced"
     assert data["exit_status"] == {"code": 6, "name": "interrupted",
                                    "reasons": ["the run did not finish (finish reason 'shutdown_forced')"]}
     assert not archive_articles(archive)
+    # The report decided after the reactor stopped reaches the run history and the alert too.
+    (kept,) = (archive / ".newsarchive-runs").glob("*_qq_*.json")
+    assert json.loads(kept.read_text(encoding="utf-8"))["exit_status"] == data["exit_status"]
+    assert len(alerts) == 1 and alerts[0].split("\n")[1] == \
+        "qq: exit status 6 (interrupted): the run did not finish (finish reason 'shutdown_forced')"
+    assert answered == 1
