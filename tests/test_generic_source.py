@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.sources import generic
+from crawler.sources import generic, site_file
 from crawler.timeutil import BEIJING
 from tests.support.cli import run_scrapy
 from tests.support.crawls import check_crawl_twice, run_with_report
@@ -23,21 +23,21 @@ SITES = ["techcrunch", "iyiou", "c114"]
 QUIET = ("-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s", "RETRY_TIMES=0")
 
 
-def config(**extra) -> generic.SiteConfig:
+def config(**extra) -> site_file.SiteConfig:
     data = {"folder": "demo", "language": "en", "discovery": {"kind": "rss", "url": "http://127.0.0.1:9/feed"}}
     for key, value in extra.items():
         if isinstance(value, dict) and isinstance(data.get(key), dict):
             data[key] = {**data[key], **value}
         else:
             data[key] = value
-    return generic.parse_site(data, "demo")
+    return site_file.parse_site(data, "demo")
 
 
 # ------------ site files
 
 
 def test_shipped_site_files_load():
-    sites = {c.name: c for c in generic.load_sites(ROOT / "sites")}
+    sites = {c.name: c for c in site_file.load_sites(ROOT / "sites")}
     assert set(SITES) <= set(sites)
     assert sites["techcrunch"].kind == "rss" and sites["techcrunch"].language == "en"
     assert sites["c114"].encoding == "gbk" and sites["iyiou"].discoveries[0].links
@@ -64,16 +64,16 @@ def test_shipped_site_files_load():
     ({"folder": 7, "language": "en", "discovery": {"kind": "rss", "url": "x"}}, "one plain folder name"),
 ])
 def test_bad_site_files_are_refused(data, message):
-    with pytest.raises(generic.ConfigError, match=message):
-        generic.parse_site(data, "a")
+    with pytest.raises(site_file.ConfigError, match=message):
+        site_file.parse_site(data, "a")
 
 
 def test_toml_errors_name_the_file(tmp_path):
     (tmp_path / "broken.toml").write_text("folder = \n", encoding="utf-8")
-    with pytest.raises(generic.ConfigError, match="broken.toml"):
-        generic.load_site("broken", tmp_path)
-    with pytest.raises(generic.ConfigError, match="no site 'absent'"):
-        generic.load_site("absent", tmp_path)
+    with pytest.raises(site_file.ConfigError, match="broken.toml"):
+        site_file.load_site("broken", tmp_path)
+    with pytest.raises(site_file.ConfigError, match="no site 'absent'"):
+        site_file.load_site("absent", tmp_path)
 
 
 # ------------ discovery

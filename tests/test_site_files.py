@@ -16,7 +16,7 @@ from scrapy.crawler import Crawler
 from scrapy.settings import Settings
 
 from crawler import settings as project_settings
-from crawler.sources import generic
+from crawler.sources import site_file
 from crawler.spider_loader import SiteSpiderLoader
 from tests.support.cli import run_scrapy
 from tests.support.crawls import archive_files, run_with_report
@@ -27,8 +27,8 @@ QUIET = ("-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s", "RE
 BASE = {"folder": "demo", "language": "en", "discovery": {"kind": "rss", "url": "http://127.0.0.1:9/feed"}}
 
 
-def parse(**changes) -> generic.SiteConfig:
-    return generic.parse_site({**BASE, **changes}, "demo")
+def parse(**changes) -> site_file.SiteConfig:
+    return site_file.parse_site({**BASE, **changes}, "demo")
 
 
 def write_site(directory: Path, name: str, text: str) -> Path:
@@ -65,7 +65,7 @@ def crawl(sites: Path, site: str, archive: Path, *extra: str, env=None):
     ({"discovery": [{"kind": "rss", "url": "x"}, {"kind": "rss", "url": "y", "language": "fr"}]}, "discovery[1].language"),
 ])
 def test_what_a_site_file_cannot_say_is_refused_naming_the_key(changes, message):
-    with pytest.raises(generic.ConfigError, match=message.replace("(", r"\(").replace(")", r"\)").replace("[", r"\[")):
+    with pytest.raises(site_file.ConfigError, match=message.replace("(", r"\(").replace(")", r"\)").replace("[", r"\[")):
         parse(**changes)
 
 
@@ -80,15 +80,15 @@ def test_overrides_replace_values_by_dotted_key_and_are_checked(tmp_path):
         kind = "rss"
         url = "https://b.test/feed"
     """)
-    config = generic.load_site("two", tmp_path, {"two": {"discovery.1.url": "http://127.0.0.1:9/b", "limit": 3}})
+    config = site_file.load_site("two", tmp_path, {"two": {"discovery.1.url": "http://127.0.0.1:9/b", "limit": 3}})
     assert [d.urls for d in config.discoveries] == [("https://a.test/feed",), ("http://127.0.0.1:9/b",)]
     assert config.limit == 3
-    with pytest.raises(generic.ConfigError, match="limit must be a positive integer"):
-        generic.load_site("two", tmp_path, {"two": {"limit": 0}})
-    with pytest.raises(generic.ConfigError, match="names a list"):  # which of the two [[discovery]]?
-        generic.load_site("two", tmp_path, {"two": {"discovery.url": "y"}})
-    with pytest.raises(generic.ConfigError, match="no \\[2\\] in discovery"):
-        generic.load_site("two", tmp_path, {"two": {"discovery.2.url": "y"}})
+    with pytest.raises(site_file.ConfigError, match="limit must be a positive integer"):
+        site_file.load_site("two", tmp_path, {"two": {"limit": 0}})
+    with pytest.raises(site_file.ConfigError, match="names a list"):  # which of the two [[discovery]]?
+        site_file.load_site("two", tmp_path, {"two": {"discovery.url": "y"}})
+    with pytest.raises(site_file.ConfigError, match="no \\[2\\] in discovery"):
+        site_file.load_site("two", tmp_path, {"two": {"discovery.2.url": "y"}})
 
 
 def test_one_spider_per_site_file_and_a_broken_file_breaks_only_its_own_run(tmp_path):

@@ -62,7 +62,7 @@ from scrapy.exceptions import UsageError
 from scrapy.utils.log import LogCounterHandler
 
 from crawler import arguments, report
-from crawler.sources import generic
+from crawler.sources import site_file
 
 logger = logging.getLogger(__name__)
 
@@ -157,10 +157,10 @@ class Source:
         self.start_error: str = ""
 
 
-def available_sources(spider_loader, settings) -> tuple[list[str], dict[str, generic.SiteConfig]]:
+def available_sources(spider_loader, settings) -> tuple[list[str], dict[str, site_file.SiteConfig]]:
     site_names = set(getattr(spider_loader, "sites", ()))
     spiders = [name for name in sorted(spider_loader.list()) if name not in NOT_SOURCES and name not in site_names]
-    sites = {config.name: config for config in generic.load_sites(settings.get("GENERIC_SITES_DIR"),
+    sites = {config.name: config for config in site_file.load_sites(settings.get("GENERIC_SITES_DIR"),
                                                                   settings.getdict("SITE_OVERRIDES"))}
     clash = sorted(set(spiders) & set(sites))
     if clash:
@@ -208,7 +208,7 @@ class Command(BaseRunSpiderCommand):
         settings = self.settings
         try:
             spiders, sites = available_sources(self.crawler_process.spider_loader, settings)
-        except generic.ConfigError as exc:
+        except site_file.ConfigError as exc:
             raise UsageError(str(exc), print_help=False) from None
         names = list(args) or list(settings.getlist("CRAWLALL_SPIDERS"))
         chosen = select_sources(names, spiders, sites, settings.getlist("CRAWLALL_DISABLED"))

@@ -39,9 +39,8 @@ from crawler.html_clean import inner_html, is_plain_text, parse_body, plain_text
 from crawler.items import Article
 from crawler.sources import json_api, pages
 from crawler.sources.common import SourceError, source_time
-from crawler.sources.site_file import (  # noqa: F401 - the site file's names, read here by their users
-    ConfigError, Discovery, SiteConfig, load_hook, load_site, load_site_file, load_sites, parse_site, site_files,
-)
+from crawler.sources.site_file import Discovery, SiteConfig, load_hook
+from crawler.sources.site_file import parse_site  # noqa: F401 - read as generic.parse_site
 from crawler.timeutil import BEIJING, BadDate, parse_http_date, to_beijing
 
 FIELDS = ("title", "time", "body", "image", "author")

@@ -19,7 +19,7 @@ from scrapy.exceptions import UsageError
 
 from crawler.archive import archive_name
 from crawler.arguments import LIMIT, Argument, ArgumentError
-from crawler.sources import generic, pages
+from crawler.sources import generic, pages, site_file
 from crawler.sources.common import SourceError, SourceSpider
 from crawler.sources.generic import Entry
 from crawler.sources.pages import HTML_ACCEPT
@@ -46,8 +46,8 @@ def site_config(settings, *, site: str = "", path: str = "") -> SiteConfig:
     """The site file (by name in GENERIC_SITES_DIR, or a path) with SITE_OVERRIDES applied."""
     overrides = settings.getdict("SITE_OVERRIDES") if settings is not None else {}
     if path:
-        return generic.load_site_file(path, overrides)
-    return generic.load_site(site, settings.get("GENERIC_SITES_DIR"), overrides)
+        return site_file.load_site_file(path, overrides)
+    return site_file.load_site(site, settings.get("GENERIC_SITES_DIR"), overrides)
 
 
 class GenericSpider(SourceSpider):
@@ -91,13 +91,13 @@ class GenericSpider(SourceSpider):
         if path and not os.path.isfile(path):
             raise ArgumentError(f"generic spider: config {path!r} is no file")
         if site and not os.path.isfile(os.path.join(sites_dir, f"{site}.toml")):
-            known = ", ".join(p.stem for p in generic.site_files(sites_dir)) or "none"
+            known = ", ".join(p.stem for p in site_file.site_files(sites_dir)) or "none"
             raise ArgumentError(f"generic spider: no site {site!r} in {sites_dir} (sites there: {known})")
         try:
             config = site_config(settings, site=site, path=path)
             for hook in [config.hook, *(d.hook for d in config.discoveries)]:
                 if hook:
-                    generic.load_hook(hook)
+                    site_file.load_hook(hook)
         except ConfigError as exc:
             raise UsageError(str(exc), print_help=False) from None
         return config
