@@ -181,7 +181,7 @@ class ArchiveIndex:
     def for_crawler(cls, crawler) -> "ArchiveIndex":
         """The crawl's one index of ARCHIVE_DIR, shared by the spider, the archive writer and
         the drop counter, so that each folder is listed once per run."""
-        root = Path(crawler.settings.get("ARCHIVE_DIR") or "output").resolve()
+        root = Path(crawler.settings.get("ARCHIVE_DIR")).resolve()
         index = getattr(crawler, "archive_index", None)
         if index is None or index.root != root:
             index = crawler.archive_index = cls(root, on_refuse=lambda message: refuse_run(crawler, message))

@@ -23,9 +23,10 @@ class DropCounter:
         return ext
 
     def item_dropped(self, item, response, exception, spider):
-        reason = exception.reason if isinstance(exception, DropArticle) else "other"
-        self.stats.inc_value(f"article/dropped/{reason}")
-        if self.index is not None and reason in self.remember and hasattr(item, "get"):
+        # A DropItem that is no DropArticle (another pipeline's, a plugin's) has no reason of ours.
+        drop_reason = exception.reason if isinstance(exception, DropArticle) else "other"
+        self.stats.inc_value(f"article/dropped/{drop_reason}")
+        if self.index is not None and drop_reason in self.remember and hasattr(item, "get"):
             language, folder = item.get("language"), item.get("folder")
             if language and folder and (item.get("id") or item.get("link")):
-                self.index.record_drop(language, folder, item.get("id"), item.get("link") or "", reason)
+                self.index.record_drop(language, folder, item.get("id"), item.get("link") or "", drop_reason)

@@ -59,7 +59,6 @@ from scrapy.exceptions import CloseSpider, NotConfigured
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_LOCK_FILE = ".newsarchive.lock"
 FINISH_REASON = "archive_locked"
 STAT_LOCKED = "archive/lock/held_by_other"
 STAT_HOLDER = "archive/lock/holder"
@@ -108,7 +107,7 @@ def _open_lock_file(key: str) -> int:
     return fd
 
 
-def lock_path(archive_dir: str | os.PathLike, name: str = DEFAULT_LOCK_FILE) -> Path:
+def lock_path(archive_dir: str | os.PathLike, name: str) -> Path:
     if not name or "/" in name or name in (".", ".."):
         raise ValueError(f"ARCHIVE_LOCK_FILE must be a plain file name, got {name!r}")
     return Path(archive_dir).resolve() / name
@@ -181,10 +180,9 @@ class ArchiveLock:
     @classmethod
     def from_crawler(cls, crawler):
         settings = crawler.settings
-        if not settings.getbool("ARCHIVE_LOCK", True):
+        if not settings.getbool("ARCHIVE_LOCK"):
             raise NotConfigured("ARCHIVE_LOCK is off")
-        path = lock_path(settings.get("ARCHIVE_DIR") or "output",
-                         settings.get("ARCHIVE_LOCK_FILE") or DEFAULT_LOCK_FILE)
+        path = lock_path(settings.get("ARCHIVE_DIR"), settings.get("ARCHIVE_LOCK_FILE"))
         ext = cls(crawler, path)
         ext.shared = bool(redis_url(settings))
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)

@@ -68,6 +68,9 @@ from pathlib import Path
 
 from scrapy import signals
 
+from crawler import drops
+from crawler import settings as project  # the defaults of the plain functions below
+
 logger = logging.getLogger(__name__)
 
 EXIT_OK = 0
@@ -88,11 +91,6 @@ EXIT_NAMES = {
 # Which status wins when several apply.
 PRECEDENCE = (EXIT_LOCKED, EXIT_REPLAY_MISS, EXIT_INTERRUPTED, EXIT_DISCOVERY, EXIT_EXTRACTION, EXIT_COVERAGE, EXIT_ERRORS)
 
-DEFAULT_MAX_ERRORS = 0
-# Drop reasons that say something about the article, not about our extraction.
-# qq's "empty_body" is an article whose container is there but empty with no originContent
-# (the issue's "paid or empty" articles); its "no_body" (no known layout) is not healthy.
-DEFAULT_HEALTHY_DROP_REASONS = ("removed", "paid", "empty", "empty_body", "duplicate", "too_old", "off_site")
 # "shutdown_forced": a second SIGTERM/Ctrl-C stopped the reactor before the spider closed.
 FORCED_REASON = "shutdown_forced"
 INTERRUPTED_REASONS = ("shutdown", "cancelled", FORCED_REASON)
@@ -102,13 +100,10 @@ LOCKED_REASON = "archive_locked"  # crawler.lock.FINISH_REASON
 REFUSED_REASON = "archive_refused"
 STAT_REFUSED = "archive/refused"
 
-# Field coverage: the fields judged, the default thresholds (share of written articles with
-# the field non-empty) and the least number of written articles a run needs to be judged.
+# Field coverage: the fields RUN_MIN_COVERAGE may judge.
 COVERAGE_FIELDS = ("body", "thumbnail", "author")
-DEFAULT_MIN_COVERAGE = {"body": 0.9}
-DEFAULT_COVERAGE_MIN_ITEMS = 5
 # Drop reasons of articles whose page had no body: counted against the body's coverage.
-EMPTY_BODY_DROPS = ("empty_body", "no_body", "missing_body")
+EMPTY_BODY_DROPS = drops.no_body()
 
 
 @dataclass
@@ -132,20 +127,6 @@ def _int(stats: dict, key: str) -> int:
 def _prefixed(stats: dict, prefix: str) -> dict[str, int]:
     return {key[len(prefix):]: int(value) for key, value in sorted(stats.items())
             if key.startswith(prefix) and isinstance(value, (int, float))}
-
-
-def describe_drop(reason: str) -> str:
-    """`missing_body`/`no_body` -> "body missing", `bad_date` -> "date unreadable", `empty_x` ->
-    "x empty", else the reason itself."""
-    if reason.startswith("missing_"):
-        return f"{reason[len('missing_'):]} missing"
-    if reason.startswith("no_"):
-        return f"{reason[len('no_'):]} missing"
-    if reason.startswith("empty_"):
-        return f"{reason[len('empty_'):]} empty"
-    if reason.startswith("bad_"):
-        return f"{reason[len('bad_'):]} unreadable"
-    return reason
 
 
 # The events the error count counts, by kind (the report's "errors.by_kind"): each is one
@@ -242,12 +223,11 @@ def coverage_of(stats: dict) -> dict:
             "fields": fields, "body_fallbacks": _int(stats, "coverage/body_fallback")}
 
 
-def coverage_failures(stats: dict, min_coverage: dict | None = None,
-                      min_items: int = DEFAULT_COVERAGE_MIN_ITEMS) -> list[str]:
+def coverage_failures(stats: dict, min_coverage: dict = project.RUN_MIN_COVERAGE,
+                      min_items: int = project.RUN_COVERAGE_MIN_ITEMS) -> list[str]:
     """One message per field whose coverage is below its threshold (none below min_items)."""
-    thresholds = DEFAULT_MIN_COVERAGE if min_coverage is None else min_coverage
     messages = []
-    for name, minimum in thresholds.items():
+    for name, minimum in min_coverage.items():
         if name not in COVERAGE_FIELDS:
             continue  # RunReport warns about unknown fields when the run starts
         base = _coverage_base(stats, name)
@@ -266,11 +246,12 @@ def coverage_failures(stats: dict, min_coverage: dict | None = None,
     return messages
 
 
-def decide_exit(stats: dict, spider_name: str, *, max_errors: int = DEFAULT_MAX_ERRORS,
-                healthy_drop_reasons=DEFAULT_HEALTHY_DROP_REASONS,
-                finish_reason: str | None = None, min_coverage: dict | None = None,
-                coverage_min_items: int = DEFAULT_COVERAGE_MIN_ITEMS) -> ExitDecision:
-    """The exit status of a run from its stats (see the module docstring for the statuses)."""
+def decide_exit(stats: dict, spider_name: str, *, max_errors: int = project.RUN_MAX_ERRORS,
+                healthy_drop_reasons=project.RUN_HEALTHY_DROP_REASONS,
+                finish_reason: str | None = None, min_coverage: dict = project.RUN_MIN_COVERAGE,
+                coverage_min_items: int = project.RUN_COVERAGE_MIN_ITEMS) -> ExitDecision:
+    """The exit status of a run from its stats (the statuses: docs/exit-statuses.md); the
+    settings' values are the project's unless given."""
     found: dict[int, list[str]] = {}
     if isinstance(stats.get("distributed/run"), dict):
         # A distributed run (crawler.distributed): its outcome (discovered, requested, written,
@@ -314,7 +295,7 @@ def decide_exit(stats: dict, spider_name: str, *, max_errors: int = DEFAULT_MAX_
     bad = {r: n for r, n in dropped.items() if r not in set(healthy_drop_reasons)}
     # A refused archive dropped the articles itself (unsafe_folder): that is its reason, above.
     if fetched and not written and not existing and bad and not refused:
-        detail = ", ".join(f"{describe_drop(r)} in {n}"
+        detail = ", ".join(f"{drops.describe(r)} in {n}"
                            for r, n in sorted(bad.items(), key=lambda kv: (-kv[1], kv[0])))
         fail(EXIT_EXTRACTION, f"fetched {fetched} article pages, wrote 0: {detail}")
 
@@ -361,27 +342,10 @@ def _utc_iso(moment: dt.datetime) -> str:
     return moment.astimezone(dt.timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def skipped_of(stats: dict, spider_name: str) -> dict[str, int]:
-    """The source's skip counts by their stat's name (`<spider>/skipped_known`, a site file's
-    skip rule `count = "skipped_paid"` ...); the by-type counts are `skipped_types`."""
-    prefix = f"{spider_name}/"
-    return {name: n for name, n in _prefixed(stats, prefix).items()
-            if name.startswith("skipped") and "/" not in name}
-
-
-def images_of(stats: dict) -> dict:
-    """What the images stage (pipelines/images.py, IMAGES_STORE) did: articles with images,
-    images downloaded, already stored, served from the HTTP cache, failed (by reason), and the
-    links rewritten to the stored copies."""
-    counts = {name: _int(stats, f"images/{name}")
-              for name in ("articles", "downloaded", "uptodate", "cached", "rewritten", "failed")}
-    return dict(counts, failed_by_reason=_prefixed(stats, "images/failed/"))
-
-
 def build_report(stats: dict, spider_name: str, decision: ExitDecision, *, start: dt.datetime,
                  end: dt.datetime, finish_reason: str | None, max_errors: int,
-                 min_coverage: dict | None = None,
-                 coverage_min_items: int = DEFAULT_COVERAGE_MIN_ITEMS) -> dict:
+                 min_coverage: dict = project.RUN_MIN_COVERAGE,
+                 coverage_min_items: int = project.RUN_COVERAGE_MIN_ITEMS) -> dict:
     p = spider_name
     replay = None
     if "fixtures/replay/folder" in stats:
@@ -409,16 +373,8 @@ def build_report(stats: dict, spider_name: str, decision: ExitDecision, *, start
         "dropped": _prefixed(stats, "article/dropped/"),
         "body_fallbacks": _int(stats, "article/body_fallback"),
         "body_fallbacks_by_kind": _prefixed(stats, "article/body_fallback/"),
-        "scraped": _int(stats, "item_scraped_count"),  # items through every pipeline
-        "skipped": skipped_of(stats, p),
-        "time_fallbacks": _int(stats, f"{p}/time_fallback"),  # the crawl time stood in
-        # A site file's fields served by the page's metadata and the generic extraction where
-        # its selectors found nothing (or gave none), and its selectors that found nothing.
-        "fallbacks": _prefixed(stats, f"{p}/fallback/"),
-        "selector_missed": _prefixed(stats, f"{p}/selector_missed/"),
-        "images": images_of(stats),
         "coverage": dict(coverage_of(stats),
-                         thresholds=dict(DEFAULT_MIN_COVERAGE if min_coverage is None else min_coverage),
+                         thresholds=dict(min_coverage),
                          min_items=coverage_min_items,
                          judged=_coverage_base(stats, "body") >= max(1, int(coverage_min_items))),
         "lock": {"file": stats.get("archive/lock/file"),
@@ -491,15 +447,14 @@ class RunReport:
         self.stats = crawler.stats
         settings = crawler.settings
         self.path = settings.get("RUN_REPORT") or None
-        self.max_errors = settings.getint("RUN_MAX_ERRORS", DEFAULT_MAX_ERRORS)
-        self.healthy = tuple(settings.getlist("RUN_HEALTHY_DROP_REASONS", list(DEFAULT_HEALTHY_DROP_REASONS)))
-        raw = settings.getdict("RUN_MIN_COVERAGE", dict(DEFAULT_MIN_COVERAGE))
-        self.min_coverage = {str(k): float(v) for k, v in raw.items()}
+        self.max_errors = settings.getint("RUN_MAX_ERRORS")
+        self.healthy = tuple(settings.getlist("RUN_HEALTHY_DROP_REASONS"))
+        self.min_coverage = {str(k): float(v) for k, v in settings.getdict("RUN_MIN_COVERAGE").items()}
         unknown = sorted(set(self.min_coverage) - set(COVERAGE_FIELDS))
         if unknown:
             logger.warning("RUN_MIN_COVERAGE: unknown field(s) %s ignored (known: %s)",
                            ", ".join(unknown), ", ".join(COVERAGE_FIELDS))
-        self.coverage_min_items = settings.getint("RUN_COVERAGE_MIN_ITEMS", DEFAULT_COVERAGE_MIN_ITEMS)
+        self.coverage_min_items = settings.getint("RUN_COVERAGE_MIN_ITEMS")
         self.start = dt.datetime.now(dt.timezone.utc)
         self.decision: ExitDecision | None = None
         self.report: dict | None = None

@@ -6,18 +6,21 @@ secrets and device ids, environment variables read in the spiders); see README.m
 
 from pathlib import Path as _Path
 
+from crawler import drops as _drops
+
 BOT_NAME = "newsarchive"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
-COMMANDS_MODULE = "crawler.commands"
-
 # Also one spider per site file of GENERIC_SITES_DIR, named as the file (`scrapy crawl sina`).
 SPIDER_LOADER_CLASS = "crawler.spider_loader.SiteSpiderLoader"
+COMMANDS_MODULE = "crawler.commands"
+
 # Where the archive lives: <ARCHIVE_DIR>/<language>/news/<folder>/<name>.md
 ARCHIVE_DIR = "output"
-# Drop reasons that last: such articles are remembered in the folder's hidden `.dropped.tsv`
-# and not requested again by later runs (empty bodies are retried: qq serves them for a while).
-ARCHIVE_REMEMBER_DROPS = ["removed", "paid"]
+# Drop reasons that last (crawler/drops.py: removed, paid): such articles are remembered in the
+# folder's hidden `.dropped.tsv` and not requested again by later runs (empty bodies are
+# retried: qq serves them for a while).
+ARCHIVE_REMEMBER_DROPS = _drops.remembered()
 
 ITEM_PIPELINES = {
     "pipelines.validate.ValidateArticle": 100,
@@ -47,7 +50,6 @@ LOG_FORMATTER = "crawler.logformatter.ArticleLogFormatter"
 # Politeness: a User-Agent naming the project, robots.txt, AutoThrottle, per-domain limit.
 USER_AGENT = "newsarchive (+https://github.com/newsarchive/newsarchive; Scrapy news archive crawler)"
 ROBOTSTXT_OBEY = True
-CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
 DOWNLOAD_DELAY = 0.25
 AUTOTHROTTLE_ENABLED = True
@@ -55,16 +57,11 @@ AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 DOWNLOAD_TIMEOUT = 30
-RETRY_ENABLED = True
 RETRY_TIMES = 3
-RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 # Beyond this a response is refused (a news page is far smaller).
 DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 
-REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
-TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
-FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
 # No remote control: an unattended nightly job listens on no port. Scrapy has two, both on by
 # default and both running any Python code sent to them inside the crawl: the telnet console
@@ -79,7 +76,7 @@ REMOTE_CONTROL_ENABLED = False
 # QQ_DEVICE_ID, QQ_QIMEI36 and QQ_COOKIE are read from these settings or, when empty, from
 # the environment variables of the same names; they are never written in code.
 QQ_FEED_URL = "https://i.news.qq.com/web_feed/getPCList"
-QQ_CHANNELS = ["news_news_finance"]  # others seen in public code: see crawler/sources/qq.py
+QQ_CHANNELS = ["news_news_finance"]  # others seen in public code: docs/qq.md
 QQ_PAGES = 1  # flush_num 1..QQ_PAGES per channel
 QQ_ITEM_COUNT = 12
 QQ_HOT_ENABLED = False
@@ -108,12 +105,13 @@ EXTENSIONS["crawler.report.RunReport"] = 1000
 RUN_REPORT = None
 # More errors than this (counted from the events, not log lines: crawler.report.ERROR_KINDS): exit 1.
 RUN_MAX_ERRORS = 0
-# Drop reasons that do not count as an extraction failure (exit 3) when nothing is written.
-RUN_HEALTHY_DROP_REASONS = ["removed", "paid", "empty", "empty_body", "duplicate", "too_old", "off_site"]
+# Drop reasons that do not count as an extraction failure (exit 3) when nothing is written:
+# the article's own state (crawler/drops.py: removed, paid, empty_body, too_old, duplicate).
+RUN_HEALTHY_DROP_REASONS = _drops.healthy()
 
 # ------------
 # Nightly operation (issue 4): the archive lock (crawler/lock.py) and field coverage
-# (crawler/report.py). Exit statuses 7 (locked) and 8 (coverage): see docs/nightly.md.
+# (crawler/report.py). Exit statuses 7 (locked) and 8 (coverage): docs/exit-statuses.md.
 # A second run on the same ARCHIVE_DIR while one runs logs one line and exits with status 7.
 ARCHIVE_LOCK = True
 ARCHIVE_LOCK_FILE = ".newsarchive.lock"  # hidden: Hugo ignores dotfiles
@@ -135,14 +133,14 @@ RETRY_AFTER_MAX = 120
 # crawler/commands/crawlall.py).
 # Directory of the site files (<name>.toml): each is a source, `scrapy crawl <name>`, also run by
 # `scrapy crawlall`: the checkout's `sites/` wherever the command is run from (scripts/crawl
+# runs in the user's directory); a relative path given with -s is relative to the working directory.
+GENERIC_SITES_DIR = str(_Path(__file__).resolve().parent.parent / "sites")
 # Values of site files replaced for a run, by site and dotted key (checked as the file is):
 # {"sina": {"discovery.url": "http://127.0.0.1:8000/roll?page={page}", "request.article_url": "http://127.0.0.1:8000{path}"}}
 # (docs/adding-a-source.md). Each site's defaults live in its file only.
 SITE_OVERRIDES = {}
-# runs in the user's directory); a relative path given with -s is relative to the working directory.
-GENERIC_SITES_DIR = str(_Path(__file__).resolve().parent.parent / "sites")
 # Sources `scrapy crawlall` runs: [] = every spider of the project that is a source (not
-# `generic`, not `import-json`) plus every site file with `enabled = true`; else these names
+# `generic`) plus every site file with `enabled = true`; else these names
 # (spiders or sites; a named site runs even with `enabled = false`).
 CRAWLALL_SPIDERS = []
 # Sources never run by `scrapy crawlall` (wins over CRAWLALL_SPIDERS).

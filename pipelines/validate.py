@@ -1,4 +1,4 @@
-"""Pipeline 1: an article without title, link, time or language makes no file."""
+"""The validation stage: an article without title, link, time or language makes no file."""
 
 import datetime as dt
 
@@ -7,16 +7,20 @@ from crawler.timeutil import implausible
 from pipelines.errors import DropArticle
 
 
+def _text(value) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
 class ValidateArticle:
     def process_item(self, item, spider=None):
         # A spider (or the import) that already knows an article makes no file marks it
         # (removed page, paid article, unreadable time ...); the drop is counted here.
         if item.get("drop_reason"):
             raise DropArticle(item["drop_reason"])
-        for field in ("title", "link"):
-            value = item.get(field)
-            if not isinstance(value, str) or not value.strip():
-                raise DropArticle(f"missing_{field}")
+        if not _text(item.get("title")):
+            raise DropArticle("missing_title")
+        if not _text(item.get("link")):
+            raise DropArticle("missing_link")
         # Only an http(s) link is written (the file's closing link), percent-encoded where a
         # Markdown link could not hold it; the file is known by this form of it.
         link = web_url(item["link"])
@@ -37,9 +41,10 @@ class ValidateArticle:
             raise DropArticle("missing_language")
         if language not in LANGUAGES:
             raise DropArticle("bad_language", str(language))
-        for field in ("folder", "category"):
-            if not item.get(field):
-                raise DropArticle(f"missing_{field}")
+        if not item.get("folder"):
+            raise DropArticle("missing_folder")
+        if not item.get("category"):
+            raise DropArticle("missing_category")
         if not SEGMENT.match(str(item["folder"])):
             raise DropArticle("bad_folder", str(item["folder"]))
         return item

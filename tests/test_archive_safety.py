@@ -18,7 +18,8 @@ import pytest
 
 from crawler.archive import temp_name
 from crawler.archive_index import ArchiveIndex, archive_problems, remove_leftovers
-from crawler.lock import DEFAULT_LOCK_FILE, LockFailed, acquire, release
+from crawler.lock import LockFailed, acquire, release
+from crawler.settings import ARCHIVE_LOCK_FILE
 from tests.support.cli import ROOT
 
 FOLDER = "demo"
@@ -79,21 +80,21 @@ def test_lock_symlink_to_an_outside_file_is_never_followed(tmp_path):
     outside.write_text(PRECIOUS, encoding="utf-8")
     archive = tmp_path / "archive"
     archive.mkdir()
-    (archive / DEFAULT_LOCK_FILE).symlink_to(outside)
+    (archive / ARCHIVE_LOCK_FILE).symlink_to(outside)
     with pytest.raises(LockFailed) as info:
-        acquire(archive / DEFAULT_LOCK_FILE)
+        acquire(archive / ARCHIVE_LOCK_FILE)
     assert info.value.reason == "it is a symlink (never followed)"
     assert outside.read_text(encoding="utf-8") == PRECIOUS  # not truncated, no pid written
 
 
 def test_a_lock_file_that_is_not_a_regular_file_is_refused(tmp_path):
-    fifo = tmp_path / DEFAULT_LOCK_FILE
+    fifo = tmp_path / ARCHIVE_LOCK_FILE
     os.mkfifo(fifo)
     with pytest.raises(LockFailed) as info:
         acquire(fifo)
     assert info.value.reason == "it is not a regular file"
     (tmp_path / "again").mkdir()
-    key = acquire(tmp_path / "again" / DEFAULT_LOCK_FILE)  # an ordinary lock still works
+    key = acquire(tmp_path / "again" / ARCHIVE_LOCK_FILE)  # an ordinary lock still works
     release(key)
 
 
@@ -105,7 +106,7 @@ def test_no_lock_no_run(tmp_path, case):
     path through a regular file with EEXIST/ENOTDIR for anyone, root included."""
     archive = tmp_path / "archive"
     archive.mkdir()
-    lock = archive / DEFAULT_LOCK_FILE
+    lock = archive / ARCHIVE_LOCK_FILE
     outside = tmp_path / "outside.txt"
     outside.write_text(PRECIOUS, encoding="utf-8")
     if case == "directory":
@@ -123,7 +124,7 @@ def test_no_lock_no_run(tmp_path, case):
     else:  # ARCHIVE_DIR names a regular file
         archive.rmdir()
         archive.write_text(PRECIOUS, encoding="utf-8")
-        lock = archive / DEFAULT_LOCK_FILE
+        lock = archive / ARCHIVE_LOCK_FILE
         reason = f"{os.strerror(errno.EEXIST)} ({archive})"
     try:
         result, report = import_run(tmp_path, archive, [item(1)], unprivileged=case == "read_only_archive")

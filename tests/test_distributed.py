@@ -478,8 +478,8 @@ def test_archive_lock_is_per_process_and_still_refuses_a_run_without_redis(tmp_p
     assert lock["held_by_other"] and "a distributed run" in lock["holder"]
     assert len(archive_articles(archive)) == 1
     # The other way round: a run without Redis holds the lock, a distributed process is refused.
-    holder = subprocess.Popen([sys.executable, "-c", "import sys, time; from crawler.lock import acquire, lock_path; "
-                               "acquire(lock_path(sys.argv[1])); print('locked', flush=True); time.sleep(60)",
+    holder = subprocess.Popen([sys.executable, "-c", "import sys, time; from crawler.lock import acquire, lock_path; from crawler.settings import ARCHIVE_LOCK_FILE; "
+                               "acquire(lock_path(sys.argv[1], ARCHIVE_LOCK_FILE)); print('locked', flush=True); time.sleep(60)",
                                str(archive)], cwd=ROOT, env=env(), stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "locked"

@@ -62,7 +62,7 @@ def test_every_article_request_failed_is_1():
 
 
 def test_extraction_failure_names_the_field():
-    stats = {"qq/discovered": 12, "qq/requested": 12, "article/dropped/missing_body": 12}
+    stats = {"qq/discovered": 12, "qq/requested": 12, "article/dropped/no_body": 12}
     decision = decide_exit(stats, "qq")
     assert decision.code == EXIT_EXTRACTION
     assert decision.reasons == ["fetched 12 article pages, wrote 0: body missing in 12"]
@@ -76,8 +76,8 @@ def test_extraction_failure_names_the_field():
 
 @pytest.mark.parametrize("stats", [
     {"qq/requested": 3, "article/dropped/removed": 2, "article/dropped/paid": 1},  # the articles' fault
-    {"qq/requested": 3, "article/dropped/missing_body": 1, "archive/written": 2},  # some written
-    {"qq/requested": 3, "article/dropped/missing_body": 1, "archive/skipped_existing": 2},  # extraction works
+    {"qq/requested": 3, "article/dropped/no_body": 1, "archive/written": 2},  # some written
+    {"qq/requested": 3, "article/dropped/no_body": 1, "archive/skipped_existing": 2},  # extraction works
 ])
 def test_not_an_extraction_failure(stats):
     assert decide_exit(stats, "qq").code == EXIT_OK

@@ -99,3 +99,13 @@ def test_bad_folder_is_a_usage_error_before_anything_runs(tmp_path, folder):
                                                    "(letters, digits, _ . -, not starting with a dot)")
     assert not archive.exists()  # no lock, no folder, no file
     assert result.stdout == ""  # no summary: nothing ran
+
+
+def test_one_command_and_no_spider():
+    """`scrapy import-json` is one command (not also `import_json`) and no spider of `scrapy list`."""
+    commands = run_scrapy("-h")
+    names = [line.split()[0] for line in commands.stdout.splitlines() if line.startswith("  ") and line.split()]
+    assert names.count("import-json") == 1 and "import_json" not in names, commands.stdout
+    spiders = run_scrapy("list")
+    assert spiders.returncode == 0, spiders.stderr
+    assert "qq" in spiders.stdout.split() and "import-json" not in spiders.stdout.split()

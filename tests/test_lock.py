@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from crawler.lock import DEFAULT_LOCK_FILE, LockHeld, acquire, lock_path, release
+from crawler.lock import LockHeld, acquire, lock_path, release
 from crawler.report import EXIT_LOCKED, decide_exit
+from crawler.settings import ARCHIVE_LOCK_FILE
 from tests.support.cli import ROOT
 from tests.support.qq_site import (CLEAN_ENV, QqSite, archive_articles, feed_answer, load_report, qq_command,
                                    run_qq)
@@ -37,14 +38,14 @@ def _holder(path: Path) -> subprocess.Popen:
 
 
 def test_lock_file_is_hidden_in_the_archive(tmp_path):
-    assert lock_path(tmp_path) == tmp_path.resolve() / DEFAULT_LOCK_FILE
-    assert DEFAULT_LOCK_FILE.startswith(".")  # Hugo ignores dotfiles
+    assert lock_path(tmp_path, ARCHIVE_LOCK_FILE) == tmp_path.resolve() / ARCHIVE_LOCK_FILE
+    assert ARCHIVE_LOCK_FILE.startswith(".")  # Hugo ignores dotfiles
     with pytest.raises(ValueError):
         lock_path(tmp_path, "../elsewhere")
 
 
 def test_another_process_holds_it_then_dies_without_a_stale_lock(tmp_path):
-    path = tmp_path / "archive" / DEFAULT_LOCK_FILE
+    path = tmp_path / "archive" / ARCHIVE_LOCK_FILE
     proc = _holder(path)
     try:
         with pytest.raises(LockHeld) as info:
@@ -59,7 +60,7 @@ def test_another_process_holds_it_then_dies_without_a_stale_lock(tmp_path):
 
 
 def test_crawlers_of_one_process_share_the_lock(tmp_path):
-    path = tmp_path / DEFAULT_LOCK_FILE
+    path = tmp_path / ARCHIVE_LOCK_FILE
     first, second = acquire(path), acquire(path)
     assert first == second
     release(first)
@@ -91,7 +92,7 @@ def test_second_crawl_on_the_same_archive_exits_7(tmp_path):
                                   f"RUN_REPORT={tmp_path / 'first.json'}", "DOWNLOAD_TIMEOUT=10")],
                                  cwd=ROOT, env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         try:
-            lock = archive / DEFAULT_LOCK_FILE
+            lock = archive / ARCHIVE_LOCK_FILE
             deadline = time.monotonic() + 30
             while time.monotonic() < deadline and not server.requested("POST"):
                 time.sleep(0.05)
@@ -109,7 +110,7 @@ def test_second_crawl_on_the_same_archive_exits_7(tmp_path):
     assert len(lines) == 1, lines
     assert "Run failed (exit status 7, locked): another run holds the archive lock" in lines[0]
     assert f"pid {first.pid}" in lines[0]
-    assert str(archive.resolve() / DEFAULT_LOCK_FILE) in lines[0]
+    assert str(archive.resolve() / ARCHIVE_LOCK_FILE) in lines[0]
     assert took < 30
     rep = load_report(tmp_path / "second.json")
     assert rep["finish_reason"] == "archive_locked" and rep["lock"]["held_by_other"] is True

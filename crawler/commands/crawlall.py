@@ -3,7 +3,7 @@
     scrapy crawlall [SOURCE ...] [-a NAME=VALUE ...] [-s NAME=VALUE ...] [--list]
 
 Sources: the project's spiders that are sources (every spider of SPIDER_MODULES except
-`generic` and `import-json`) plus every site file of GENERIC_SITES_DIR with `enabled = true`
+`generic`) plus every site file of GENERIC_SITES_DIR with `enabled = true`
 (each its own spider, crawler.spider_loader). Which ones run:
 
 - names given on the command line, else CRAWLALL_SPIDERS, else all of the above;
@@ -66,7 +66,7 @@ from crawler.sources import site_file
 
 logger = logging.getLogger(__name__)
 
-NOT_SOURCES = ("generic", "import-json")
+NOT_SOURCES = ("generic",)
 LOGCOUNT = "scrapy.extensions.logcount.LogCount"
 SOURCE_LOGCOUNT = "crawler.commands.crawlall.SourceLogCount"
 OWN_PRIORITY = 50  # crawlall's own per-source settings: above every SETTINGS_PRIORITIES (cmdline 40)
@@ -252,7 +252,7 @@ class Command(BaseRunSpiderCommand):
             if runreport is not None:
                 runreport.finish_unclosed()
         combined = combined_report(sources, start=start, end=end, unattributed=dict(_Unattributed.counts),
-                                   max_errors=settings.getint("RUN_MAX_ERRORS", report.DEFAULT_MAX_ERRORS))
+                                   max_errors=settings.getint("RUN_MAX_ERRORS"))
         path = settings.get("RUN_REPORT")
         if path:
             try:

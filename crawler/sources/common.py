@@ -21,6 +21,7 @@ import os
 
 import scrapy
 
+from crawler import settings as project
 from crawler.archive import archive_name
 from crawler.archive_index import ArchiveIndex
 from crawler.arguments import LIMIT, Argument
@@ -100,9 +101,9 @@ class SourceSpider(scrapy.Spider):
             crawler = getattr(self, "crawler", None)
             if crawler is not None:
                 self._index = ArchiveIndex.for_crawler(crawler)
-            else:  # a spider made outside a crawl (tests)
-                root = self.settings.get("ARCHIVE_DIR") if getattr(self, "settings", None) else None
-                self._index = ArchiveIndex(root or "output")
+            else:  # a spider made outside a crawl (tests): its settings, else the project's
+                settings = getattr(self, "settings", None)
+                self._index = ArchiveIndex(settings.get("ARCHIVE_DIR") if settings is not None else project.ARCHIVE_DIR)
         return self._index
 
     def inc(self, key: str, count: int = 1) -> None:

@@ -79,7 +79,7 @@ class FixtureTestSpider(scrapy.Spider):
             item["published"] = dt.datetime.strptime(pub, "%Y-%m-%d %H:%M:%S").replace(tzinfo=SHANGHAI)
         body = response.css("div#body")
         if not body:
-            item["drop_reason"] = "missing_body"
+            item["drop_reason"] = "no_body"
             return item
         item["body_html"] = body.get()
         item["body_markdown"] = "\n\n".join(t.strip() for t in body.css("p::text").getall())

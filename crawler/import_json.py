@@ -1,18 +1,16 @@
-"""`scrapy import-json PATH... [--folder NAME] [-s ARCHIVE_DIR=DIR]`
-
-Imports the old crawler's item files (list.json `{"data": [...]}`, `.jsonl`, `.jsonl.gz`)
-into the archive through the same pipelines as crawled articles, then prints a summary.
-
-It stops as a crawl does: a SIGTERM or Ctrl-C ends the import after the items already in the
-pipelines (at most CONCURRENT_ITEMS: `StartItemFlow`), with every file whole, the report
-written and status 6; a second one stops it at once, still with status 6 and the report.
-A bad `--folder` is a usage error (2) before anything runs. Statuses: crawler/report.py.
+"""`scrapy import-json PATH... [--folder NAME] [-s ARCHIVE_DIR=DIR]`: the old crawler's item files
+(list.json `{"data": [...]}`, `.jsonl`, `.jsonl.gz`) into the archive, through the pipelines
+of a crawl, then a summary. The command, its spider and its start-item flow are one module
+outside crawler/commands and crawler/spiders, so that it is one command (pyproject.toml's
+entry point names it with its hyphen) and no spider of `scrapy list`.
 """
 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
+import scrapy
 from scrapy import signals
 from scrapy.commands import ScrapyCommand
 from scrapy.crawler import Crawler
@@ -23,10 +21,10 @@ from twisted.internet import defer
 
 from crawler.archive import SEGMENT
 from crawler.commands.crawl import exit_status
+from crawler.legacy import LegacyFileError, article_from_legacy, read_legacy_file
 from crawler.report import EXIT_ERRORS
-from crawler.spiders.import_json import ImportJsonSpider
 
-START_ITEM_FLOW = "crawler.commands.import_json.StartItemFlow"
+START_ITEM_FLOW = "crawler.import_json.StartItemFlow"
 
 
 class StartItemFlow:
@@ -84,6 +82,41 @@ class StartItemFlow:
             from twisted.internet import reactor
 
             reactor.callLater(0.05, self.check_closing)
+
+
+class ImportJsonSpider(scrapy.Spider):
+    """No request: the files' items come from start(), so they meet exactly the pipelines,
+    stats and drop counting of a crawl. Run by the command only (not in `scrapy list`)."""
+
+    name = "import-json"
+    # The old items are what they are: their field coverage is reported, not judged.
+    custom_settings = {"ROBOTSTXT_OBEY": False, "LOG_LEVEL": "WARNING", "RUN_MIN_COVERAGE": {}}
+
+    def __init__(self, paths=(), folder: str | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.paths = [Path(p) for p in (paths.split(",") if isinstance(paths, str) else paths)]
+        self.folder = folder
+        self.file_errors: list[str] = []
+
+    def folder_for(self, path: Path) -> str:
+        return self.folder or path.resolve().parent.name
+
+    async def start(self):
+        for item in self.items():
+            yield item
+
+    def items(self):
+        for path in self.paths:
+            folder = self.folder_for(path)
+            self.crawler.stats.inc_value("import/files")
+            try:
+                for _position, obj in read_legacy_file(path):
+                    self.crawler.stats.inc_value("import/items")
+                    yield article_from_legacy(obj, folder)
+            except LegacyFileError as exc:
+                self.crawler.stats.inc_value("import/bad_files")
+                self.file_errors.append(str(exc))
+                self.logger.error("%s", exc)
 
 
 class Command(ScrapyCommand):
