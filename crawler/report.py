@@ -342,6 +342,23 @@ def _utc_iso(moment: dt.datetime) -> str:
     return moment.astimezone(dt.timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
+def skipped_of(stats: dict, spider_name: str) -> dict[str, int]:
+    """The source's skip counts by their stat's name (`<spider>/skipped_known`, a site file's
+    skip rule `count = "skipped_paid"` ...); the by-type counts are `skipped_types`."""
+    prefix = f"{spider_name}/"
+    return {name: n for name, n in _prefixed(stats, prefix).items()
+            if name.startswith("skipped") and "/" not in name}
+
+
+def images_of(stats: dict) -> dict:
+    """What the images stage (pipelines/images.py, IMAGES_STORE) did: articles with images,
+    images downloaded, already stored, served from the HTTP cache, failed (by reason), and the
+    links rewritten to the stored copies."""
+    counts = {name: _int(stats, f"images/{name}")
+              for name in ("articles", "downloaded", "uptodate", "cached", "rewritten", "failed")}
+    return dict(counts, failed_by_reason=_prefixed(stats, "images/failed/"))
+
+
 def build_report(stats: dict, spider_name: str, decision: ExitDecision, *, start: dt.datetime,
                  end: dt.datetime, finish_reason: str | None, max_errors: int,
                  min_coverage: dict = project.RUN_MIN_COVERAGE,
@@ -373,6 +390,14 @@ def build_report(stats: dict, spider_name: str, decision: ExitDecision, *, start
         "dropped": _prefixed(stats, "article/dropped/"),
         "body_fallbacks": _int(stats, "article/body_fallback"),
         "body_fallbacks_by_kind": _prefixed(stats, "article/body_fallback/"),
+        "scraped": _int(stats, "item_scraped_count"),  # items through every pipeline
+        "skipped": skipped_of(stats, p),
+        "time_fallbacks": _int(stats, f"{p}/time_fallback"),  # the crawl time stood in
+        # A site file's fields served by the page's metadata and the generic extraction where
+        # its selectors found nothing (or gave none), and its selectors that found nothing.
+        "fallbacks": _prefixed(stats, f"{p}/fallback/"),
+        "selector_missed": _prefixed(stats, f"{p}/selector_missed/"),
+        "images": images_of(stats),
         "coverage": dict(coverage_of(stats),
                          thresholds=dict(min_coverage),
                          min_items=coverage_min_items,
