@@ -192,7 +192,7 @@ def json_entries(payload, discovery: Discovery, tz: dt.tzinfo = BEIJING, page_ur
             image=json_api.value(raw, fields.get("image")), id=json_api.value(raw, fields.get("id")),
             author=json_api.value(raw, fields.get("author")), summary=json_api.value(raw, fields.get("summary")),
             category=json_api.value(raw, fields.get("category")), kind=json_api.value(raw, fields.get("kind")),
-            body=_body(json_api.get(raw, fields["body"].paths[0])) if "body" in fields else None,
+            body=(json_api.html_at(raw, fields["body"]) or "") if "body" in fields else None,
         )
         if hook is not None:
             entry = hook(entry, raw)
@@ -204,10 +204,6 @@ def json_entries(payload, discovery: Discovery, tz: dt.tzinfo = BEIJING, page_ur
             continue
         found.entries.append(entry)
     return found
-
-
-def _body(value) -> str:
-    return value if isinstance(value, str) else ""
 
 
 def discover(discovery: Discovery, body: bytes, page_url: str, page=None, tz: dt.tzinfo = BEIJING) -> Found:
@@ -504,8 +500,7 @@ def json_article(config: SiteConfig, payload, entry: Entry) -> Article:
     answer = json_api.load_answer(payload)
     data = json_api.get(answer, config.root)
     fields = config.fields
-    raw_body = next((v for v in (json_api.get(data, p) for p in fields["body"].paths) if isinstance(v, str)), None) \
-        if isinstance(data, dict) else None
+    raw_body = json_api.html_at(data, fields["body"])
     if raw_body is None:
         raise SourceError(f"answer has no {config.root + '.' if config.root else ''}{fields['body'].paths[0]}")
     block = config.discoveries[entry.block]

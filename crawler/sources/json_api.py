@@ -82,6 +82,14 @@ def value(obj, spec: Field | None, *, raw: bool = False):
     return "" if not raw else None
 
 
+def html_at(obj, spec: Field) -> str | None:
+    """The first string at the field's paths, as served (HTML is not stripped: a body is
+    cleaned later); None when there is none."""
+    if not isinstance(obj, dict):
+        return None
+    return next((v for v in (get(obj, p) for p in spec.paths) if isinstance(v, str)), None)
+
+
 def html_text(value: str) -> str:
     """The text of an HTML snippet (tags out, entities decoded, ASCII white space collapsed; a
     no-break space stays)."""

@@ -8,6 +8,7 @@ file per run (`{"<site>": {"discovery.url": "..."}}`), checked like the file its
 from __future__ import annotations
 
 import codecs
+import copy
 import datetime as dt
 import re
 import tomllib
@@ -317,9 +318,6 @@ class SiteConfig:
                     return m.group(1) if m.groups() else m.group(0)
         return ""
 
-    def wants(self, link: str) -> bool:
-        return self.discoveries[0].wants(link)
-
 
 def _discovery(table, where: str, top: dict) -> Discovery:
     if not isinstance(table, dict):
@@ -466,8 +464,6 @@ def override(data: dict, overrides: dict, where: str) -> dict:
         return data
     if not isinstance(overrides, dict):
         raise ConfigError(f"SITE_OVERRIDES for {where} must be a table of \"dotted.key\" = value")
-    import copy
-
     data = copy.deepcopy(data)
     for dotted, value in overrides.items():
         parts = str(dotted).split(".")
