@@ -105,6 +105,10 @@ def test_one_spider_per_site_file_and_a_broken_file_breaks_only_its_own_run(tmp_
     assert result.returncode == 2 and "broken.toml: not valid TOML" in result.stderr
     every = run_scrapy("crawlall", "--list", "-s", f"GENERIC_SITES_DIR={sites}")
     assert every.returncode == 2 and "broken.toml" in every.stderr
+    (sites / "broken.toml").unlink()
+    (sites / "generic.toml").write_text('folder = "g"\n' + feed, encoding="utf-8")
+    every = run_scrapy("crawlall", "--list", "-s", f"GENERIC_SITES_DIR={sites}")
+    assert every.returncode == 2 and "named like a spider: generic, qq" in every.stderr
 
 
 def test_a_sites_settings_apply_to_its_own_crawler_and_the_command_line_wins(tmp_path):

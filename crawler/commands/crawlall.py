@@ -162,7 +162,7 @@ def available_sources(spider_loader, settings) -> tuple[list[str], dict[str, sit
     spiders = [name for name in sorted(spider_loader.list()) if name not in NOT_SOURCES and name not in site_names]
     sites = {config.name: config for config in site_file.load_sites(settings.get("GENERIC_SITES_DIR"),
                                                                   settings.getdict("SITE_OVERRIDES"))}
-    clash = sorted(set(spiders) & set(sites))
+    clash = sorted(set(getattr(spider_loader, "clashes", ())) | (set(spiders) & set(sites)))
     if clash:
         raise UsageError(f"site file(s) named like a spider: {', '.join(clash)} (rename the file)", print_help=False)
     return spiders, sites
