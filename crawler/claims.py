@@ -1,18 +1,6 @@
 """Claims on articles within one run: however concurrent the pipelines, an article makes at
-most one file (pipelines.claim takes the claim right after validation).
-
-An article is claimed under the keys that identify it in the archive across runs (see
-ArchiveWriter.is_known): its file name's key (qq's two id forms fold to one; md5 names for
-articles without id) and, for an article without id, its link. An article with an id also
-marks its link, so that an id-less version of it with the same link is a duplicate, as it
-would be in a later run. A second claim on a key waits for the first one's outcome: kept (the
-article reached the end of the pipelines: written, or already in the archive) makes it a
-duplicate; released (the first was dropped or failed before its file was written) lets it
-try again. So the outcome does not depend on the order in which concurrent items happen to
-run: a good version after a bad one is written, as it would be in the next run.
-
-The claims live in this process for the run (one ArticleClaims per crawler); the interface
-(`claim`, `settle`) is what a shared store (several machines) would implement as well.
+most one file (pipelines.claim takes the claim right after validation); a second claim on an
+article waits for the first one's outcome (docs/workers.md).
 """
 
 from __future__ import annotations

@@ -1,30 +1,6 @@
-"""Files that appear whole or not at all, never over another file, flushed to disk in groups.
-
-A file is first written under a hidden temporary name beside its target (Hugo skips dotfiles;
-crawler.archive_index removes the leftovers of a killed run), made durable, then hard-linked
-to its name: unlike os.replace, os.link fails when the name exists, so a file already there is
-never overwritten, even by a concurrent run. Its temporary name is then removed.
-
-Making each file durable with its own fsync blocked the crawl's thread on the disk once per
-article: the benchmark's largest cost after the bodies' conversion (os.fsync a no-op:
-0.67x -> 0.86x of the no-op-pipeline crawl). Inside a running crawl, `create` therefore commits
-in groups, as databases do: the files that arrive while one group is flushed form the next
-group, flushed by a single syncfs(2) of their file system in a thread (one call, the disk wait
-off the reactor's thread; fsync of each file where syncfs is missing), and only then linked.
-A slow crawl flushes each file alone, a fast one dozens at a time; a file gets its name only
-after its content is on disk either way. The directory is opened before a group's first file
-is written, so syncfs reports any write-back error of the group (Linux >= 5.8 reports errors
-since the descriptor was opened). Outside a running loop, `create` writes and fsyncs at once.
-
-No name is ever opened through a symlink: temporary files are created with O_EXCL|O_NOFOLLOW
-(a symlink in their place fails the write), and link(2) never follows its new name (a symlink
-there is a taken name). The caller (pipelines.archive) checks that the folder does not lead
-out of the archive.
-
-What syncfs does not give: on some network and FUSE file systems (FUSE before Linux 5.15) it
-does not reach the server, where fsync would; and a write-back error of any other file of the
-file system fails the whole group. A failed group's files get no name (their items fail and are
-counted; the next night writes them), so the archive never holds a file that was not flushed.
+"""Files that appear whole or not at all, never over another file, flushed to disk in groups:
+a hidden temporary file, one syncfs for the files that arrive together, then link(2) to the
+name. Why and what it does not give: docs/workers.md.
 """
 
 from __future__ import annotations

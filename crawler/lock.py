@@ -1,42 +1,7 @@
-"""The archive lock: two runs on the same archive never overlap.
-
-`ArchiveLock` (an extension in EXTENSIONS) takes an exclusive `fcntl.flock` on a hidden file
-in ARCHIVE_DIR (ARCHIVE_LOCK_FILE, default `.newsarchive.lock`; Hugo ignores dotfiles) when
-the spider opens: in Scrapy 2.19 that is after the pipelines are opened and before the engine
-starts (`engine_started`) and before the first start request is read, so a run that does not
-get the lock makes no request and touches no archive file (in particular it does not remove
-the temporary files that ArchiveIndex would take for leftovers of a killed run, and that
-belong to the run holding the lock).
-
-The lock is the kernel's: it goes away with the process that holds it, however that process
-ends (SIGKILL, OOM, power cut aside from a network file system), so a killed run never leaves
-a stale lock. The file itself stays (it is never deleted: deleting a flock'ed file would let
-a third run lock a new file of the same name while the second still holds the old one); it
-holds the holder's pid, host and start time, for the message of the run that is refused.
-
-A refused run logs one line (through RunReport: "Run failed (exit status 7, locked): another
-run holds the archive lock ...") and exits with status 7 (crawler.report.EXIT_LOCKED); its
-finish reason is `archive_locked`.
-
-No lock, no run: a lock file that cannot be opened or locked (a directory or a symlink in its
-place, a read-only archive, EACCES) refuses the run as well, with finish reason
-`archive_refused` and the reason in the stat `archive/refused` (exit status 1). The lock file
-is opened without following a symlink (O_NOFOLLOW) and must be a regular file: a symlink
-committed into the archive never makes a run truncate a file elsewhere. Once the lock is
-held, the run checks that no folder of the archive leads out of it
-(crawler.archive_index.archive_problems) before it removes leftovers or requests anything.
-
-Several crawlers of one process (e.g. one command running every source in one
-CrawlerProcess) share the lock of an archive: flock locks belong to open file descriptions,
-so a second open() in the same process would otherwise lock the process out of its own
-archive. The lock is released when the last crawler of the process closes.
-
-A distributed run (REDIS_URL, crawler/distributed.py) has N writers on one archive: there
-each process holds the lock shared (LOCK_SH), so they run together while a run without Redis,
-which needs it exclusively, is refused with exit 7 (and they are refused while it runs); the
-leftover sweep is then the run founder's, in its source's folder (crawler.distributed).
-
-Settings: ARCHIVE_LOCK (default True; False disables the extension), ARCHIVE_LOCK_FILE.
+"""The archive lock: two runs on the same archive never overlap (exit status 7), and a run that
+cannot take it does not run. A kernel flock on a hidden file of ARCHIVE_DIR, so a killed run
+leaves no stale lock; shared between the crawlers of one process, and among the processes of a
+distributed run. How and why: docs/workers.md.
 """
 
 from __future__ import annotations
@@ -169,7 +134,7 @@ def release(key: str) -> None:
 
 
 class ArchiveLock:
-    """Extension: the archive lock for the duration of the crawl (see the module docstring)."""
+    """Extension: the archive lock for the duration of the crawl (docs/workers.md)."""
 
     def __init__(self, crawler, path: Path):
         self.crawler = crawler

@@ -1,31 +1,8 @@
 """Clean body HTML -> the Markdown of an archive file (html2text, configured and corrected).
 
-html2text is used for the block structure (paragraphs, headings, lists, quotes, tables, links,
-images, code). Three of its behaviours are wrong for Chinese text, so they are taken out of
-its hands:
-
-(a) after a closing `**` it inserts a space before the next character when that is a letter,
-    which includes every CJK character and full-width punctuation (`**重要** 内容`);
-(b) nested or adjacent <strong>/<b> give runs such as `******` or `**a****b**`;
-(c) it places `**`/`*` wherever the tags were, also where CommonMark's flanking rules do not
-    let them open or close emphasis (`中文**“加粗”**中文`, `**加粗 **中文`): the reader then
-    sees literal asterisks and no bold.
-
-So html2text never sees an emphasis tag. Before conversion the tree is rewritten: an
-emphasis element inside another one is unwrapped (the outer one wins: no nested markers); an
-emphasis element containing blocks is unwrapped (markers cannot span paragraphs); every other
-<strong>/<b> and <em>/<i> becomes a pair of noncharacter markers around its content. After
-conversion `_place_emphasis` turns each marker pair into `**...**` / `*...*`: white space at
-the inner edges is moved outside, adjacent pairs of the same kind are merged, and where the
-opening or closing marker would not be left-/right-flanking one punctuation character is
-moved from the inside to the outside (`中文“**加粗**”中文`), which always makes it flank.
-If that is impossible (the edge is Markdown syntax such as a link or an escape, or nothing
-is left inside) the markers are dropped: the text survives without bold rather than with
-literal asterisks.
-
-Text escaping is also ours (html2text escapes only some of the characters that matter): see
-`escape_text`; and what Hugo itself reads before goldmark (shortcodes, the summary divider)
-is kept text by `protect_from_hugo` (docs/hugo.md).
+html2text writes the block structure; emphasis is placed by this module, since html2text's
+breaks CommonMark's rules around Chinese text, and text is escaped here. Why and how:
+docs/markdown.md.
 """
 
 from __future__ import annotations
@@ -184,7 +161,7 @@ def _converter() -> _Converter:
     h.ignore_images = False
     h.images_to_alt = False
     h.images_with_size = False
-    h.ignore_emphasis = True  # emphasis is ours (see the module docstring)
+    h.ignore_emphasis = True  # emphasis is ours (docs/markdown.md)
     h.use_automatic_links = False
     h.skip_internal_links = False
     h.single_line_break = False

@@ -1,60 +1,9 @@
 """The run report and the run's exit status, decided once from the crawl stats.
 
-`RunReport` (an extension in EXTENSIONS) is always on: at spider close it decides the exit
-status (`decide_exit`, a plain function over the stats dict, unit-tested on its own), puts it
-into the stats (`run/exit_status`, `run/exit_name`, `run/exit_reasons`) where the `crawl`
-command reads it back, logs it, and, when the setting RUN_REPORT names a path, writes the
-JSON run report there atomically (a temporary file beside it, then a rename).
-
-Exit statuses of `scrapy crawl` (crawler/commands/crawl.py):
-
-    0  healthy: the run finished; finding nothing new is healthy
-    1  errors: more than RUN_MAX_ERRORS errors (`error_counts`: counted from the events, never
-       from log lines, so `-s LOG_LEVEL=CRITICAL` changes nothing); or articles were requested
-       and not one came back (every article request failed, whatever the reason; robots.txt
-       forbidding them all has a line of its own); or RUN_REPORT could not be written; or the
-       crawl could not start (Scrapy's own status for a failed bootstrap)
-    2  usage: bad command line (Scrapy's own UsageError status)
-    3  extraction failure: article pages were fetched but none was written and some were
-       dropped for a reason that is not a healthy one (RUN_HEALTHY_DROP_REASONS); the
-       message names the field, e.g. "fetched 12 article pages, wrote 0: body missing in 12"
-    4  discovery failure: `<spider>/discovery_failed` > 0 and nothing was discovered
-    5  replay miss: FIXTURES_REPLAY met a request that the folder does not hold
-    6  interrupted: the run was stopped before it finished (finish reason "shutdown",
-       e.g. SIGTERM/Ctrl-C; "shutdown_forced" when a second signal stopped it before the
-       spider closed: the command then decides and writes the report, `finish_unclosed`)
-    7  locked: another run holds the archive lock (crawler/lock.py); this run made no request
-       and wrote nothing (finish reason "archive_locked")
-    8  coverage: at least RUN_COVERAGE_MIN_ITEMS articles were written and the share of them
-       with a non-empty field (body, thumbnail, author) is below RUN_MIN_COVERAGE[field];
-       the message names the field and the figure, e.g.
-       "coverage: thumbnail in 3 of 10 written articles (30%), below RUN_MIN_COVERAGE 50%"
-
-When several apply, the status is the first of 7, 5, 6, 4, 3, 8, 1 that applies; the report
-and the log list every reason.
-
-Field coverage (in the manner of spidermon's item-count and field-coverage monitors): for every
-article written to the archive this run, RunReport counts `coverage/written` and, when the
-written field is non-empty, `coverage/body` (the Markdown body), `coverage/thumbnail`,
-`coverage/author`; `coverage/body_fallback` counts written articles whose body came from a
-fallback (`body_fallback`). The body's share is taken of the written articles plus those
-dropped for an empty or missing body (EMPTY_BODY_DROPS): when a layout change empties every
-body nothing is written, and the body's coverage is what says so. The run report's
-"coverage" section gives the counts and shares. A field whose base has fewer than
-RUN_COVERAGE_MIN_ITEMS articles (e.g. a run that finds nothing new) is not judged.
-
-Stats read (`<spider>` is the spider's name, so any source can use them):
-`<spider>/discovered`, `<spider>/skipped_known`, `<spider>/requested`,
-`<spider>/skipped_type/<type>`, `<spider>/discovery_failed`, `archive/written`,
-`archive/skipped_existing`, `article/dropped/<reason>`, `<spider>/page_failed`,
-`<spider>/http_denied`, `import/bad_files`, `robotstxt/forbidden`, `item_scraped_count`,
-`item_dropped_count`, `downloader/failed*` (crawler.failed_downloads),
-`downloader/exception_type_count/*`, `spider_exceptions/*`,
-`downloader/response_status_count/*`, `fixtures/replay/*`, `archive/lock/*`
-(crawler/lock.py), `coverage/*`; `log_count/*` only for the report, never for the status.
-Written here: `article/body_fallback[/<kind>]` for scraped items with a non-empty
-`body_fallback`; `errors/spider_error[/<type>]` (signal spider_error: a callback, errback or
-start() raised) and `errors/item_error[/<type>]` (signal item_error: a pipeline raised).
+`RunReport` (an extension, always on) decides the status at spider close with `decide_exit`, a
+plain function over the stats dict, puts it into the stats (`run/exit_status`), where the
+commands read it back, and writes RUN_REPORT. The statuses, what counts as an error and the
+report's keys: docs/exit-statuses.md.
 """
 
 from __future__ import annotations

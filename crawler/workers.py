@@ -1,46 +1,7 @@
-"""Worker processes for CPU-heavy pipeline work, off the thread that runs the crawl.
-
-Scrapy runs the downloader, the spiders' callbacks and every item pipeline in one thread, the
-reactor's. Converting a body (crawler.body: lxml, then html2text, which is pure Python) costs
-about as much CPU as downloading and parsing its page, so in that thread it slows a fast
-crawl by a third (benchmarks/README.md, figure 2). In worker processes it runs on the other
-cores while the reactor goes on downloading and parsing.
-
-Why by hand: Scrapy has no process pool (its thread pool, REACTOR_THREADPOOL_MAXSIZE, serves
-DNS; threads do not help: html2text holds the GIL, and every extra thread of the crawl's
-process measurably slowed the reactor). The standard library's ProcessPoolExecutor starts its
-workers through multiprocessing, which imports the parent's `__main__` in every worker (the
-`scrapy` script: all of Scrapy, and a user's unguarded crawl script would run again) and
-feeds them from two helper threads. So a worker here is a plain `python -m crawler.workers`
-child fed through its stdin and read from its stdout by the event loop itself:
-  - started with the first call only: a night that finds nothing new starts no process;
-  - one pool per process and event loop (WorkerLease): `scrapy crawlall` runs every source's
-    crawl in one process, and they share the pool instead of starting one each;
-  - frames are a 4-byte length and a pickle: (call id, function, arguments, announce) in,
-    (call id, ok, result or (exception, traceback text)) out, and (call id, None, None) when
-    the worker starts a call it is to announce (one with a time limit); the function is a
-    module-level one (pickled by name), the arguments and results plain values;
-  - a worker runs in a session of its own and ignores SIGINT (Ctrl-C and a signal to the
-    crawl's process group are the crawl's graceful shutdown, which still needs it), and ends
-    when its stdin does: when the crawl closes it, or when the crawl's process is gone, even
-    after a SIGKILL;
-  - a worker that dies is replaced (at most MAX_RESTARTS times in a process); the calls
-    queued behind the one it was running are sent again, the running one once more: if its
-    second worker dies while running it too, it is not tried a third time, and never in the
-    crawl's own process (it may be what kills them: a segfault, memory): its caller gets
-    WorkerGone (the item fails and is counted; the next night tries it again);
-  - when workers cannot start or keep dying, the pool is given up with one warning: later
-    calls run in the crawl's own thread (stat `<name>/fallback`), but for those that were
-    running in a worker that died (WorkerGone);
-  - a call may have a time limit, counted from the moment its worker starts it (the worker
-    says so in a frame of its own): past it the worker is killed and replaced (not counted
-    against MAX_RESTARTS), the caller gets WorkerTimeout (stat `<name>/timeouts`) and the calls
-    queued behind it are sent again. A call in the crawl's own thread has no limit: nothing
-    can interrupt the thread;
-  - an error raised by the work itself is raised to the caller, as in-process, with the
-    worker's traceback as its cause;
-  - outside a running asyncio loop (pipelines called directly, as in tests) the work runs
-    in the calling thread.
+"""Worker processes for CPU-heavy pipeline work (the bodies' conversion), off the thread that
+runs the crawl: plain `python -m crawler.workers` children fed through their stdin by the event
+loop, started with the first call, replaced when they die, given up for the crawl's own thread
+when they keep dying. Why by hand and how: docs/workers.md.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Pipeline 5: write the article's file into the archive, atomically and never over another,
+"""The archive stage (the last): write the article's file into the archive, atomically and never over another,
 and never outside the archive (a folder that is a symlink leading out of it is refused)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Pipeline 2: the body as served -> cleaned -> the archive's Markdown (crawler.body), in
+"""The body stage: the body as served -> cleaned -> the archive's Markdown (crawler.body), in
 worker processes (BODY_WORKERS, crawler.workers) so that the crawl goes on meanwhile; a body
 whose conversion runs past BODY_CONVERT_TIMEOUT in a worker is dropped (`convert_timeout`)."""
 

@@ -1,4 +1,4 @@
-"""Pipeline 1b: claim the article for this run (crawler.claims), right after validation; a
+"""The claim stage: claim the article for this run (crawler.claims), right after validation; a
 second version of an article already claimed in this run is dropped as `duplicate`."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Pipeline 4b (opt-in, IMAGES_STORE): keep each new article's thumbnail and body images.
+"""The images stage (opt-in, IMAGES_STORE; before the archive stage): keep each new article's
+thumbnail and body images.
 
 Scrapy's FilesPipeline, not its ImagesPipeline: that one re-encodes every image to JPEG with
 Pillow (other bytes, animations and transparency lost, one more dependency); this keeps the

@@ -1,4 +1,4 @@
-"""Pipeline 4: the front matter's summary, made from the body HTML as served (FORMAT.md)."""
+"""The summary stage: the front matter's summary, made from the body HTML as served (FORMAT.md)."""
 
 from crawler.archive import summary
 

@@ -1,15 +1,9 @@
 """`scrapy crawl` with an exit status that tells whether the run was healthy.
 
-Scrapy's own `crawl` exits 0 even when every request failed. This command (found through
-COMMANDS_MODULE = "crawler.commands", which Scrapy loads after its built-in commands, so a
-command of the same name replaces the built-in one) runs the spider exactly as the built-in
-does and then exits with the status that crawler.report.RunReport decided at spider close
-(stat `run/exit_status`). The statuses (0 healthy, 1 errors, 2 usage, 3 extraction failure,
-4 discovery failure, 5 replay miss, 6 interrupted, 7 locked, 8 coverage) are documented in
-crawler.report. The spider's `-a` arguments are checked first (crawler.arguments): a bad
-one is a line on stderr and status 1, before anything runs. A second SIGTERM/Ctrl-C stops the
-reactor before the spider closes: the status (6) and the report are then decided here
-(`RunReport.finish_unclosed`).
+Scrapy's own `crawl` exits 0 even when every request failed. This one (COMMANDS_MODULE's
+commands replace Scrapy's built-in ones of the same name) checks the spider's `-a` arguments
+first (crawler.arguments), runs the spider as the built-in does, then exits with the status
+RunReport decided (docs/exit-statuses.md), deciding it here for a run whose spider never closed.
 """
 
 from __future__ import annotations

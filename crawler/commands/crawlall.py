@@ -2,50 +2,9 @@
 
     scrapy crawlall [SOURCE ...] [-a NAME=VALUE ...] [-s NAME=VALUE ...] [--list]
 
-Sources: the project's spiders that are sources (every spider of SPIDER_MODULES except
-`generic`) plus every site file of GENERIC_SITES_DIR with `enabled = true`
-(each its own spider, crawler.spider_loader). Which ones run:
-
-- names given on the command line, else CRAWLALL_SPIDERS, else all of the above;
-- a site with `enabled = false` runs only when named (command line or CRAWLALL_SPIDERS);
-- CRAWLALL_DISABLED names sources never run (it wins);
-- an unknown name, or a site named like a spider, is a usage error (exit 2).
-
-Every source gets its own Crawler of one CrawlerProcess (`-s` settings apply to all; the
-settings of CRAWLALL_SOURCE_SETTINGS[<name>] to that source only, e.g. its FIXTURES_REPLAY
-folder); `-a` arguments are given to every spider (`-a limit=5` limits each source).
-
-Log counts: Scrapy's LogCount extension counts every log line of the process in every
-crawler's stats. crawlall replaces it per crawler with `SourceLogCount`, which counts the
-lines logged for that crawler's spider (Scrapy's and the spiders' own lines carry the spider),
-so each source's report shows its own `log_error` (a source's status counts its error events,
-not log lines: crawler.report.ERROR_KINDS); lines that name no spider are counted once for the
-whole run (`unattributed` in the report) and fail the run (exit 1) when there are more
-ERROR lines among them than RUN_MAX_ERRORS and no source failed otherwise.
-
-A second SIGTERM/Ctrl-C stops the reactor before the spiders close: each source's status (6)
-and report are then decided here (crawler.report.RunReport.finish_unclosed). A RUN_REPORT that
-cannot be written fails the run (1, unless a worse status applies) with its reason.
-
-Exit status: each source's status is decided by crawler.report (RunReport at its close, the
-same `decide_exit` as `scrapy crawl`); a source that could not start (bad site file, error
-in the spider's constructor) is status 1. The command's status is the WORST source's, where
-"worst" follows crawler.report.PRECEDENCE, the order in which one run's statuses already win
-over each other: 7 locked, 5 replay miss, 6 interrupted, 4 discovery failure, 3 extraction
-failure, 8 coverage, 1 errors, then 0 healthy. (Statuses are not ordered by number: a replay
-miss means the run tested nothing, an error count above the limit may still have written
-everything.) Every failing source is listed on stderr and in the report.
-
-Run report: RUN_REPORT names one JSON file for the whole run (each crawler's own RunReport
-writes none), written atomically at the end:
-
-    {"command": "crawlall", "start_time", "end_time", "duration_seconds",
-     "exit_status": {"code", "name", "reasons": ["<source>: <reason>", ...], "worst_sources"},
-     "sources": {"<name>": <crawler.report.build_report of that crawler, with "kind":
-                 "spider"|"site" and "exit_status">, ...},
-     "summary": {"<name>": {"exit_status", "exit_name", "discovered", "requested", "written",
-                 "body_fallbacks"}, ...},
-     "totals": {"sources", "failed", "written", ...}, "unattributed": {"log_count": {...}}}
+Every source (the project's spiders but `generic`, and the site files) gets its own Crawler of
+one CrawlerProcess; the command's status is the worst source's (crawler.report.PRECEDENCE).
+Which sources run, their arguments and settings, the report: docs/crawlall.md.
 """
 
 from __future__ import annotations
@@ -196,7 +155,7 @@ class Command(BaseRunSpiderCommand):
                 "process. -s applies to every source, CRAWLALL_SOURCE_SETTINGS to one, -a to the sources "
                 "that take it (--list shows which); "
                 "-s RUN_REPORT=FILE writes one JSON report; the exit status is the worst source's. "
-                "Details: docs/crawlall.md; exit statuses: docs/nightly.md.")
+                "Details: docs/crawlall.md; exit statuses: docs/exit-statuses.md.")
 
     def add_options(self, parser) -> None:
         super().add_options(parser)

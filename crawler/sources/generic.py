@@ -1,26 +1,7 @@
 """The generic source: discovery of the articles a site file (crawler/sources/site_file.py,
-docs/adding-a-source.md) points to, and extraction of an article page.
-
-Extraction of an article page (`extract_article`), field by field, first that serves:
-
-- title: the `title` selectors; the feed's/list's title; the page's og:title, twitter:title,
-  JSON-LD headline, first `<h1>`, `<title>` (counted as a title fallback);
-- time: the `time` selectors; the feed's date (RSS pubDate, Atom published/updated, sitemap
-  news:publication_date/lastmod); the page's article:published_time/JSON-LD datePublished;
-  htmldate's date of the page (counted as a time fallback; date only when the page gives no
-  time of day); all converted to Beijing time. The crawl time is the spider's last resort
-  (`<site>/time_fallback`);
-- body: the first `body` selector with text, minus `remove`; else the generic extraction
-  (crawler.extract: the article's text, images, captions, links and tables without the page's
-  chrome, docs/extraction.md) of the page minus `remove`: `body_fallback = "extract"` (the run
-  report counts `article/body_fallback/extract`);
-- image: the `image` selectors; the feed's media/enclosure image; og:image, twitter:image;
-- author: the `author` selectors; meta author/article:author; JSON-LD author name (counted).
-
-`Extracted.fallbacks` names the fields the page's own text and metadata served where
-selectors or feed did not (title, time, body, author); `selector_missed` those whose
-configured selectors found nothing (a layout change to look at). The spider counts them as
-`<site>/fallback/<field>` and `<site>/selector_missed/<field>`.
+docs/adding-a-source.md) points to, and extraction of an article page, field by field from the
+first that serves: the site file's selectors, the feed's values, the page's metadata, the
+generic extraction (docs/extraction.md).
 """
 
 from __future__ import annotations

@@ -1,31 +1,8 @@
 """Tencent News (qq.com): feed parsing and article page objects.
 
 Plain code: every function takes bytes, dicts or a Scrapy response and returns values or an
-Article, so it is tested without a crawl. The spider (crawler/spiders/qq.py) only wires it.
-
-Sources of the structures (the real material is in ../shared/corpus/qq/, see its README):
-
-- getPCList (`POST https://i.news.qq.com/web_feed/getPCList`): answer `{"code": 0, "data": [...]}`;
-  entry keys `id`, `title`, `articletype`, `publish_time`, `link_info.url`, `pic_info.big_img[]`,
-  `media_info.medal_info.medal_name` (a reader badge, never the author), `sub_item[]` on
-  aggregate cards (articletype "525"). Described in ../shared/sources/CATALOG.md (2.2 qq).
-- Channel ids, with the public code that sends them to getPCList:
-  `news_news_finance` (the old crawler; a "QQ 财经" scraper with a fixed REQUEST_BODY),
-  `news_news_tech` (a Java hot-spot crawler `QQNewCrawler` of shaoxiongdu's SkyEyeSystem, and
-  a THU course news client's README), `news_news_ent`, `news_news_world`, `news_news_mil`,
-  `news_news_game` (a multi-site `TengXunSpider` category_list), `news_news_fx` (a probe script
-  of Tencent list pagination). Found with code search; none of their code is used here.
-- Hot list (`GET https://r.inews.qq.com/gw/event/hot_ranking_list?page_size=N`): answer
-  `{"idlist": [{"ids_hash": ..., "newslist": [header, entry, ...]}]}`, entries with `id`,
-  `title`, `url` (often `https://view.inews.qq.com/a/<ID>`), `time`, `source` (the media),
-  `articletype`, `thumbnails_big[]`; the first entry is the list's header card (public code
-  reading it: a Python news digest by Zhuofeng Luo, `_HOT_RANKING_LIST_URL`).
-- kv_srv list (before getPCList): `{"ret": 0, "data": {"list": [...]}}` with `article_type`,
-  `url`, `title`, `publish_time`, `img`, `media_name`, `cms_id`/`article_id`
-  (../shared/corpus/qq/pages/api_kv_srv_*.json).
-- `originAttribute` (placeholders `<!--IMG_n-->` of `window.DATA.originContent.text`): the
-  attribute objects follow qq's `cnt_attr` shape seen in public code (`{"IMG_0": {"img":
-  {"imgurl1000": {"imgurl": ...}}, "desc": ...}}`); flat `url`/`origUrl`/`src` keys are read too.
+Article, so it is tested without a crawl; the spider (crawler/spiders/qq.py) only wires it.
+The structures read, and where they were seen: docs/qq.md.
 """
 
 from __future__ import annotations

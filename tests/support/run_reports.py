@@ -1,4 +1,4 @@
-"""Run reports written by hand in the documented RUN_REPORT format (docs/nightly.md,
+"""Run reports written by hand in the documented RUN_REPORT format (docs/exit-statuses.md,
 crawler/report.py), for the run history's tests: a few nights of a few sources."""
 
 from __future__ import annotations
