@@ -62,6 +62,8 @@ def test_shipped_site_files_load():
     ({"folder": "a/b", "language": "en", "discovery": {"kind": "rss", "url": "x"}}, "one plain folder name"),
     ({"folder": "a\n", "language": "en", "discovery": {"kind": "rss", "url": "x"}}, "one plain folder name"),
     ({"folder": 7, "language": "en", "discovery": {"kind": "rss", "url": "x"}}, "one plain folder name"),
+    ({"folder": "a", "language": "en", "discovery": {"kind": "rss", "url": "x", "headers": {"Domain-Id": 1}}},
+     "discovery.headers must be a table of strings"),
 ])
 def test_bad_site_files_are_refused(data, message):
     with pytest.raises(site_file.ConfigError, match=message):
@@ -111,6 +113,15 @@ def test_list_discovery_resolves_and_filters():
     page = '<div class="l"><a href="/a/1">A</a><a href="/video/2">V</a><a href="/a/1">A</a><a href="#">x</a></div>'
     found = generic.discover(c.discoveries[0], page.encode(), "http://127.0.0.1:9/list", page)
     assert [(e.link, e.title) for e in found.entries] == [("https://ex.test/a/1", "A")]
+
+
+def test_list_discovery_reads_a_drop_down_of_articles():
+    c = config(discovery={"kind": "list", "links": ["select.articles option"], "site_url": "https://ex.test"})
+    page = ('<select class="articles"><option value="/paper/1/one">One</option><option value="">Choose</option>'
+            '<option value=\'/paper/2/two\'>Two</option></select><select><option value="/x">Not one</option></select>')
+    found = generic.discover(c.discoveries[0], page.encode(), "http://127.0.0.1:9/paper", page)
+    assert [(e.link, e.title) for e in found.entries] == [("https://ex.test/paper/1/one", "One"),
+                                                          ("https://ex.test/paper/2/two", "Two")]
 
 
 # ------------ extraction
@@ -232,6 +243,31 @@ def test_secret_header_from_environment_and_denied_discovery(tmp_path):
         assert feed and feed[0].headers.get("Cookie") == "token=invented"
     assert report["errors"]["by_kind"]["http_denied"] == 1 and report["errors"]["discovery_failed"] == 1
     assert result.returncode == report["exit_status"]["code"] == 4, result.stderr[-2000:]
+
+
+def test_each_discovery_sends_its_own_headers(tmp_path):
+    """Two [[discovery]] tables of one site asking one API for two editions by a header."""
+    with TestServer() as server:
+        _site_file(tmp_path / "sites", "demo", f"""
+            folder = "demo"
+            language = "en"
+            [[discovery]]
+            kind = "rss"
+            url = "{server.url('/feed?edition=1')}"
+            headers = {{ Domain-Id = "www" }}
+            [[discovery]]
+            kind = "rss"
+            url = "{server.url('/feed?edition=2')}"
+            language = "zh-CN"
+            headers = {{ Domain-Id = "cn", Referer = "https://cn.ex.test/" }}
+            [request]
+            headers = {{ Referer = "https://ex.test/" }}
+        """)
+        run_scrapy("crawl", "generic", "-a", "site=demo", "-s", f"GENERIC_SITES_DIR={tmp_path / 'sites'}",
+                   "-s", f"ARCHIVE_DIR={tmp_path / 'a'}", *QUIET)
+        sent = {r.path: (r.headers.get("Domain-Id"), r.headers.get("Referer")) for r in server.requests
+                if r.path.startswith("/feed")}
+    assert sent == {"/feed?edition=1": ("www", "https://ex.test/"), "/feed?edition=2": ("cn", "https://cn.ex.test/")}
 
 
 def test_unknown_site_fails_to_start(tmp_path):

@@ -122,7 +122,9 @@ def list_entries(page, discovery: Discovery, page_url: str = "") -> list[Entry]:
     pairs = []
     for css in discovery.links:
         for node in sel.css(css):
-            href = node.attrib.get("href") or node.css("a::attr(href)").get()
+            # an anchor, an element holding one, or a drop-down's <option value> (hkej's daily paper)
+            href = (node.attrib.get("href") or (node.attrib.get("value") if node.root.tag == "option" else None)
+                    or node.css("a::attr(href)").get())
             titled = node.css(discovery.link_title) if discovery.link_title else None
             pairs.append((href, pages.clean_title("".join((titled[0] if titled else node).css("::text").getall()))))
     return _resolve(pairs, discovery.site_url or page_url)

@@ -38,7 +38,7 @@ _TOP = {"name", "folder", "category", "language", "enabled", "disabled_reason", 
         "settings", "discovery", "article", "request"}
 _DISCOVERY = {"kind", "name", "url", "urls", "pages", "method", "params", "body", "links", "link_title",
               "site_url", "include", "exclude", "entries", "fields", "skip", "hook", "language", "folder",
-              "category"}
+              "category", "headers"}
 _ARTICLE = {"format", "root", "title", "time", "time_format", "body", "remove", "image", "author", "id_pattern",
             "fields", "drop", "fallback", "hook"}
 _REQUEST = {"encoding", "article_url", "article_url_by_kind", "headers", "secret_headers"}
@@ -248,6 +248,7 @@ class Discovery:
     language: str = ""
     folder: str = ""
     category: str = ""
+    headers: dict = field(default_factory=dict)  # this discovery's own request headers
 
     def wants(self, link: str) -> bool:
         if self.include is not None and not self.include.search(link):
@@ -345,6 +346,9 @@ def _discovery(table, where: str, top: dict) -> Discovery:
             raise ConfigError(f"{where}.fields: a json discovery needs link (or id) of each entry")
     elif fields or entries or table.get("skip") is not None:
         raise ConfigError(f"{where}: entries, fields and skip are for kind = \"json\"")
+    headers = table.get("headers") or {}
+    if not isinstance(headers, dict) or not all(isinstance(v, str) for v in headers.values()):
+        raise ConfigError(f"{where}.headers must be a table of strings")
     found = Discovery(
         kind=kind, urls=urls, name=str(table.get("name") or ""),
         pages=_positive(table.get("pages"), f"{where}.pages", 1), method=method, params=dict(params), body=body,
@@ -355,7 +359,7 @@ def _discovery(table, where: str, top: dict) -> Discovery:
         hook=_hook(table.get("hook"), f"{where}.hook"),
         language=_language(table.get("language"), f"{where}.language", top["language"]),
         folder=_folder(table.get("folder") or top["folder"], f"{where}.folder"),
-        category=str(table.get("category") or top["category"]),
+        category=str(table.get("category") or top["category"]), headers=dict(headers),
     )
     if found.pages > 1 and not found.paged:
         raise ConfigError(f"{where}.pages = {found.pages} needs {{page}} in url, params or body")

@@ -162,9 +162,9 @@ class GenericSpider(SourceSpider):
         return True
 
     def request(self, url: str, callback, errback, accept: str, statuses, *, method="GET", body=None,
-                cb_kwargs=None, **meta) -> scrapy.Request:
+                cb_kwargs=None, headers=None, **meta) -> scrapy.Request:
         # A Cookie among the headers is moved into the jar by crawler.cookie_header.
-        headers = self.headers(accept)
+        headers = {**self.headers(accept), **(headers or {})}
         if body is not None:
             headers["Content-Type"] = "application/json"
         return scrapy.Request(url, method=method, body=body, headers=headers, callback=callback, errback=errback,
@@ -184,7 +184,7 @@ class GenericSpider(SourceSpider):
                         _with_params(url.replace("{page}", str(page)), _fill_page(discovery.params, page)),
                         self.parse_discovery, self.discovery_failed, accept, [401, 403], method=discovery.method,
                         body=json.dumps(body, ensure_ascii=False, separators=(",", ":")) if body is not None else None,
-                        cb_kwargs={"block": block})
+                        cb_kwargs={"block": block}, headers=discovery.headers)
 
     def template(self, entry: Entry) -> str:
         config = self.config
