@@ -83,6 +83,29 @@ def post_json(url: str, payload: dict, timeout: float) -> str:
         return f"{type(reason).__name__}: {reason}" if not isinstance(reason, str) else reason
 
 
+def webhook_problem(url: str) -> str:
+    """Why `url` cannot be posted to ("" when it can). A webhook that is no URL fails like one
+    that does not answer (a WARNING; the run's status is its own). The URL itself is a secret:
+    never logged."""
+    parts = urlsplit(url)
+    return "" if parts.scheme in ("http", "https") and parts.netloc else "RUN_ALERT_WEBHOOK is not an http(s) URL"
+
+
+def send_alert(settings, report: dict) -> str | None:
+    """Post the alert of `report` now, in this thread (a run without a crawler: one that never
+    started); None when no alert is due, "" when posted, else what went wrong (logged)."""
+    url = webhook_url(settings)
+    if not url or not (report.get("exit_status") or {}).get("code"):
+        return None
+    outcome = webhook_problem(url) or post_json(url, {"text": alert_text(report, socket.gethostname())},
+                                                settings.getfloat("RUN_ALERT_TIMEOUT"))
+    if outcome:
+        logger.warning("Run alert not posted: %s", outcome)
+    else:
+        logger.info("Run alert posted")
+    return outcome
+
+
 class RunAlerts:
     """Posts one alert per unhealthy run (see the module docstring)."""
 
@@ -90,11 +113,7 @@ class RunAlerts:
         self.crawler = crawler
         self.url = url
         self.timeout = timeout
-        parts = urlsplit(url)
-        # A webhook that is no URL fails like one that does not answer (a WARNING; the run's
-        # status is its own). The URL itself is a secret: never logged.
-        self.problem = "" if parts.scheme in ("http", "https") and parts.netloc else \
-            "RUN_ALERT_WEBHOOK is not an http(s) URL"
+        self.problem = webhook_problem(url)
         self.pending = None  # the Deferred of a post under way
 
     @classmethod

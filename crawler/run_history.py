@@ -171,6 +171,21 @@ def write_run(directory: str | os.PathLike, report: dict) -> Path:
         os.close(dfd)
 
 
+def keep_run(settings, report: dict) -> Path | None:
+    """Write `report` into RUN_HISTORY_DIR now (a run without a crawler: one that never
+    started); the file, or None when there is no history or it cannot be written (logged)."""
+    directory = history_dir(settings)
+    if directory is None:
+        return None
+    try:
+        written = write_run(directory, report)
+    except OSError as exc:
+        logger.warning("Run history not written to %s: %s", directory, exc)
+        return None
+    logger.info("Run report kept in the run history: %s", written)
+    return written
+
+
 class RunHistory:
     """Keeps every run's report in RUN_HISTORY_DIR (off when the setting is empty).
 

@@ -20,7 +20,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import UsageError
 from scrapy.utils.log import LogCounterHandler
 
-from crawler import arguments, report
+from crawler import arguments, report, unstarted
 from crawler.sources import site_file
 
 logger = logging.getLogger(__name__)
@@ -113,6 +113,7 @@ class Source:
         self.spidercls = spidercls
         self.kwargs = kwargs
         self.crawler: Crawler | None = None
+        self.settings = None  # its own settings (CRAWLALL_SOURCE_SETTINGS applied)
         self.start_error: str = ""
 
 
@@ -212,6 +213,11 @@ class Command(BaseRunSpiderCommand):
                 runreport.finish_unclosed()
         combined = combined_report(sources, start=start, end=end, unattributed=dict(_Unattributed.counts),
                                    max_errors=settings.getint("RUN_MAX_ERRORS"))
+        for source in sources:
+            if _stats(source).get("run/exit_status") is None:
+                # It never started (no RunReport of its own decided): its section is its
+                # history file and its alert.
+                unstarted.keep_and_alert(source.settings or settings, combined["sources"][source.name])
         path = settings.get("RUN_REPORT")
         if path:
             try:
@@ -243,6 +249,7 @@ class Command(BaseRunSpiderCommand):
         extensions[LOGCOUNT] = None
         extensions[SOURCE_LOGCOUNT] = 0
         settings.set("EXTENSIONS", extensions, priority=OWN_PRIORITY)
+        source.settings = settings
         try:
             source.crawler = Crawler(source.spidercls, settings)
             deferred = self.crawler_process.crawl(source.crawler, **source.kwargs)
