@@ -1,0 +1,106 @@
+"""fx168: every real item as the channel list + detail APIs serve it, through the spider and the
+pipelines; the real `scrapy crawl fx168` of fixtures/fx168/nightly against a local server, with
+the _pcc secret set (the site is disabled until it is)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections import Counter
+from functools import partial
+from pathlib import Path
+
+from crawler.sources.site_file import load_site
+
+from tests.support import fx168_responses as responses
+from tests.support.cli import run_scrapy
+from tests.support.crawls import check_crawl_twice
+from tests.support.page_responses import response
+from tests.support.server import TestServer
+from tests.support.shared import seed_items
+from tests.support.site_source import SiteSource
+from tests.support.source_pipeline import check_file, pipelines, run
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURE = ROOT / "fixtures" / "fx168" / "nightly"
+source = SiteSource("fx168")  # sites/fx168.toml through its spider
+
+
+def detail(entry, answer: bytes):
+    """The article the spider makes of a detail answer to its own request for the entry."""
+    url = source.spider.article_request(entry).url
+    assert url == f"https://centerapi.fx168api.com/cms/api/cmsnews/news/getNewsDetail?newsId={entry.id}"
+    return source.parse_article(response(url, answer, "application/json"), entry)
+
+
+def test_every_real_item(tmp_path, capsys):
+    items = seed_items("fx168")
+    articles = responses.articles(items)
+    entries = source.list_entries(response(responses.LIST, responses.list_answer(articles), "application/json"))
+    assert [e.id for e in entries] == [str(i["id"]) for i in articles]
+    chain, counts, problems = pipelines(tmp_path), Counter(), {}
+    for index, (item, entry) in enumerate(zip(articles, entries)):
+        assert entry.link == item["link"] and entry.title == item["title"].strip()
+        result = run(chain, detail(entry, responses.detail_answer(item, index)))
+        if not hasattr(result, "get"):
+            counts[f"dropped/{result}"] += 1
+            continue
+        counts["written"] += 1
+        # A person keeps all of an fx168 body: the API's own text, its reprint and risk notes too.
+        found = check_file(tmp_path, result, item=item, folder="fx168", language="zh-CN",
+                           expected_title=item["title"], expected_date=item["pub_date"],
+                           expected_thumbnail=item.get("image") or "", body_html=item["description"])
+        if found:
+            problems[item["link"]] = found
+    with capsys.disabled():
+        print(f"\nfx168: {len(items)} real items, {len(items) - len(articles)} flashes (kind 2, another API, "
+              f"never archived); articles {len(articles)}: written and checked {counts['written']}, dropped "
+              f"{ {k: v for k, v in counts.items() if k.startswith('dropped')} }; problems: {len(problems)}")
+    assert not problems, dict(list(problems.items())[:5])
+    # The one video article (its content is the player's {"appId", "fileId"}) has no text.
+    assert counts == {"written": len(articles) - 1, "dropped/empty_body": 1}
+
+
+def test_video_reference_is_dropped_as_without_text():
+    (entry,) = source.list_entries(response(responses.LIST, responses.list_answer([{
+        "id": 7, "link": "https://www.fx168news.com/article/外汇-7", "title": "T", "pub_date": "2026-06-29 16:29:21",
+        "kind": 1}]), "application/json"))
+    video = detail(entry, json.dumps({"data": {"newsContent": '{"appId":"1","fileId":"2"}'}}).encode())
+    assert video["drop_reason"] == "empty_body"
+    text = detail(entry, json.dumps({"data": {"newsContent": "<p>A {appId} in words.</p>"}}).encode())
+    assert text["drop_reason"] == "" and text["published"].isoformat() == "2026-06-29T16:29:21+08:00"
+
+
+def test_direct_urls_are_read_by_their_news_id():
+    direct = SiteSource("fx168", urls="https://www.fx168news.com/article/%E9%BB%84%E9%87%91-830237,"
+                                      "https://www.fx168news.com/article/外汇-1050323", limit=1)
+
+    async def start():
+        return [r async for r in direct.spider.start()]
+
+    (request,) = asyncio.run(start())
+    assert request.url.endswith("getNewsDetail?newsId=830237")
+    assert direct.stats["fx168/skipped_limit"] == 1
+
+
+def test_disabled_until_its_secret_is_set():
+    config = load_site("fx168", ROOT / "sites")
+    assert not config.enabled and "FX168_PCC" in config.disabled_reason and config.secrets == ("FX168_PCC",)
+
+
+def _crawl(server, archive, *extra):
+    return run_scrapy(
+        "crawl", "fx168", "-s", "SITE_OVERRIDES=" + json.dumps({"fx168": {
+            "discovery.url": server.url("/cms/api/cmsnews/news/getNewsByChannel?pageNo={page}&pageSize=10&channelCodes=001001"),
+            "request.article_url": server.url("/cms/api/cmsnews/news/getNewsDetail?newsId={id}")}}),
+        "-s", f"ARCHIVE_DIR={archive}", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", *extra,
+        env={"FX168_PCC": "test-signature"})
+
+
+def test_crawl_fixture_end_to_end_with_the_secret(tmp_path):
+    with TestServer() as server:
+        server.load_fixture(FIXTURE)
+        check_crawl_twice(FIXTURE, partial(_crawl, server), tmp_path,
+                          article_requests=lambda: [p for p in server.requested() if "getNewsDetail" in p])
+        api = [{k.lower(): v for k, v in r.headers.items()} for r in server.requests if r.path.startswith("/cms/")]
+    assert len(api) == 2 + 3 and all(h.get("_pcc") == "test-signature" and h.get("site-channel") == "001" for h in api)
