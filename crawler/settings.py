@@ -188,8 +188,9 @@ MEDIA_ALLOW_REDIRECTS = True
 # redis://host:6379/0 makes the crawl distributed through scrapy-redis (the `redis` extra);
 # empty: one process, as always. Read from this setting only (-s REDIS_URL=...), not from the
 # environment: many programs set a REDIS_URL variable, and a crawl must not join a shared
-# queue by accident.
-REDIS_URL = ""
+# queue by accident (None, not "": empty-string settings are the secrets read from the
+# environment, and the nightly workflow passes each of those).
+REDIS_URL = None
 # The Redis password (a secret: empty here, read from the environment variable of the same
 # name; a password written into REDIS_URL works too, but shows in the process list).
 REDIS_PASSWORD = ""
