@@ -124,6 +124,16 @@ def test_list_discovery_reads_a_drop_down_of_articles():
                                                           ("https://ex.test/paper/2/two", "Two")]
 
 
+def test_list_titles_from_an_attribute():
+    c = config(discovery={"kind": "list", "links": ["a.item", ".row"], "link_title": "::attr(data-title)",
+                          "site_url": "https://ex.test"})
+    page = ('<a class="item" href="/n/1" data-title=" One &amp; more ">Read</a>'
+            '<div class="row"><a href="/n/2" data-title="Two"><span>Read</span></a></div>')
+    found = generic.discover(c.discoveries[0], page.encode(), "http://127.0.0.1:9/list", page)
+    assert [(e.link, e.title) for e in found.entries] == [("https://ex.test/n/1", "One & more"),
+                                                          ("https://ex.test/n/2", "Two")]
+
+
 # ------------ extraction
 
 LONG = " ".join(["This invented paragraph says one plain thing about a made-up gadget and its maker."] * 4)

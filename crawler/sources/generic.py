@@ -117,7 +117,7 @@ def sitemap_entries(body: bytes | str) -> tuple[list[Entry], list[str]]:
 def list_entries(page, discovery: Discovery, page_url: str = "") -> list[Entry]:
     """The article anchors of a list page (each link once, in page order): each element the
     `links` CSS finds is an anchor or holds one; its title is the text of its `link_title`
-    element, else its own text."""
+    element (`::attr(name)`: that attribute, of the element or inside it), else its own text."""
     sel = pages.as_selector(page)
     pairs = []
     for css in discovery.links:
@@ -125,9 +125,15 @@ def list_entries(page, discovery: Discovery, page_url: str = "") -> list[Entry]:
             # an anchor, an element holding one, or a drop-down's <option value> (hkej's daily paper)
             href = (node.attrib.get("href") or (node.attrib.get("value") if node.root.tag == "option" else None)
                     or node.css("a::attr(href)").get())
-            titled = node.css(discovery.link_title) if discovery.link_title else None
-            pairs.append((href, pages.clean_title("".join((titled[0] if titled else node).css("::text").getall()))))
+            pairs.append((href, pages.clean_title(_link_title(node, discovery.link_title))))
     return _resolve(pairs, discovery.site_url or page_url)
+
+
+def _link_title(node: Selector, css: str) -> str:
+    if "::attr(" in css:  # `::attr(data-title)`: the attribute's value, of the element or inside it
+        return node.css(css).get() or ""
+    titled = node.css(css) if css else None
+    return "".join((titled[0] if titled else node).css("::text").getall())
 
 
 def _resolve(pairs, base: str) -> list[Entry]:
