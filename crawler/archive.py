@@ -115,7 +115,7 @@ def web_url(url) -> str | None:
 
 # A site path such as `/images/<sha1>.png`: what the images stage (pipelines/images.py) writes
 # for a thumbnail it kept. Only these characters, so nothing in it is markup or a scheme.
-_SITE_PATH = re.compile(r"^/(?!/)[A-Za-z0-9._~/%-]*$")
+_SITE_PATH = re.compile(r"^/(?!/)[A-Za-z0-9._~/%-]*\Z")
 
 
 def thumbnail_url(url) -> str:
@@ -263,7 +263,7 @@ def temp_name(name: str) -> str:
     return f".{digest}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
 
 
-TEMP_FILE = re.compile(r"^\.[0-9a-f]{12}\.\d+\.[0-9a-f]{8}\.tmp$")
+TEMP_FILE = re.compile(r"^\.[0-9a-f]{12}\.\d+\.[0-9a-f]{8}\.tmp\Z")
 
-# A folder or language is one plain path segment.
-SEGMENT = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
+# A folder or language is one plain path segment (\Z: "$" would also take "a\n").
+SEGMENT = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*\Z")

@@ -135,7 +135,7 @@ class Command(ScrapyCommand):
     def run(self, args, opts):
         if not args:
             raise UsageError("give at least one PATH")
-        if opts.folder is not None and not SEGMENT.match(opts.folder):
+        if opts.folder is not None and not SEGMENT.fullmatch(opts.folder):
             raise UsageError(f"--folder {opts.folder!r} is not one folder name (letters, digits, _ . -, "
                              "not starting with a dot)", print_help=False)
         settings = self.settings.copy()

@@ -45,6 +45,6 @@ class ValidateArticle:
             raise DropArticle("missing_folder")
         if not item.get("category"):
             raise DropArticle("missing_category")
-        if not SEGMENT.match(str(item["folder"])):
+        if not SEGMENT.fullmatch(str(item["folder"])):
             raise DropArticle("bad_folder", str(item["folder"]))
         return item

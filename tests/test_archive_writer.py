@@ -10,7 +10,7 @@ import pytest
 from scrapy.statscollectors import MemoryStatsCollector
 from scrapy.utils.test import get_crawler
 
-from crawler.archive import TEMP_FILE, archive_name, escape, md5_name, summary, temp_name
+from crawler.archive import SEGMENT, TEMP_FILE, archive_name, escape, md5_name, summary, temp_name, thumbnail_url
 from crawler.archive_index import ArchiveIndex
 from crawler.items import Article
 from crawler.timeutil import BEIJING
@@ -212,6 +212,26 @@ def test_folder_cannot_escape_its_place(writer, folder):
             settled(writer.process_item(article(folder=folder)))
         assert exc.value.reason == "bad_path"
     assert [p.name for p in writer.root.parent.iterdir()] in ([], ["archive"])
+
+
+def test_a_folder_with_a_trailing_newline_is_refused():
+    # "$" of a regex also matches before a final "\n": "a\n" is no folder name.
+    assert SEGMENT.match("a\n") is None and SEGMENT.match("a") is not None
+    with pytest.raises(DropArticle) as exc:
+        ValidateArticle().process_item(article(folder="demo\n"))
+    assert exc.value.reason == "bad_folder"
+
+
+def test_names_with_a_trailing_newline_are_neither_site_paths_nor_leftovers(tmp_path):
+    from crawler.archive_index import remove_folder_leftovers
+
+    assert thumbnail_url("/images/a.png") == "/images/a.png"
+    assert thumbnail_url("/images/a.png\n") == ""  # not a site path, nor an http(s) URL
+    leftover = temp_name("x.en.md")
+    (tmp_path / leftover).write_text("partial", encoding="utf-8")
+    (tmp_path / f"{leftover}\n").write_text("not ours", encoding="utf-8")
+    assert remove_folder_leftovers(tmp_path) == 1
+    assert [p.name for p in tmp_path.iterdir()] == [f"{leftover}\n"]
 
 
 @pytest.mark.parametrize("missing", ["title", "link", "published", "language"])

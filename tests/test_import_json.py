@@ -89,7 +89,7 @@ def test_unreadable_date_is_dropped_with_reason(tmp_path):
     assert (report["dropped"], report["written"]) == ({"bad_date": 1}, 0)
 
 
-@pytest.mark.parametrize("folder", ["../x", "a/b", "", ".", "..", ".hidden", "/abs"])
+@pytest.mark.parametrize("folder", ["../x", "a/b", "", ".", "..", ".hidden", "/abs", "a\n"])
 def test_bad_folder_is_a_usage_error_before_anything_runs(tmp_path, folder):
     (tmp_path / "list.json").write_text(json.dumps({"data": [item(12)]}), encoding="utf-8")
     archive = tmp_path / "archive"
