@@ -1,0 +1,62 @@
+"""statementdog: every real item as the news list and the article pages serve it, through the
+spider and the pipelines; the replayed `scrapy crawl statementdog` of fixtures/statementdog/nightly."""
+
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+
+from tests.support import page_source_tests as shared
+from tests.support import statementdog_responses as responses
+from tests.support.crawls import check_crawl_twice
+from tests.support.page_responses import response
+from tests.support.reader import NotArticle
+from tests.support.shared import seed_items
+from tests.support.site_runs import replay, start_requests
+from tests.support.site_source import SiteSource
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURE = ROOT / "fixtures" / "statementdog" / "nightly"
+source = SiteSource("statementdog")  # sites/statementdog.toml through its spider
+
+# A person keeps all of a real statementdog body: the "why it matters / what happened" blocks,
+# and the closing lists of the stocks it names, concept tags and sources are the article's own.
+NOT_ARTICLE = NotArticle()
+
+
+def test_every_real_item_parsed(capsys):
+    shared.check_parsed(source, responses, seed_items("statementdog"), "statementdog", NOT_ARTICLE, capsys)
+
+
+def test_every_real_item_written(tmp_path, capsys):
+    items = seed_items("statementdog")
+    counts = shared.check_written(source, responses, items, "statementdog", NOT_ARTICLE, tmp_path, capsys)
+    assert counts["written"] == len(items)
+
+
+def test_an_ad_left_in_fails_the_checks(tmp_path, capsys, monkeypatch):
+    shared.check_an_ad_left_in_fails(source, responses, seed_items("statementdog")[:3], NOT_ARTICLE, tmp_path, capsys,
+                                     monkeypatch)
+
+
+def test_the_page_time_line_is_read_in_taiwan_time():
+    page = response("https://statementdog.com/news/1", (
+        '<html><body><article class="main-news-content"><h1 class="main-news-title">標題</h1>'
+        '<div class="main-news-time">發布時間：2026/03/02 09:15</div><p>內文。</p></article></body></html>').encode())
+    article = source.parse_article(page)
+    assert article["published"].isoformat() == "2026-03-02T09:15:00+08:00" and article["title"] == "標題"
+    assert article["body_html"].count("<p>") == 1 and "發布時間" not in article["body_html"]
+
+
+def test_direct_urls_limit_and_since():
+    direct = SiteSource("statementdog", urls="https://statementdog.com/news/1,https://statementdog.com/news/2",
+                        limit=1, since="2026-03-03")
+    (request,) = start_requests(direct)
+    assert request.url == "https://statementdog.com/news/1" and direct.stats["statementdog/skipped_limit"] == 1
+    page = response(request.url, '<article class="main-news-content"><div class="main-news-time">發布時間：2026/03/02 '
+                                 '23:59</div><p>內文。</p></article>'.encode())
+    assert direct.parse_article(page)["drop_reason"] == "too_old"
+
+
+def test_crawl_fixture_twice(tmp_path):
+    check_crawl_twice(FIXTURE, partial(replay, "statementdog", FIXTURE), tmp_path)
