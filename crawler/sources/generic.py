@@ -161,7 +161,10 @@ class Found:
 
 def json_entries(payload, discovery: Discovery, tz: dt.tzinfo = BEIJING, page_url: str = "") -> Found:
     """The entries of a JSON list answer (`discovery.entries` the list, `discovery.fields` where
-    each value is). Raises SourceError when the answer is not JSON or holds no such list."""
+    each value is; `discovery.embedded`: the JSON is the text of that element of an HTML page).
+    Raises SourceError when the answer is not JSON or holds no such list."""
+    if discovery.embedded:
+        payload = embedded_json(payload, discovery.embedded)
     items = json_api.entries_of(json_api.load_answer(payload), discovery.entries)
     fields, found = discovery.fields, Found(entries=[])
     hook = load_hook(discovery.hook) if discovery.hook else None
@@ -193,6 +196,17 @@ def json_entries(payload, discovery: Discovery, tz: dt.tzinfo = BEIJING, page_ur
             continue
         found.entries.append(entry)
     return found
+
+
+def embedded_json(page: bytes | str, css: str) -> str:
+    """The text of the page's first element `css` finds (a `<script>` holding JSON: Next.js's
+    `script#__NEXT_DATA__`); SourceError when the page has none."""
+    if isinstance(page, (bytes, bytearray)):
+        page = bytes(page).decode("utf-8", "replace")
+    found = Selector(text=page or "<html></html>", type="html").css(css)
+    if not found:
+        raise SourceError(f"page has no {css}")
+    return "".join(found[0].css("::text").getall())
 
 
 def discover(discovery: Discovery, body: bytes, page_url: str, page=None, tz: dt.tzinfo = BEIJING) -> Found:
@@ -423,13 +437,16 @@ def extract_article(config: SiteConfig, url: str, html: str, entry: Entry | dict
     author = text_field("author", config.author, meta_author, page=jsonld_author)
 
     # body
-    body, body_fallback = None, ""
+    body, body_fallback, drop_reason = None, "", ""
     if config.body:
         body = pages.body_container(sel, config.body, DEFAULT_REMOVE + config.remove)
         if not pages.has_text(body):
-            missed.append("body")
+            if body is not None and not config.extract_fallback:
+                drop_reason = "empty_body"  # the container is there, empty: the source gives no text
+            else:
+                missed.append("body")
             body = None
-    if body is None:
+    if body is None and config.extract_fallback:
         body = extracted_body(html, url, title, config.remove, root=root) or None
         if body is not None:
             body_fallback = EXTRACT
@@ -439,7 +456,7 @@ def extract_article(config: SiteConfig, url: str, html: str, entry: Entry | dict
         id=config.article_id(link), title=title, link=link, published=published, author=author,
         thumbnail=pages.absolute_url(image, link), body_html=body or "", category=config.category,
         folder=config.folder, language=config.language, body_fallback=body_fallback,
-        drop_reason="no_body" if body is None else "",
+        drop_reason="" if body is not None else (drop_reason or "no_body"),
     )
     return Extracted(article=article, fallbacks=fallbacks, selector_missed=missed)
 
@@ -514,7 +531,10 @@ def json_article(config: SiteConfig, payload, entry: Entry) -> Article:
 
 def page_article(config: SiteConfig, url: str, html_text: str, entry: Entry) -> Extracted:
     """extract_article for an entry of any discovery: the entry's id, author and category win
-    over the page's, the entry's [[discovery]] names language and folder."""
+    over the page's, the entry's [[discovery]] names language and folder. The site's
+    `page_hook` rewrites the page's text first."""
+    if config.page_hook:
+        html_text = load_hook(config.page_hook)(html_text, entry)
     extracted = extract_article(config, url, html_text, entry)
     article, block = extracted.article, config.discoveries[entry.block]
     article["id"] = entry.id or config.article_id(article["link"], entry.guid)

@@ -38,9 +38,9 @@ _TOP = {"name", "folder", "category", "language", "enabled", "disabled_reason", 
         "settings", "discovery", "article", "request"}
 _DISCOVERY = {"kind", "name", "url", "urls", "pages", "method", "params", "body", "links", "link_title",
               "site_url", "include", "exclude", "entries", "fields", "skip", "hook", "language", "folder",
-              "category", "headers"}
+              "category", "headers", "embedded"}
 _ARTICLE = {"format", "root", "title", "time", "time_format", "body", "remove", "image", "author", "id_pattern",
-            "fields", "drop", "fallback", "hook"}
+            "fields", "drop", "fallback", "hook", "page_hook", "extract_fallback"}
 _REQUEST = {"encoding", "article_url", "article_url_by_kind", "headers", "secret_headers"}
 _RULE = {"field", "equals", "matches", "other_than", "count", "reason"}
 
@@ -249,6 +249,7 @@ class Discovery:
     folder: str = ""
     category: str = ""
     headers: dict = field(default_factory=dict)  # this discovery's own request headers
+    embedded: str = ""  # json: CSS of the HTML page's element whose text is the JSON (`script#__NEXT_DATA__`)
 
     def wants(self, link: str) -> bool:
         if self.include is not None and not self.include.search(link):
@@ -288,6 +289,8 @@ class SiteConfig:
     drop: tuple = ()
     fallback: str = ""
     hook: str = ""
+    page_hook: str = ""  # (html, entry) -> html: the page's text rewritten before it is read
+    extract_fallback: bool = True  # False: the generic extraction never serves the body
     # requests
     encoding: str = ""
     article_url: str = "{url}"
@@ -344,8 +347,11 @@ def _discovery(table, where: str, top: dict) -> Discovery:
     if kind == "json":
         if not fields.get("link") and not fields.get("id"):
             raise ConfigError(f"{where}.fields: a json discovery needs link (or id) of each entry")
-    elif fields or entries or table.get("skip") is not None:
-        raise ConfigError(f"{where}: entries, fields and skip are for kind = \"json\"")
+    elif fields or entries or table.get("skip") is not None or table.get("embedded") is not None:
+        raise ConfigError(f"{where}: entries, fields, skip and embedded are for kind = \"json\"")
+    embedded = table.get("embedded") or ""
+    if not isinstance(embedded, str):
+        raise ConfigError(f"{where}.embedded must be the CSS of the page's element holding the JSON")
     headers = table.get("headers") or {}
     if not isinstance(headers, dict) or not all(isinstance(v, str) for v in headers.values()):
         raise ConfigError(f"{where}.headers must be a table of strings")
@@ -359,7 +365,7 @@ def _discovery(table, where: str, top: dict) -> Discovery:
         hook=_hook(table.get("hook"), f"{where}.hook"),
         language=_language(table.get("language"), f"{where}.language", top["language"]),
         folder=_folder(table.get("folder") or top["folder"], f"{where}.folder"),
-        category=str(table.get("category") or top["category"]), headers=dict(headers),
+        category=str(table.get("category") or top["category"]), headers=dict(headers), embedded=embedded.strip(),
     )
     if found.pages > 1 and not found.paged:
         raise ConfigError(f"{where}.pages = {found.pages} needs {{page}} in url, params or body")
@@ -436,6 +442,13 @@ def parse_site(data: dict, stem: str, path: str = "") -> SiteConfig:
     fallback = str(article.get("fallback") or "")
     if fallback not in ("", "summary"):
         raise ConfigError(f"{where}: article.fallback must be \"summary\" (the feed's text), got {fallback!r}")
+    if fmt == "json" and article.get("page_hook"):
+        raise ConfigError(f"{where}: article.page_hook is for HTML pages (format = \"html\")")
+    extract_fallback = article.get("extract_fallback", True)
+    if not isinstance(extract_fallback, bool):
+        raise ConfigError(f"{where}: article.extract_fallback must be true or false")
+    if not extract_fallback and (fmt != "html" or not article.get("body")):
+        raise ConfigError(f"{where}: article.extract_fallback = false needs article.body (the selectors that alone serve the body)")
     patterns = tuple(_regex(p, f"{where}: article.id_pattern")
                      for p in _strings(article.get("id_pattern"), f"{where}: article.id_pattern"))
     return SiteConfig(
@@ -453,6 +466,7 @@ def parse_site(data: dict, stem: str, path: str = "") -> SiteConfig:
         author=_strings(article.get("author"), f"{where}: article.author"),
         id_pattern=patterns, fields=fields, drop=_rules(article.get("drop"), f"{where}: article.drop", drop=True),
         fallback=fallback, hook=_hook(article.get("hook"), f"{where}: article.hook"),
+        page_hook=_hook(article.get("page_hook"), f"{where}: article.page_hook"), extract_fallback=extract_fallback,
         encoding=encoding, article_url=article_url, article_url_by_kind=dict(by_kind),
         headers=dict(headers), secret_headers=dict(secret_headers),
     )

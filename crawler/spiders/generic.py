@@ -95,7 +95,7 @@ class GenericSpider(SourceSpider):
             raise ArgumentError(f"generic spider: no site {site!r} in {sites_dir} (sites there: {known})")
         try:
             config = site_config(settings, site=site, path=path)
-            for hook in [config.hook, *(d.hook for d in config.discoveries)]:
+            for hook in [config.hook, config.page_hook, *(d.hook for d in config.discoveries)]:
                 if hook:
                     site_file.load_hook(hook)
         except ConfigError as exc:
@@ -321,11 +321,10 @@ class GenericSpider(SourceSpider):
         for name in extracted.selector_missed:
             self.inc(f"selector_missed/{name}")
         article = extracted.article
-        if article["drop_reason"] == "no_body":
-            if self.config.fallback:
-                article = generic.entry_article(self.config, entry, summary=True)
-            else:
-                self.page_error(response.url, "no article body: the body selectors and the generic extraction found none")
+        if article["drop_reason"] in ("no_body", "empty_body") and self.config.fallback:
+            article = generic.entry_article(self.config, entry, summary=True)
+        elif article["drop_reason"] == "no_body":
+            self.page_error(response.url, "no article body: the body selectors and the generic extraction found none")
         yield self.finish(article)
 
     def unavailable(self, entry: Entry):

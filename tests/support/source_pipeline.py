@@ -99,6 +99,7 @@ def split_file(text: str) -> tuple[str, str, str]:
     return head, body.strip(), closing.strip()
 
 
+NAME_REMOVED = re.compile(r'[\\/*?:"<>|]')  # FORMAT.md: characters removed from a file's name
 LEFT_IN = "body: holds what a person removes and the crawler keeps today (NotArticle.left_in)"
 
 
@@ -112,12 +113,14 @@ def set_aside_left_in(found: list[str], counts, strict: bool) -> list[str]:
 
 def check_file(archive: Path, result, *, item: dict, folder: str, language: str, expected_title: str,
                expected_date: str, expected_thumbnail: str, body_html: str,
-               removed: NotArticle = NotArticle()) -> list[str]:
+               removed: NotArticle = NotArticle(), category: str | None = None) -> list[str]:
     """Problems of one written article (empty list when it is right). The body's rendered text
     must be what a person keeps of the real body `body_html` (tests.support.reader), whole:
-    LEFT_IN among the problems says it holds only what `removed.left_in` names besides."""
+    LEFT_IN among the problems says it holds only what `removed.left_in` names besides.
+    `category`: the categories value and the closing link's text (default: the folder); the
+    file's name is the item's id less the characters FORMAT.md removes (`:` `/` ...)."""
     problems = []
-    name = f"{item['id']}.{language}.md"
+    name = NAME_REMOVED.sub("", str(item["id"])) + f".{language}.md"
     expected_path = f"{language}/news/{folder}/{name}"
     if result.get("archive_path") != expected_path:
         problems.append(f"path {result.get('archive_path')!r} != {expected_path!r}")
@@ -129,9 +132,9 @@ def check_file(archive: Path, result, *, item: dict, folder: str, language: str,
         "title": (values["title"], format_escape(expected_title)),
         "date": (values["date"], expected_date),
         "thumbnail": (values["thumbnail"], expected_thumbnail),
-        "categories": (values["categories"], [folder]),
+        "categories": (values["categories"], [category or folder]),
         "lang": (values["lang"], [language]),
-        "closing": (closing, f"[{folder}]({item['link']})"),
+        "closing": (closing, f"[{category or folder}]({item['link']})"),
     }
     for what, (got, want) in checks.items():
         if got != want:
