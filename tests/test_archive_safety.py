@@ -6,7 +6,6 @@ says why in its RUN_REPORT (exit_status.reasons), and reads no item at all."""
 
 from __future__ import annotations
 
-import ctypes
 import errno
 import json
 import os
@@ -20,6 +19,7 @@ from crawler.archive import temp_name
 from crawler.archive_index import ArchiveIndex, archive_problems, remove_leftovers
 from crawler.lock import LockFailed, acquire, release
 from crawler.settings import ARCHIVE_LOCK_FILE
+from tests.support import privileges
 from tests.support.cli import ROOT
 
 FOLDER = "demo"
@@ -34,15 +34,6 @@ def item(n: int, **extra) -> dict:
     return base
 
 
-def _drop_dac_override():
-    """In the child: root without CAP_DAC_OVERRIDE/CAP_DAC_READ_SEARCH after exec, so that file
-    permissions apply to it as to anyone (PR_CAPBSET_DROP)."""
-    libc = ctypes.CDLL(None, use_errno=True)
-    for capability in (1, 2):  # CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH
-        if libc.prctl(24, capability, 0, 0, 0) != 0:
-            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP)")
-
-
 def import_run(tmp_path: Path, archive: Path, items: list[dict], *settings: str, unprivileged: bool = False):
     """`scrapy import-json` of `items` (folder FOLDER) into `archive`: (process, report)."""
     source = tmp_path / "input" / FOLDER / "list.json"
@@ -55,9 +46,8 @@ def import_run(tmp_path: Path, archive: Path, items: list[dict], *settings: str,
         command += ["-s", setting]
     env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     env.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
-    preexec = _drop_dac_override if unprivileged and os.geteuid() == 0 else None
     result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
-                            preexec_fn=preexec)
+                            preexec_fn=privileges.unprivileged() if unprivileged else None)
     return result, json.loads(report.read_text(encoding="utf-8"))
 
 

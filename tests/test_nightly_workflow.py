@@ -22,19 +22,19 @@ import pytest
 import yaml
 from packaging.requirements import Requirement
 
+from tests.support.hugo import require_hugo
+
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "fixtures" / "qq" / "nightly"
 CRAWL = json.loads((FIXTURE / "crawl.json").read_text(encoding="utf-8"))
 REPLAY = ("qq", "-s", f"FIXTURES_REPLAY={FIXTURE}", *CRAWL["args"], "-s", "BODY_WORKERS=0")
 EXPECTED = {p.name: p.read_bytes() for p in (FIXTURE / "expected" / "zh-CN" / "news" / "qq").glob("*.md")}
 QQ_DIR = "content/zh-CN/news/qq"
+RUNS_DIR = "content/.newsarchive-runs"  # RUN_HISTORY_DIR's default, inside ARCHIVE_DIR
+RUN_FILE = re.compile(rf"^{re.escape(RUNS_DIR)}/\d{{8}}T\d{{6}}Z_qq_\d+\.json$")  # crawler/run_history.py
 EXIT_BUILD, EXIT_PUSH = 10, 11  # scripts/nightly-publish's own statuses (docs/nightly.md)
 
-HUGO = shutil.which("hugo")
-if HUGO is None:
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail("hugo is not installed, and CI=true: .ci/run installs Debian's hugo package", pytrace=False)
-    pytest.skip("hugo is not installed (apt-get install hugo; .ci/run installs it)", allow_module_level=True)
+HUGO = require_hugo()
 
 SITE = ROOT / "examples" / "site"  # the README's example site
 
@@ -102,7 +102,17 @@ def ledger_lines(env, repo, rev="main") -> set[str]:
     return set(show(env, repo, f"{QQ_DIR}/.dropped.tsv", rev).decode().splitlines())
 
 
-def test_new_articles_committed_and_pushed_ledger_too_counted_as_articles(tmp_path, env):
+def committed(env, repo, rev="main") -> list[tuple[str, str]]:
+    """(status, path) of every file the commit `rev` changed."""
+    lines = git(env, repo, "show", "--name-status", "--format=", rev).splitlines()
+    return sorted(tuple(line.split("\t", 1)) for line in lines if line)
+
+
+def run_files(changes) -> list[str]:
+    return [path for status, path in changes if path.startswith(f"{RUNS_DIR}/")]
+
+
+def test_new_articles_ledger_and_run_history_committed_and_pushed_counted_as_articles(tmp_path, env):
     bare = site_repository(tmp_path, env)
     before = head(env, bare)
     site = checkout(env, bare, tmp_path / "site")
@@ -112,23 +122,35 @@ def test_new_articles_committed_and_pushed_ledger_too_counted_as_articles(tmp_pa
     written = CRAWL["first_replay"]["written"]
     assert len(EXPECTED) == written == 6
     assert head(env, bare) != before and git(env, bare, "rev-parse", "main^").strip() == before
-    changes = git(env, bare, "show", "--name-status", "--format=", "main").split("\n")
-    assert sorted(line for line in changes if line) == sorted(
-        [f"A\t{QQ_DIR}/{name}" for name in EXPECTED] + [f"A\t{QQ_DIR}/.dropped.tsv"])
-    subject = git(env, bare, "log", "-1", "--format=%s", "main").strip()
+    changes = committed(env, bare)
+    (history,) = run_files(changes)  # one source crawled: one run history file
+    assert RUN_FILE.match(history), history
+    assert changes == sorted([("A", f"{QQ_DIR}/{name}") for name in EXPECTED]
+                             + [("A", f"{QQ_DIR}/.dropped.tsv"), ("A", history)])
+    message = git(env, bare, "log", "-1", "--format=%B", "main")
+    subject = message.split("\n", 1)[0]
+    # The subject counts the articles only, not the ledger or the run history.
     assert re.fullmatch(rf"nightly \d{{4}}-\d\d-\d\d: {written} new articles", subject), subject
+    assert "\nruns: 1\n" in message + "\n"
     for name, data in EXPECTED.items():
         assert show(env, bare, f"{QQ_DIR}/{name}") == data, name
     assert len(ledger_lines(env, bare)) == sum(CRAWL["first_replay"]["dropped"].values())
     report = json.loads((tmp_path / "logs" / "run-report.json").read_text(encoding="utf-8"))
     assert report["totals"]["written"] == written and report["exit_status"]["code"] == 0
+    kept = json.loads(show(env, bare, history))
+    assert (kept["spider"], kept["written"], kept["exit_status"]) == ("qq", written, report["sources"]["qq"]["exit_status"])
 
-    # The next night finds nothing new: no commit, no push, nothing left staged.
+    # The next night finds nothing new: its commit holds its run history file alone, counted
+    # as no article; nothing is left staged.
     pushed = head(env, bare)
     again = nightly(env, site, tmp_path / "logs2")
     assert again.returncode == 0, again.stderr[-3000:]
-    assert head(env, bare) == pushed
-    assert git(env, site, "rev-parse", "HEAD").strip() == pushed
+    assert git(env, bare, "rev-parse", "main^").strip() == pushed
+    (second,) = run_files(committed(env, bare))
+    assert committed(env, bare) == [("A", second)] and second != history and RUN_FILE.match(second)
+    assert re.fullmatch(r"nightly \d{4}-\d\d-\d\d: 0 new articles", git(env, bare, "log", "-1", "--format=%s", "main").strip())
+    assert json.loads(show(env, bare, second))["written"] == 0
+    assert git(env, site, "rev-parse", "HEAD").strip() == head(env, bare)
     assert git(env, site, "diff", "--cached", "--name-only") == ""
 
 

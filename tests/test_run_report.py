@@ -114,7 +114,7 @@ def test_report_in_a_read_only_directory_fails_the_crawl(tmp_path):
     import sys
 
     from tests.support.cli import ROOT
-    from tests.test_archive_safety import _drop_dac_override
+    from tests.support.privileges import unprivileged
 
     reports = tmp_path / "reports"
     reports.mkdir()
@@ -128,7 +128,7 @@ def test_report_in_a_read_only_directory_fails_the_crawl(tmp_path):
                  "-a", f"base={server.base}", "-s", f"ARCHIVE_DIR={tmp_path / 'archive'}",
                  "-s", f"RUN_REPORT={reports / 'report.json'}"],
                 cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
-                preexec_fn=_drop_dac_override if os.geteuid() == 0 else None)
+                preexec_fn=unprivileged())
     finally:
         reports.chmod(0o755)
     assert result.returncode == 1, result.stderr[-3000:]
@@ -156,7 +156,7 @@ def test_unwritable_report_fails_the_import(tmp_path):
 def test_unwritable_report_fails_crawlall(tmp_path):
     from pathlib import Path
 
-    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "morningstar" / "basic"
+    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "morningstar" / "nightly"
     (tmp_path / "report.json").mkdir()
     result = run_scrapy("crawlall", "morningstar", "-s", f"ARCHIVE_DIR={tmp_path / 'archive'}",
                         "-s", f"RUN_REPORT={tmp_path / 'report.json'}", "-s", "AUTOTHROTTLE_ENABLED=False",

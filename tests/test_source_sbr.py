@@ -1,0 +1,62 @@
+"""sbr: every real item as the news list and the article pages serve it, through the spider and
+the pipelines; the replayed `scrapy crawl sbr` of fixtures/sbr/nightly."""
+
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+
+from tests.support import page_source_tests as shared
+from tests.support import sbr_responses as responses
+from tests.support.crawls import check_crawl_twice
+from tests.support.page_responses import response
+from tests.support.reader import NotArticle
+from tests.support.shared import seed_items
+from tests.support.site_runs import replay, start_requests
+from tests.support.site_source import SiteSource
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURE = ROOT / "fixtures" / "sbr" / "nightly"
+source = SiteSource("sbr")  # sites/sbr.toml through its spider
+
+# A person keeps all of a real sbr body (the bold standfirst is the article's own).
+NOT_ARTICLE = NotArticle()
+
+
+def test_every_real_item_parsed(capsys):
+    shared.check_parsed(source, responses, seed_items("sbr"), "sbr", NOT_ARTICLE, capsys)
+
+
+def test_every_real_item_written(tmp_path, capsys):
+    items = seed_items("sbr")
+    counts = shared.check_written(source, responses, items, "sbr", NOT_ARTICLE, tmp_path, capsys)
+    assert counts["written"] == len(items)
+
+
+def test_a_newsletter_box_left_in_fails_the_checks(tmp_path, capsys, monkeypatch):
+    shared.check_an_ad_left_in_fails(source, responses, seed_items("sbr")[:3], NOT_ARTICLE, tmp_path, capsys,
+                                     monkeypatch)
+
+
+def test_graph_time_in_singapore_time_and_the_list_anchor():
+    (entry,) = source.list_entries(response(responses.LIST, (
+        '<div class="with-border-bottom"><h3 class="item__title"><a href="https://sbr.com.sg/x/news/a-b">\n A\n</a>'
+        '<a href="https://sbr.com.sg/tags/x">tag</a></h3></div>').encode()))
+    assert (entry.link, entry.title) == ("https://sbr.com.sg/x/news/a-b", "A")
+    page = response(entry.link, (
+        '<html><head><script type="application/ld+json">{"@context": "https://schema.org", "@graph": [{"@type": '
+        '"WebPage"}, {"@type": "NewsArticle", "datePublished": "2026-03-02T09:15:00+08:00"}]}</script></head><body>'
+        '<article><h1 class="nf__title">T</h1><div class="nf__description"><p>One.</p></div></article></body></html>'
+    ).encode())
+    article = source.parse_article(page, entry)
+    assert article["published"].isoformat() == "2026-03-02T09:15:00+08:00" and article["title"] == "T"
+
+
+def test_direct_urls_and_limit():
+    direct = SiteSource("sbr", urls="https://sbr.com.sg/a/news/one,https://sbr.com.sg/b/news/two", limit=1)
+    (request,) = start_requests(direct)
+    assert request.url == "https://sbr.com.sg/a/news/one" and direct.stats["sbr/skipped_limit"] == 1
+
+
+def test_crawl_fixture_twice(tmp_path):
+    check_crawl_twice(FIXTURE, partial(replay, "sbr", FIXTURE), tmp_path)
