@@ -249,7 +249,7 @@ def entry_time(value: str, tz: dt.tzinfo = BEIJING) -> dt.datetime | None:
 @dataclass
 class Extracted:
     article: Article
-    fallbacks: list[str] = field(default_factory=list)  # fields trafilatura (htmldate) served
+    fallbacks: list[str] = field(default_factory=list)  # fields the metadata or crawler.extract served
     selector_missed: list[str] = field(default_factory=list)  # configured selectors that found nothing
 
 
