@@ -134,6 +134,26 @@ def test_list_titles_from_an_attribute():
                                                           ("https://ex.test/n/2", "Two")]
 
 
+def test_a_discovery_hook_sees_each_feed_item_and_list_element():
+    """The hook gets each entry with its element: it fills a link the card hides in an image, a
+    body the list carries, rewrites a feed's links; None leaves an entry out, counted."""
+    hook = "tests.support.site_hooks:entry_from_element"
+    c = config(discovery={"kind": "list", "links": [".card"], "link_title": "h3", "site_url": "https://ex.test",
+                          "hook": hook})
+    page = ('<div class="card"><img src="https://qr.ex.test/qrcode?url=https://ex.test/n/7"><h3>Seven</h3>'
+            '<div class="text">Invented text.</div></div><div class="card skip"><a href="/n/8">Eight</a></div>'
+            '<div class="card"><h3>No link</h3></div><div class="card"><a href="/n/9"><h3>Nine</h3></a></div>')
+    found = generic.discover(c.discoveries[0], page.encode(), "http://127.0.0.1:9/list", page)
+    assert [(e.link, e.title, e.body) for e in found.entries] == [
+        ("https://ex.test/n/7", "Seven", "<p>Invented text.</p>"), ("https://ex.test/n/9", "Nine", None)]
+    assert found.skipped == {"skipped_by_hook": 1, "missing_link": 1}
+    rss = (b'<rss version="2.0"><channel><item><title>One</title><link>https://mirror.ex.test/v/1</link></item>'
+           b'<item><title>Two</title><link>https://ex.test/v/2</link></item></channel></rss>')
+    c = config(discovery={"hook": hook})
+    found = generic.discover(c.discoveries[0], rss, "http://127.0.0.1:9/feed")
+    assert [e.link for e in found.entries] == ["https://ex.test/v/1", "https://ex.test/v/2"]
+
+
 # ------------ extraction
 
 LONG = " ".join(["This invented paragraph says one plain thing about a made-up gadget and its maker."] * 4)
@@ -213,14 +233,14 @@ def _crawl(site, archive, *extra, cwd=ROOT):
 
 @pytest.mark.parametrize("site", SITES)
 def test_replayed_fixture_crawl_writes_the_expected_files_then_nothing(site, tmp_path):
-    fixture = ROOT / "fixtures" / site / "basic"
+    fixture = ROOT / "fixtures" / site / "nightly"
     check_crawl_twice(fixture, lambda archive, *args: _crawl(site, archive, "-s", f"FIXTURES_REPLAY={fixture}", *args),
                       tmp_path)
 
 
 def test_techcrunch_fixture_counts_the_extracted_body(tmp_path):
     result, report = run_with_report(partial(_crawl, "techcrunch", tmp_path / "a"), tmp_path / "report.json",
-                                     "-s", f"FIXTURES_REPLAY={ROOT / 'fixtures/techcrunch/basic'}")
+                                     "-s", f"FIXTURES_REPLAY={ROOT / 'fixtures/techcrunch/nightly'}")
     assert result.returncode == 0, result.stderr[-3000:]
     assert report["spider"] == "techcrunch" and report["fallbacks"]["body"] == 1
     assert report["body_fallbacks_by_kind"] == {"extract": 1}

@@ -74,25 +74,30 @@ def _text(node: Selector, xpath: str) -> str:
 def feed_entries(body: bytes | str, base_url: str = "") -> list[Entry]:
     """Articles of an RSS 2.0 / RSS 1.0 / Atom feed, in feed order (`summary`: the description).
     Raises ValueError when the body is not XML."""
+    return [e for e, _item in _feed_pairs(body, base_url) if e.link]
+
+
+def _feed_pairs(body: bytes | str, base_url: str = "") -> list[tuple[Entry, Selector]]:
+    """(entry, its <item>/<entry> element) of every article of a feed, a link or not."""
     sel = _xml(body)
-    entries = []
+    pairs = []
     for item in sel.xpath("//item"):
         link = _text(item, "./link/text()") or _text(item, "./guid[not(@isPermaLink='false')]/text()")
         image = (item.xpath("./content[@medium='image']/@url | ./thumbnail/@url").get()
                  or item.xpath("./enclosure[starts-with(@type,'image')]/@url").get() or "")
-        entries.append(Entry(link=pages.absolute_url(link, base_url), title=_title(item),
-                             published=_text(item, "./pubDate/text()") or _text(item, "./date/text()"),
-                             image=image.strip(), guid=_text(item, "./guid/text()"),
-                             author=_text(item, "./creator/text()") or _text(item, "./author/text()"),
-                             summary=item.xpath("./description/text()").get() or ""))
+        pairs.append((Entry(link=pages.absolute_url(link, base_url), title=_title(item),
+                            published=_text(item, "./pubDate/text()") or _text(item, "./date/text()"),
+                            image=image.strip(), guid=_text(item, "./guid/text()"),
+                            author=_text(item, "./creator/text()") or _text(item, "./author/text()"),
+                            summary=item.xpath("./description/text()").get() or ""), item))
     for item in sel.xpath("//entry"):
         link = (item.xpath("./link[@rel='alternate' or not(@rel)]/@href").get() or "").strip()
-        entries.append(Entry(link=pages.absolute_url(link, base_url), title=_title(item),
-                             published=_text(item, "./published/text()") or _text(item, "./updated/text()"),
-                             image=(item.xpath("./thumbnail/@url | ./content[@medium='image']/@url").get() or "").strip(),
-                             guid=_text(item, "./id/text()"), author=_text(item, "./author/name/text()"),
-                             summary=item.xpath("./summary/text()").get() or ""))
-    return [e for e in entries if e.link]
+        pairs.append((Entry(link=pages.absolute_url(link, base_url), title=_title(item),
+                            published=_text(item, "./published/text()") or _text(item, "./updated/text()"),
+                            image=(item.xpath("./thumbnail/@url | ./content[@medium='image']/@url").get() or "").strip(),
+                            guid=_text(item, "./id/text()"), author=_text(item, "./author/name/text()"),
+                            summary=item.xpath("./summary/text()").get() or ""), item))
+    return pairs
 
 
 def _title(item: Selector) -> str:
@@ -118,15 +123,21 @@ def list_entries(page, discovery: Discovery, page_url: str = "") -> list[Entry]:
     """The article anchors of a list page (each link once, in page order): each element the
     `links` CSS finds is an anchor or holds one; its title is the text of its `link_title`
     element (`::attr(name)`: that attribute, of the element or inside it), else its own text."""
+    return _resolve(((href, title) for href, title, _node in _list_nodes(page, discovery)),
+                    discovery.site_url or page_url)
+
+
+def _list_nodes(page, discovery: Discovery) -> list[tuple[str | None, str, Selector]]:
+    """(href, title, element) of every element the `links` CSS finds, an anchor or not."""
     sel = pages.as_selector(page)
-    pairs = []
+    found = []
     for css in discovery.links:
         for node in sel.css(css):
             # an anchor, an element holding one, or a drop-down's <option value> (hkej's daily paper)
             href = (node.attrib.get("href") or (node.attrib.get("value") if node.root.tag == "option" else None)
                     or node.css("a::attr(href)").get())
-            pairs.append((href, pages.clean_title(_link_title(node, discovery.link_title))))
-    return _resolve(pairs, discovery.site_url or page_url)
+            found.append((href, pages.clean_title(_link_title(node, discovery.link_title)), node))
+    return found
 
 
 def _link_title(node: Selector, css: str) -> str:
@@ -212,12 +223,15 @@ def embedded_json(page: bytes | str, css: str) -> str:
 def discover(discovery: Discovery, body: bytes, page_url: str, page=None, tz: dt.tzinfo = BEIJING) -> Found:
     """The entries one discovery answer gives that the discovery wants (include/exclude), each
     link once; child sitemaps of a sitemap index."""
+    base = discovery.site_url or page_url
     if discovery.kind == "json":
         found = json_entries(body, discovery, tz, page_url)
-    elif discovery.kind in ("rss", "atom", "feed"):
-        found = Found(entries=feed_entries(body, discovery.site_url or page_url))
     elif discovery.kind == "sitemap":
         found = Found(*sitemap_entries(body))
+    elif discovery.hook:
+        found = _hooked(discovery, page, body, base)
+    elif discovery.kind in ("rss", "atom", "feed"):
+        found = Found(entries=feed_entries(body, base))
     else:
         found = Found(entries=list_entries(page if page is not None else body.decode("utf-8", "replace"),
                                            discovery, page_url))
@@ -228,6 +242,31 @@ def discover(discovery: Discovery, body: bytes, page_url: str, page=None, tz: dt
             seen.add(key)
             wanted.append(entry)
     found.entries = wanted
+    return found
+
+
+def _hooked(discovery: Discovery, page, body: bytes, base: str) -> Found:
+    """The entries of a feed or list page, each passed with its element (a feed's <item>, the
+    list's element the `links` CSS found, as a parsel Selector) through the discovery's hook
+    `(entry, element) -> entry or None`: it may fill or rewrite values (a link the list hides
+    in an attribute, a body the list carries); None leaves the entry out (`skipped_by_hook`)."""
+    hook, found = load_hook(discovery.hook), Found(entries=[])
+    if discovery.kind == "list":
+        pairs = [(Entry(link=pages.absolute_url(href, base) if href and not href.strip().startswith(("#", "javascript:"))
+                        else "", title=title), node)
+                 for href, title, node in _list_nodes(page if page is not None else body.decode("utf-8", "replace"),
+                                                      discovery)]
+    else:
+        pairs = _feed_pairs(body, base)
+    for entry, node in pairs:
+        entry = hook(entry, node)
+        if entry is None:
+            found.skipped["skipped_by_hook"] += 1
+        elif not entry.link:
+            found.skipped["missing_link"] += 1
+        else:
+            entry.link = pages.absolute_url(entry.link, base)
+            found.entries.append(entry)
     return found
 
 

@@ -4,3 +4,19 @@
 def shout(article, data, entry):
     article["title"] = article["title"].upper()
     return article
+
+
+def entry_from_element(entry, element):
+    """A feed's or list's discovery hook: the link a card hides in its share image's
+    `?url=`, the card's `.text` as the body, the feed's mirror host put back; cards marked
+    `.skip` left out."""
+    if element.css(".skip"):
+        return None
+    shared = element.css("img::attr(src)").re_first(r"[?&]url=(\S+)")
+    if shared:
+        entry.link = shared
+    text = "".join(element.css(".text ::text").getall()).strip()
+    if text:
+        entry.body = f"<p>{text}</p>"
+    entry.link = entry.link.replace("://mirror.ex.test/", "://ex.test/")
+    return entry
