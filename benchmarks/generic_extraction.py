@@ -3,57 +3,8 @@
     .venv/bin/python -m benchmarks.generic_extraction [--pages DIR] [--half dev|held-out|both]
                                                       [--json PATH] [--per-page]
 
-What runs, per page, in one process, interleaved (the order rotates page by page):
-
-- ours: crawler.sources.generic.extract_article with a site config that gives no selector
-  (title, time, author, image and body all found by the generic path), then
-  crawler.body.body_markdown of the body: the Markdown a file of the archive gets;
-- trafilatura: trafilatura.extract(html, url, include_comments=False, include_tables=True),
-  its plain text (body only; trafilatura's own time, no metadata);
-- readability: readability-lxml's Document(html).summary() (the arc90 port on PyPI; not
-  Mozilla's Readability.js that wrote the expected output; its 0.9 carries rules written for
-  Readability's own test pages). Left out, with a note, when it is not installed.
-
-Text compared: what a reader sees. Ours: the Markdown rendered by markdown-it (CommonMark,
-raw HTML off, as Hugo does) and its text; readability and the truth: the text of their HTML;
-trafilatura: its text. Scores per page, averaged over the pages of a set (macro):
-
-- token F1: bags of tokens (lower-cased runs of letters/digits, each CJK character a token of
-  its own), precision = shared / extracted, recall = shared / expected;
-- ROUGE-L (Chinese sets): F1 of the longest common subsequence of those token sequences (each
-  Chinese character one token: character-level), which also counts order and repetition.
-
-The truth, never an extractor's output:
-
-- readability/: expected.html, Mozilla Readability's reviewed output (its regression tests);
-- gne/: GeneralNewsExtractor's pages have no expected output. The truth is the text of the
-  publisher's own article container, one CSS selector per site (`GNE_TRUTH`, chosen by reading
-  each page's markup for the element holding the article's paragraphs, before any tuning and
-  independent of every extractor): it holds what the site puts in its article box (an editor's
-  line, a source line) and leaves out the headline.
-
-Sets (what each holds is printed with the figures):
-
-- en-news: readability/ pages of English-language news and magazine publishers (`EN_NEWS`, a
-  list by publisher);
-- mixed: every readability/ page but Readability's synthetic unit-test fixtures (source.html
-  under 8,000 bytes: lorem ipsum pages testing one rule each), in 10+ languages, news, blogs,
-  documentation, wikis;
-- zh: every Chinese page, made of:
-  - zh-readability: readability/ pages whose expected text is mostly CJK (at least 30% of its
-    characters: qq, gmw, youth, pixnet and the Japanese pages);
-  - zh-gne: gne/ pages with the container truth above.
-
-The goal (issue 13) is judged on en-news, mixed and zh (GOAL_SETS): ours at least
-trafilatura's F1 + 0.01, at most 1.2x its time per page.
-
-Halves: each page belongs to the development half or the held-out half by the first hex digit
-of sha1 of its folder name (even: dev); gne/ pages by their site's folder, so a site is whole
-in one half. The extraction rules were tuned on the dev half only; both are printed apart.
-
-Time: wall time per page of each extractor, measured in turn on the same page (each page's
-text decoded once, before the clocks); the ratio ours/trafilatura of the medians and of the
-sums. The machine is shared: compare within one run.
+What runs, the scores, the sets and where their truth comes from, the figures:
+benchmarks/README.md ("The generic extraction").
 """
 
 from __future__ import annotations

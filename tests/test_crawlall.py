@@ -43,7 +43,7 @@ def sites_dir(tmp_path: Path, extra: dict | None = None) -> Path:
     return directory
 
 
-# docs/nightly.md and docs/crawlall.md: "the first of 7, 5, 6, 4, 3, 8, 1", then 0.
+# docs/exit-statuses.md and docs/crawlall.md: "the first of 7, 5, 6, 4, 3, 8, 1", then 0.
 DOCUMENTED_ORDER = [7, 5, 6, 4, 3, 8, 1, 0]
 
 

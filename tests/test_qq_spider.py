@@ -13,13 +13,13 @@ from scrapy.utils.test import get_crawler
 from crawler.items import Article
 from crawler.spiders.qq import QqSpider
 from tests.support.qq_pages import current_layout_page
+from tests.support.qq_site import qq_settings
 
 FEED = "http://127.0.0.1:8999/web_feed/getPCList"
 
 
 def make_spider(tmp_path, settings=None, **kwargs) -> QqSpider:
-    values = {"ARCHIVE_DIR": str(tmp_path / "archive"), "QQ_FEED_URL": FEED}
-    values.update(settings or {})
+    values = qq_settings(ARCHIVE_DIR=str(tmp_path / "archive"), QQ_FEED_URL=FEED, **(settings or {}))
     crawler = get_crawler(QqSpider, values)
     return QqSpider.from_crawler(crawler, **kwargs)
 

@@ -59,12 +59,11 @@ def positive_int(spider: str, name: str, value) -> int:
 
 
 class SourceSpider(scrapy.Spider):
-    """Base of the API spiders; subclasses set name, FOLDER, LANGUAGE, DEFAULTS, SECRETS and
-    ARGUMENTS (crawler.arguments: every `-a` the spider takes; read into `self.arguments`)."""
+    """Base of the API spiders; subclasses set name, FOLDER, LANGUAGE, SECRETS and ARGUMENTS
+    (crawler.arguments: every `-a` the spider takes; read into `self.arguments`)."""
 
     FOLDER = ""
     LANGUAGE = ""
-    DEFAULTS: dict = {}
     SECRETS: tuple = ()
     ARGUMENTS: tuple[Argument, ...] = (LIMIT,)
 
@@ -80,20 +79,13 @@ class SourceSpider(scrapy.Spider):
     # ------------ configuration
 
     def setting(self, name: str):
+        """The crawl's setting (its default: crawler/settings.py); a secret (SECRETS) left empty
+        there is read from the environment variable of its name."""
         settings = getattr(self, "settings", None)
         value = settings.get(name) if settings is not None else None
         if name in self.SECRETS:
             return value or os.environ.get(name, "")
-        return self.DEFAULTS.get(name) if value is None else value
-
-    def setting_dict(self, name: str) -> dict:
-        return self.setting_dict_of(getattr(self, "settings", None), name)
-
-    @classmethod
-    def setting_dict_of(cls, settings, name: str) -> dict:
-        if settings is not None and settings.get(name) is not None:
-            return dict(settings.getdict(name))
-        return dict(cls.DEFAULTS.get(name) or {})
+        return value
 
     @property
     def index(self) -> ArchiveIndex:

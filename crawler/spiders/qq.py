@@ -29,16 +29,6 @@ from crawler.arguments import LIMIT, Argument
 from crawler.sources.common import SourceSpider, positive_int
 from crawler.timeutil import BEIJING, BadDate, format_archive_date, parse_beijing
 
-DEFAULTS = {
-    "QQ_FEED_URL": "https://i.news.qq.com/web_feed/getPCList",
-    "QQ_CHANNELS": ["news_news_finance"],
-    "QQ_PAGES": 1,
-    "QQ_ITEM_COUNT": 12,
-    "QQ_HOT_ENABLED": False,
-    "QQ_HOT_URL": "https://r.inews.qq.com/gw/event/hot_ranking_list?page_size=50",
-    "QQ_REFERER": "https://news.qq.com/",
-    "QQ_ARTICLE_DOMAINS": ["qq.com"],
-}
 SECRETS = ("QQ_DEVICE_ID", "QQ_QIMEI36", "QQ_COOKIE")
 
 
@@ -66,7 +56,6 @@ class QqSpider(SourceSpider):
     custom_settings = {"RUN_MIN_COVERAGE": {"body": 0.9, "thumbnail": 0.5, "author": 0.5}}
     FOLDER = FOLDER
     LANGUAGE = LANGUAGE
-    DEFAULTS = DEFAULTS
     SECRETS = SECRETS
 
     ARGUMENTS = (

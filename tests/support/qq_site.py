@@ -41,13 +41,25 @@ def qq_id(tag: str) -> str:
     return f"20250310A{tag:0>5}00"
 
 
+def qq_settings(**overrides) -> dict:
+    """The qq spider's settings as the project sets them (crawler/settings.py, their one home),
+    with overrides: for a spider made outside a crawl."""
+    from crawler import settings as project
+
+    return {name: getattr(project, name) for name in dir(project) if name.startswith("QQ_")} | overrides
+
+
 def feed_body(channel: str, page: int = 1) -> dict:
     """The JSON body the spider POSTs for a channel page (with the secrets' env cleared)."""
+    from scrapy.settings import Settings
+
     from crawler.spiders.qq import QqSpider
 
     saved = {k: os.environ.pop(k) for k in list(CLEAN_ENV) if k in os.environ}
     try:
-        return QqSpider().feed_body(channel, page)
+        spider = QqSpider()
+        spider.settings = Settings(qq_settings())
+        return spider.feed_body(channel, page)
     finally:
         os.environ.update(saved)
 
