@@ -2,8 +2,9 @@
 
 `SourceSpider` is a scrapy.Spider with the bookkeeping every one of them does the same way:
 
-- settings with defaults, and secrets (tokens, device ids, cookies) read from the setting or,
-  when that is empty, from the environment variable of the same name; never from code;
+- settings read as the crawl has them (their defaults: crawler/settings.py), and secrets
+  (tokens, device ids, cookies) from the setting or, when that is empty, from the environment
+  variable of the same name; never from code;
 - `-a` arguments declared in ARGUMENTS and read by crawler.arguments (`-a limit=N`, at most N
   articles taken per run, for every source);
 - stats `<spider>/discovered`, `/skipped_known`, `/skipped_limit`, `/duplicate`, `/requested`,
