@@ -19,7 +19,7 @@ HOOK = "/services/T000/B000/hook"
 def crawl_site(site: str, fixture: str, tmp_path: Path, *extra: str, env: dict | None = None):
     """A replayed crawl of a site; c114 replaying iyiou's folder misses its first request (5)."""
     return run_scrapy("crawl", "generic", "-a", f"site={site}",
-                      "-s", f"FIXTURES_REPLAY={ROOT / 'fixtures' / fixture / 'basic'}",
+                      "-s", f"FIXTURES_REPLAY={ROOT / 'fixtures' / fixture / 'nightly'}",
                       "-s", f"ARCHIVE_DIR={tmp_path / 'archive'}", "-s", f"RUN_REPORT={tmp_path / 'report.json'}",
                       *QUIET, *extra, env=env)
 
@@ -110,8 +110,8 @@ def test_crawlall_posts_once_per_failing_source(tmp_path):
             (sites / f"{name}.toml").write_bytes((ROOT / "sites" / f"{name}.toml").read_bytes())
         (sites / "emptyfeed.toml").write_text(f'folder = "emptyfeed"\nlanguage = "en"\n[discovery]\n'
                                               f'kind = "rss"\nurl = "{server.url("/feed")}"\n', encoding="utf-8")
-        replay = {"techcrunch": {"FIXTURES_REPLAY": str(ROOT / "fixtures/techcrunch/basic")},
-                  "c114": {"FIXTURES_REPLAY": str(ROOT / "fixtures/iyiou/basic")}}
+        replay = {"techcrunch": {"FIXTURES_REPLAY": str(ROOT / "fixtures/techcrunch/nightly")},
+                  "c114": {"FIXTURES_REPLAY": str(ROOT / "fixtures/iyiou/nightly")}}
         result = run_scrapy("crawlall", "techcrunch", "c114", "emptyfeed", "-s", f"GENERIC_SITES_DIR={sites}",
                             "-s", f"ARCHIVE_DIR={tmp_path / 'archive'}", "-s", f"RUN_ALERT_WEBHOOK={server.url(HOOK)}",
                             "-s", "CRAWLALL_SOURCE_SETTINGS=" + json.dumps(replay), *QUIET)

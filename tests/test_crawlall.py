@@ -21,7 +21,7 @@ REPLAYED = ["techcrunch", "iyiou", "c114", "morningstar"]
 
 
 def replay_settings(*names, **extra) -> str:
-    value = {name: {"FIXTURES_REPLAY": str(ROOT / "fixtures" / name / "basic")} for name in names}
+    value = {name: {"FIXTURES_REPLAY": str(ROOT / "fixtures" / name / "nightly")} for name in names}
     value.update(extra)
     return "CRAWLALL_SOURCE_SETTINGS=" + json.dumps(value)
 
@@ -29,7 +29,7 @@ def replay_settings(*names, **extra) -> str:
 def expected_files(*names) -> dict:
     files = {}
     for name in names:
-        files.update(archive_files(ROOT / "fixtures" / name / "basic" / "expected"))
+        files.update(archive_files(ROOT / "fixtures" / name / "nightly" / "expected"))
     return files
 
 
@@ -153,7 +153,7 @@ def test_limit_argument_applies_to_every_source(tmp_path):
 def test_an_argument_goes_only_to_the_sources_that_take_it(tmp_path):
     # channels= is qq's alone; pages= every source takes (c114's list has no {page}: nothing to page).
     archive, qq = tmp_path / "archive", ROOT / "fixtures" / "qq" / "nightly"
-    settings = {"qq": {"FIXTURES_REPLAY": str(qq)}, "c114": {"FIXTURES_REPLAY": str(ROOT / "fixtures" / "c114" / "basic")}}
+    settings = {"qq": {"FIXTURES_REPLAY": str(qq)}, "c114": {"FIXTURES_REPLAY": str(ROOT / "fixtures" / "c114" / "nightly")}}
     result = run_scrapy("crawlall", "qq", "c114", "-a", "channels=news_news_finance,news_news_tech", "-a", "pages=2",
                         "-s", f"ARCHIVE_DIR={archive}", "-s", "CRAWLALL_SOURCE_SETTINGS=" + json.dumps(settings), *QUIET,
                         env={"QQ_DEVICE_ID": "", "QQ_QIMEI36": "", "QQ_COOKIE": ""})

@@ -25,7 +25,7 @@ NAME = re.compile(r"^\d{8}T\d{6}Z_(?P<source>[A-Za-z0-9_.-]+)_(?P<pid>\d+)(-\d+)
 
 
 def replay_site(site: str, fixture: str, archive: Path, *extra: str):
-    return run_scrapy("crawl", "generic", "-a", f"site={site}", "-s", f"FIXTURES_REPLAY={ROOT / 'fixtures' / fixture / 'basic'}",
+    return run_scrapy("crawl", "generic", "-a", f"site={site}", "-s", f"FIXTURES_REPLAY={ROOT / 'fixtures' / fixture / 'nightly'}",
                       "-s", f"ARCHIVE_DIR={archive}", *QUIET, *extra)
 
 
@@ -94,9 +94,9 @@ def test_a_taken_name_or_a_symlink_is_never_written_through(tmp_path):
 
 def test_crawlall_keeps_one_file_per_source(tmp_path):
     archive = tmp_path / "archive"
-    sources = {"techcrunch": str(ROOT / "fixtures/techcrunch/basic"),
+    sources = {"techcrunch": str(ROOT / "fixtures/techcrunch/nightly"),
                # c114 replaying iyiou's folder: its first request is not recorded (status 5).
-               "c114": str(ROOT / "fixtures/iyiou/basic")}
+               "c114": str(ROOT / "fixtures/iyiou/nightly")}
     result = run_scrapy("crawlall", "techcrunch", "c114", "-s", f"ARCHIVE_DIR={archive}",
                         "-s", f"RUN_REPORT={tmp_path / 'all.json'}", *QUIET, "-s",
                         "CRAWLALL_SOURCE_SETTINGS=" + json.dumps({k: {"FIXTURES_REPLAY": v} for k, v in sources.items()}))

@@ -18,7 +18,7 @@ from tests.support.site_source import SiteSource
 from tests.support.source_pipeline import check_file, pipelines, run
 
 ROOT = Path(__file__).resolve().parents[1]
-FIXTURE = ROOT / "fixtures" / "jinwucj" / "basic"
+FIXTURE = ROOT / "fixtures" / "jinwucj" / "nightly"
 LISTS = {"ipo": (0, "https://ipo.jinwucj.com/api/info/getInfoList"),  # [[discovery]] block, URL
          "hk": (1, "https://pro-app-sky-api.szfiu.com/news/v1/list")}
 source = SiteSource("jinwucj")  # sites/jinwucj.toml through its spider

@@ -19,7 +19,7 @@ from tests.support.shared import seed_items
 from tests.support.site_source import SiteSource
 
 ROOT = Path(__file__).resolve().parents[1]
-FIXTURE = ROOT / "fixtures" / "morningstar" / "basic"
+FIXTURE = ROOT / "fixtures" / "morningstar" / "nightly"
 source = SiteSource("morningstar")  # sites/morningstar.toml through its spider
 
 

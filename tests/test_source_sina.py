@@ -24,7 +24,7 @@ from tests.support.reader import NotArticle, reader_text
 from tests.support.source_pipeline import check_file, pipelines, run, set_aside_left_in
 
 ROOT = Path(__file__).resolve().parents[1]
-FIXTURE = ROOT / "fixtures" / "sina" / "basic"
+FIXTURE = ROOT / "fixtures" / "sina" / "nightly"
 FOLDER, LANGUAGE = "sina", "zh-CN"
 FEED = "https://feed.mix.sina.com.cn/api/roll/get?pageid=153&lid=2518&k=&num=10&page=1"
 source = SiteSource("sina")  # sites/sina.toml through its spider

@@ -21,7 +21,7 @@ from tests.support.shared import seed_items
 from tests.support.site_source import SiteSource
 
 ROOT = Path(__file__).resolve().parents[1]
-FIXTURE = ROOT / "fixtures" / "stheadline" / "basic"
+FIXTURE = ROOT / "fixtures" / "stheadline" / "nightly"
 LIST_PATH = "/finance/" + quote("財經")
 source = SiteSource("stheadline")  # sites/stheadline.toml through its spider
 

@@ -22,7 +22,7 @@ from tests.support.reader import NotArticle, reader_text
 from tests.support.source_pipeline import check_file, pipelines, run, set_aside_left_in
 
 ROOT = Path(__file__).resolve().parents[1]
-FIXTURE = ROOT / "fixtures" / "thehill" / "basic"
+FIXTURE = ROOT / "fixtures" / "thehill" / "nightly"
 FEED = "https://thehill.com/feed/"
 source = SiteSource("thehill")  # sites/thehill.toml through its spider
 

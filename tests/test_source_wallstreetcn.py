@@ -24,7 +24,7 @@ from tests.support.site_source import SiteSource
 from tests.support.source_pipeline import check_file, pipelines, run, set_aside_left_in
 
 ROOT = Path(__file__).resolve().parents[1]
-FIXTURE = ROOT / "fixtures" / "wallstreetcn" / "basic"
+FIXTURE = ROOT / "fixtures" / "wallstreetcn" / "nightly"
 # What a person removes from a real wallstreetcn body, as a reader sees it. The risk disclaimer
 # under each article stays (the archive's own wallstreetcn files keep it). Left in by the
 # crawler today: the note above an audio player asking to upgrade the app to listen.

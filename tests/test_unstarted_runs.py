@@ -81,7 +81,7 @@ def test_crawl_that_cannot_start_has_report_history_and_alert(tmp_path):
 
 def test_crawlall_source_that_cannot_start_has_history_and_alert(tmp_path):
     archive = tmp_path / "archive"
-    per_source = {"c114": {"FIXTURES_REPLAY": str(ROOT / "fixtures" / "c114" / "basic")}}
+    per_source = {"c114": {"FIXTURES_REPLAY": str(ROOT / "fixtures" / "c114" / "nightly")}}
     with TestServer() as server:
         server.add("POST", HOOK, Reply(body=b"ok"))
         # hot= is qq's alone: qq refuses "maybe", c114 runs.

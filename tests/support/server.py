@@ -4,7 +4,7 @@
         server.add("GET", "/a", Reply(body=b"<html>...", headers={"Content-Type": "text/html"}))
         server.add("GET", "/flaky", Reply(status=503, headers={"Retry-After": "1"}), Reply(body=b"ok"))
         server.add("POST", "/feed", Reply(body=b'{"code":0}'), body={"page": 1})
-        server.load_fixture("fixtures/qq/basic")      # same folder format as FIXTURES_REPLAY
+        server.load_fixture("fixtures/qq/nightly")    # same folder format as FIXTURES_REPLAY
         server.url("/a")                               # http://127.0.0.1:<port>/a
         server.requests                                # [Logged(method, path, body, headers)]
 
