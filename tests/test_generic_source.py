@@ -124,6 +124,14 @@ def test_list_discovery_reads_a_drop_down_of_articles():
                                                           ("https://ex.test/paper/2/two", "Two")]
 
 
+def test_list_link_keeps_its_place_and_takes_a_later_anchors_title():
+    c = config(discovery={"kind": "list", "links": [".card a"], "site_url": "https://ex.test"})
+    page = ('<div class="card"><a href="/n/1"><img src="/i.jpg"></a><a href="/n/2">Two</a><a href="/n/1">One</a>'
+            '<a href="/n/2">Two again</a></div>')
+    found = generic.discover(c.discoveries[0], page.encode(), "http://127.0.0.1:9/list", page)
+    assert [(e.link, e.title) for e in found.entries] == [("https://ex.test/n/1", "One"), ("https://ex.test/n/2", "Two")]
+
+
 def test_list_titles_from_an_attribute():
     c = config(discovery={"kind": "list", "links": ["a.item", ".row"], "link_title": "::attr(data-title)",
                           "site_url": "https://ex.test"})

@@ -148,16 +148,17 @@ def _link_title(node: Selector, css: str) -> str:
 
 
 def _resolve(pairs, base: str) -> list[Entry]:
-    entries, seen = [], set()
+    entries: dict[str, Entry] = {}
     for href, title in pairs:
         href = (href or "").strip()
         if not href or href.startswith(("#", "javascript:")):
             continue
         link = pages.absolute_url(href, base)
-        if link not in seen:
-            seen.add(link)
-            entries.append(Entry(link=link, title=title))
-    return entries
+        if link not in entries:
+            entries[link] = Entry(link=link, title=title)
+        elif not entries[link].title:  # a card's image anchor first, its titled anchor after it
+            entries[link].title = title
+    return list(entries.values())
 
 
 @dataclass
