@@ -93,10 +93,16 @@ class FixtureEntry:
     content: bytes = b""
     error: dict | None = None
     file: str | None = None
+    match_headers: dict = field(default_factory=dict)  # request headers this entry answers only
 
     @property
     def key(self) -> tuple[str, str, str]:
         return request_key(self.method, self.url, self.body)
+
+    def answers(self, header) -> bool:
+        """True when the request (`header(name)` -> its value or "") carries every header of
+        `match_headers` with that value (names case-insensitive)."""
+        return all(header(name) == str(value) for name, value in self.match_headers.items())
 
     def header_pairs(self) -> list[tuple[str, str]]:
         pairs = []
@@ -124,10 +130,13 @@ def _entry_from_json(folder: Path, data: dict, where: str) -> FixtureEntry:
     elif data.get("body_b64") is not None:
         content = base64.b64decode(data["body_b64"])
     body = data.get("body")
+    match_headers = data.get("match_headers") or {}
+    if not isinstance(match_headers, dict):
+        raise FixtureError(f"{where}: \"match_headers\" must be an object of header names and values")
     return FixtureEntry(
         method=str(data.get("method") or "GET").upper(), url=str(data["url"]), body=body,
         status=int(data.get("status") or 200), headers=dict(data.get("headers") or {}),
-        content=content, error=data.get("error"), file=data.get("file"),
+        content=content, error=data.get("error"), file=data.get("file"), match_headers=dict(match_headers),
     )
 
 
@@ -173,19 +182,22 @@ class FixtureIndex:
         self._by_key: dict[tuple[str, str, str], list[FixtureEntry]] = {}
         for entry in entries:
             self._by_key.setdefault(entry.key, []).append(entry)
-        self._served: dict[tuple[str, str, str], int] = {}
+        self._served: dict[tuple, int] = {}
 
     @classmethod
     def from_folder(cls, folder: str | Path) -> "FixtureIndex":
         return cls(load_index(folder))
 
-    def next_for(self, method: str, url: str, body) -> FixtureEntry | None:
+    def next_for(self, method: str, url: str, body, header=lambda name: "") -> FixtureEntry | None:
+        """The next entry for the request; `header(name)` gives a request header's value, for
+        entries with `match_headers` (one URL answering by a header: investing's editions)."""
         key = request_key(method, url, body)
-        candidates = self._by_key.get(key)
+        candidates = [e for e in self._by_key.get(key, ()) if e.answers(header)]
         if not candidates:
             return None
-        n = self._served.get(key, 0)
-        self._served[key] = n + 1
+        group = (key, tuple(id(e) for e in candidates))
+        n = self._served.get(group, 0)
+        self._served[group] = n + 1
         return candidates[min(n, len(candidates) - 1)]
 
 
@@ -312,7 +324,8 @@ class FixturesMiddleware:
     def process_request(self, request):
         if self.index is None:
             return None
-        entry = self.index.next_for(request.method, request.url, request.body)
+        entry = self.index.next_for(request.method, request.url, request.body,
+                                    lambda name: (request.headers.get(name) or b"").decode("latin-1"))
         if entry is None:
             if _is_robots(request.url):
                 self.stats.inc_value("fixtures/replay/robots_absent")

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from crawler.fixtures import (
-    FixtureEntry, FixtureIndex, download_errors, load_index, normalise_body, request_key,
+    FixtureEntry, FixtureError, FixtureIndex, download_errors, load_index, normalise_body, request_key,
 )
 from tests.support.cli import ROOT, run_scrapy
 from tests.support.crawls import archive_files
@@ -185,6 +185,23 @@ def test_several_entries_for_one_request_are_served_in_order_and_the_last_repeat
     index = FixtureIndex([FixtureEntry("GET", "https://x/a", status=503), FixtureEntry("GET", "https://x/a", status=200)])
     assert [index.next_for("GET", "https://x/a", b"").status for _ in range(3)] == [503, 200, 200]
     assert index.next_for("GET", "https://x/b", b"") is None
+
+
+def test_one_url_answering_by_a_request_header(tmp_path):
+    (tmp_path / "index.jsonl").write_text(
+        '{"url": "https://x/api", "match_headers": {"Domain-Id": "www"}, "text": "en"}\n'
+        '{"url": "https://x/api", "match_headers": {"Domain-Id": "cn"}, "text": "cn 1"}\n'
+        '{"url": "https://x/api", "match_headers": {"Domain-Id": "cn"}, "text": "cn 2"}\n', encoding="utf-8")
+    index = FixtureIndex.from_folder(tmp_path)
+
+    def answer(edition):
+        entry = index.next_for("GET", "https://x/api", b"", lambda name: {"domain-id": edition}.get(name.lower(), ""))
+        return entry.content.decode() if entry else None
+
+    assert [answer(e) for e in ("cn", "www", "cn", "cn", "www", "")] == ["cn 1", "en", "cn 2", "cn 2", "en", None]
+    (tmp_path / "index.jsonl").write_text('{"url": "https://x/api", "match_headers": ["Domain-Id"]}\n')
+    with pytest.raises(FixtureError, match="match_headers"):
+        load_index(tmp_path)
 
 
 # ---- the test server's misbehaviours (the fault matrix of issue 4 builds on them) -----------
