@@ -1,5 +1,6 @@
 """jinwucj: every real item as the list API serves it, through the parser and the pipelines;
-and the real `scrapy crawl jinwucj` against a local server serving fixtures/jinwucj/."""
+and the real `scrapy crawl jinwucj` replaying fixtures/jinwucj/nightly and against a local server
+(refused lists)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pathlib import Path
 
 from tests.support import jinwucj_responses as responses
 from tests.support.cli import run_scrapy
-from tests.support.crawls import check_crawl_twice, run_with_report
+from tests.support.crawls import check_crawl_twice, replay, run_with_report
 from tests.support.page_responses import response
 from tests.support.server import TestServer
 from tests.support.shared import seed_items
@@ -92,9 +93,7 @@ def _crawl(server, archive, *extra):
 
 
 def test_crawl_fixture_end_to_end(tmp_path):
-    with TestServer() as server:
-        server.load_fixture(FIXTURE)
-        _first, second = check_crawl_twice(FIXTURE, partial(_crawl, server), tmp_path)
+    _first, second = check_crawl_twice(FIXTURE, replay("jinwucj", FIXTURE), tmp_path)
     assert second["scraped"] == 0
 
 

@@ -1,6 +1,6 @@
 """morningstar: every real item as the news list and the article pages serve it, through the
-parser and the pipelines; and the real `scrapy crawl morningstar` against a local server
-serving fixtures/morningstar/."""
+parser and the pipelines; and the real `scrapy crawl morningstar` replaying
+fixtures/morningstar/nightly and against a local server (a refused list)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 from tests.support import page_source_tests as shared
 from tests.support import morningstar_responses as responses
 from tests.support.cli import run_scrapy
-from tests.support.crawls import check_crawl_twice, run_with_report
+from tests.support.crawls import check_crawl_twice, replay, run_with_report
 from tests.support.page_responses import response
 from tests.support.reader import NotArticle
 from tests.support.server import Reply, TestServer
@@ -67,10 +67,7 @@ def _crawl(server, archive, *extra):
 
 
 def test_crawl_fixture_end_to_end(tmp_path):
-    with TestServer() as server:
-        server.load_fixture(FIXTURE)
-        check_crawl_twice(FIXTURE, partial(_crawl, server), tmp_path,
-                          article_requests=lambda: [p for p in server.requested() if p.startswith("/news/")])
+    check_crawl_twice(FIXTURE, replay("morningstar", FIXTURE), tmp_path)
 
 
 def test_crawl_denied_list_is_counted(tmp_path):

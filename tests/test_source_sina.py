@@ -1,6 +1,7 @@
 """sina: every real item as the roll feed and the article pages serve it, through the parser and
 the pipelines; the real finance.sina.com.cn page of GeneralNewsExtractor; and the real
-`scrapy crawl sina` against a local server serving fixtures/sina/."""
+`scrapy crawl sina` replaying fixtures/sina/nightly, and against a local server where the test is
+about what the network answers."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from parsel import Selector
 from tests.support import sina_responses as responses
 from tests.support import page_source_tests as shared
 from tests.support.cli import run_scrapy
-from tests.support.crawls import archive_files, check_crawl_twice, run_with_report
+from tests.support.crawls import archive_files, check_crawl_twice, replay, run_with_report
 from tests.support.page_responses import parsed_problems, response
 from tests.support.server import Reply, TestServer
 from tests.support.shared import seed_items, shared_path
@@ -170,10 +171,7 @@ def _crawl(server, archive, *extra):
 
 
 def test_crawl_fixture_end_to_end(tmp_path):
-    with TestServer() as server:
-        server.load_fixture(FIXTURE)
-        check_crawl_twice(FIXTURE, partial(_crawl, server), tmp_path,
-                          article_requests=lambda: [p for p in server.requested() if p.endswith(".shtml")])
+    check_crawl_twice(FIXTURE, replay("sina", FIXTURE), tmp_path)
 
 
 def test_crawl_denied_is_counted(tmp_path):

@@ -1,6 +1,6 @@
 """stheadline: every real item (both site layouts) as the list and the article pages serve it,
-through the parser and the pipelines; and the real `scrapy crawl stheadline` against a local
-server serving fixtures/stheadline/."""
+through the parser and the pipelines; and the real `scrapy crawl stheadline` replaying
+fixtures/stheadline/nightly and against a local server (a refused article)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import pytest
 from tests.support import page_source_tests as shared
 from tests.support import stheadline_responses as responses
 from tests.support.cli import run_scrapy
-from tests.support.crawls import check_crawl_twice, run_with_report
+from tests.support.crawls import check_crawl_twice, replay, run_with_report
 from tests.support.reader import NotArticle
 from tests.support.server import Reply, TestServer
 from tests.support.shared import seed_items
@@ -74,10 +74,7 @@ def _crawl(server, archive, *extra):
 
 
 def test_crawl_fixture_end_to_end(tmp_path):
-    with TestServer() as server:
-        server.load_fixture(FIXTURE)
-        check_crawl_twice(FIXTURE, partial(_crawl, server), tmp_path,
-                          article_requests=lambda: [p for p in server.requested() if p.startswith("/realtime-finance/")])
+    check_crawl_twice(FIXTURE, replay("stheadline", FIXTURE), tmp_path)
 
 
 def test_crawl_denied_article_is_counted(tmp_path):

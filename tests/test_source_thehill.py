@@ -1,5 +1,6 @@
 """thehill: every real item as the RSS feed + WordPress REST serve it, through the parser and the
-pipelines; the RSS fallback; and the real `scrapy crawl thehill` against a local server."""
+pipelines; the RSS fallback; and the real `scrapy crawl thehill` replaying fixtures/thehill/nightly
+and against a local server (a refused post)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import pytest
 
 from tests.support import thehill_responses as responses
 from tests.support.cli import run_scrapy
-from tests.support.crawls import check_crawl_twice, run_with_report
+from tests.support.crawls import check_crawl_twice, replay, run_with_report
 from tests.support.page_responses import response
 from tests.support.server import Reply, TestServer
 from tests.support.shared import seed_items
@@ -128,10 +129,7 @@ def _crawl(server, archive, *extra):
 
 
 def test_crawl_fixture_end_to_end(tmp_path):
-    with TestServer() as server:
-        server.load_fixture(FIXTURE)
-        first, _second = check_crawl_twice(FIXTURE, partial(_crawl, server), tmp_path,
-                                           article_requests=lambda: [p for p in server.requested() if "/wp-json/" in p])
+    first, _second = check_crawl_twice(FIXTURE, replay("thehill", FIXTURE), tmp_path)
     assert first["body_fallbacks_by_kind"] == {"summary": 1}  # one post answers 404: the feed's text
 
 

@@ -1,5 +1,6 @@
 """wallstreetcn: every real item as the flow + detail APIs serve it, through the parser and the
-pipelines; and the real `scrapy crawl wallstreetcn` against a local server (fixtures/wallstreetcn/)."""
+pipelines; and the real `scrapy crawl wallstreetcn` replaying fixtures/wallstreetcn/nightly and
+against a local server (a refused flow)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from crawler.sources.generic import Entry
 
 from tests.support import wallstreetcn_responses as responses
 from tests.support.cli import run_scrapy
-from tests.support.crawls import check_crawl_twice, run_with_report
+from tests.support.crawls import check_crawl_twice, replay, run_with_report
 from tests.support.page_responses import response
 from tests.support.page_source_tests import check_nothing_left_in
 from tests.support.reader import NotArticle
@@ -122,11 +123,7 @@ def _crawl(server, archive, *extra):
 
 
 def test_crawl_fixture_end_to_end(tmp_path):
-    with TestServer() as server:
-        server.load_fixture(FIXTURE)
-        first, _second = check_crawl_twice(
-            FIXTURE, partial(_crawl, server), tmp_path,
-            article_requests=lambda: [p for p in server.requested() if "/articles/" in p or "/charts/" in p])
+    first, _second = check_crawl_twice(FIXTURE, replay("wallstreetcn", FIXTURE), tmp_path)
     assert first["skipped_types"] == {"ad": 1}
     assert first["skipped"] == {"skipped_paid": 1}  # nothing known yet, no limit
 

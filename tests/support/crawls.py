@@ -8,6 +8,8 @@ import json
 import subprocess
 from pathlib import Path
 
+from tests.support.cli import run_scrapy
+
 
 def archive_files(root: Path) -> dict[str, bytes]:
     """The articles' files under an archive root (relative POSIX path -> bytes); hidden run
@@ -17,6 +19,18 @@ def archive_files(root: Path) -> dict[str, bytes]:
         return {}
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*.md"))
             if p.is_file() and not p.name.startswith(".")}
+
+
+QUIET = ("-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s", "RETRY_TIMES=0")
+
+
+def replay(source: str, fixture, *args: str, env: dict | None = None):
+    """`crawl(archive, *more)`: the real `scrapy crawl <source>` replaying the fixture folder (no
+    network, the site's own URLs) into `archive`, for check_crawl_twice."""
+    def crawl(archive, *more):
+        return run_scrapy("crawl", source, "-s", f"FIXTURES_REPLAY={fixture}", "-s", f"ARCHIVE_DIR={archive}",
+                          *QUIET, *args, *more, env=env)
+    return crawl
 
 
 def run_with_report(run, report: Path, *args: str) -> tuple[subprocess.CompletedProcess, dict]:

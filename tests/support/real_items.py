@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from tests.support.crawls import replay  # noqa: F401 - the sources' tests take it from here
 from tests.support.page_responses import md5_item
 from tests.support.reader import NotArticle
 from tests.support.source_pipeline import check_file, pipelines, run, set_aside_left_in
@@ -51,17 +52,3 @@ def check_real_items(name: str, pairs, tmp_path, capsys, *, folder: str, languag
                   f"dropped: {sum(dropped.values())} {dropped}; left in: {counts['left_in']}; problems: {len(problems)}")
     assert not problems, dict(list(problems.items())[:5])
     return counts
-
-
-QUIET = ("-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s", "RETRY_TIMES=0")
-
-
-def replay(site: str, fixture, *args: str, env: dict | None = None):
-    """`crawl(archive, *more)`: the real `scrapy crawl <site>` replaying the fixture folder (no
-    network) into `archive`, for tests.support.crawls.check_crawl_twice."""
-    from tests.support.cli import run_scrapy
-
-    def crawl(archive, *more):
-        return run_scrapy("crawl", site, "-s", f"FIXTURES_REPLAY={fixture}", "-s", f"ARCHIVE_DIR={archive}",
-                          *QUIET, *args, *more, env=env)
-    return crawl
