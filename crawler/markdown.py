@@ -14,7 +14,7 @@ import unicodedata
 import html2text
 from lxml import etree
 
-from crawler.html_clean import parse_body, remove_keep_tail, unwrap
+from crawler.html_clean import parse_body, remove_all_keep_tail, unwrap_all
 
 # Noncharacters (never in interchanged text) mark emphasis between the tree and the output.
 STRONG_OPEN, STRONG_CLOSE, EM_OPEN, EM_CLOSE = "\ufdd0", "\ufdd1", "\ufdd2", "\ufdd3"
@@ -304,7 +304,6 @@ def _mark(element, open_marker: str, close_marker: str) -> None:
         last.tail = (last.tail or "") + close_marker
     else:
         element.text += close_marker
-    unwrap(element)
 
 
 _KEPT_ATTRIBUTES = frozenset({"href", "src", "alt", "title", "start", "colspan"})
@@ -340,8 +339,8 @@ def _prepare(body) -> None:
             element.tail = " " + (element.tail or "")
     _unwrap_layout_tables(body)
     # A link inside a link cannot be written in Markdown: the inner one is unwrapped.
-    for link in [a for a in body.iter("a") if _has_ancestor(a, ("a",))]:
-        unwrap(link)
+    unwrap_all(body, [a for a in body.iter("a") if _has_ancestor(a, ("a",))])
+    line_breaks = []
     for link in body.iter("a"):
         # A title is not shown, and html2text writes it unescaped (a `"` in it breaks the
         # link); line breaks inside link text would end the link at a blank line.
@@ -350,9 +349,10 @@ def _prepare(body) -> None:
         for inner in [d for d in link.iter() if d is not link and d.tag in _BLOCK_TAGS]:
             inner.tag = "span"
             inner.tail = " " + (inner.tail or "")
-        for br in list(link.iter("br")):
+        for br in link.iter("br"):
             br.tail = " " + (br.tail or "")
-            unwrap(br)
+            line_breaks.append(br)
+    remove_all_keep_tail(body, line_breaks)
     for img in body.iter("img"):
         if '"' in (img.get("title") or "") or ")" in (img.get("title") or ""):
             del img.attrib["title"]
@@ -368,11 +368,13 @@ def _prepare(body) -> None:
     ]
     for element, drop in decisions:
         if drop:
-            unwrap(element)
-        elif element.tag in _STRONG_TAGS:
+            continue
+        if element.tag in _STRONG_TAGS:
             _mark(element, STRONG_OPEN, STRONG_CLOSE)
         else:
             _mark(element, EM_OPEN, EM_CLOSE)
+    # All at once (linear): one by one, thousands of siblings merge into one ever longer text.
+    unwrap_all(body, [element for element, _drop in decisions])
 
 
 # ------------
@@ -544,18 +546,21 @@ _TABLE_PLACEHOLDER = re.compile("\ufdd4(\\d+)\ufdd5")
 
 
 def _unwrap_layout_tables(body) -> None:
+    columns, groups = [], []
     for table in [t for t in body.iter("table")]:
         if any(d.tag in _LAYOUT_CONTENT for d in table.iter() if d is not table):
             own = [e for e in table.iter("tr", "td", "th", "caption", "thead", "tbody", "tfoot", "colgroup", "col")
                    if _nearest_table(e) is table]
             for element in own:
                 if element.tag == "col":
-                    remove_keep_tail(element)
+                    columns.append(element)
                 elif element.tag in ("thead", "tbody", "tfoot", "colgroup"):
-                    unwrap(element)
+                    groups.append(element)
                 else:
                     element.tag = "div"
             table.tag = "div"
+    remove_all_keep_tail(body, columns)
+    unwrap_all(body, groups)
 
 
 def _nearest_table(element):

@@ -165,3 +165,22 @@ def test_quotes_around_a_bold_run_stay_outside_both_markers():
     markdown = html_to_markdown("<p>名为<strong>“青禾”</strong>的产品</p>")
     assert markdown == "名为“**青禾**”的产品"
     assert "<strong>青禾</strong>" in render(markdown)
+
+
+# Thousands of sibling elements unwrapped one by one made conversion quadratic (40,000 <b>:
+# a minute). The batch unwrapping must give the same Markdown at that size; its speed is
+# benchmark figure 5's (benchmarks/hostile.py), not a test's.
+SIBLINGS = 40_000
+
+
+def test_forty_thousand_sibling_bold_runs():
+    html = "<p>" + "".join(f"<b>要点{i}</b>说明" for i in range(SIBLINGS)) + "</p>"
+    assert md(html) == "".join(f"**要点{i}**说明" for i in range(SIBLINGS))
+
+
+def test_forty_thousand_sibling_italic_runs_and_line_breaks_in_a_link():
+    italic = "<p>" + "".join(f"<i>斜{i}</i>字" for i in range(SIBLINGS)) + "</p>"
+    assert md(italic) == "".join(f"*斜{i}*字" for i in range(SIBLINGS))
+    # A line break inside link text is a space (a hard break would end the link).
+    link = '<p><a href="https://e.example/x">' + "<br>".join(f"行{i}" for i in range(SIBLINGS)) + "</a></p>"
+    assert md(link) == "[" + " ".join(f"行{i}" for i in range(SIBLINGS)) + "](https://e.example/x)"
