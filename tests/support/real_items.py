@@ -14,11 +14,14 @@ from tests.support.reader import NotArticle
 from tests.support.source_pipeline import check_file, pipelines, run, set_aside_left_in
 
 
-def expected(item: dict, *, thumbnail: bool = True, category: str = "", named_by_id: bool = True) -> dict:
+def expected(item: dict, *, thumbnail: bool = True, category: str = "", named_by_id: bool = True,
+             language: str = "") -> dict:
     """What the file of a real item must say: its id (the md5 name's stem for a source without
-    id), title, time as written (Beijing), cover, category (default: the folder)."""
+    id), title, time as written (Beijing), cover, category (default: the folder), language
+    (default: the source's)."""
     return {"item": item if named_by_id else md5_item(item), "title": item["title"], "date": item["pub_date"],
-            "thumbnail": (item.get("image") or "") if thumbnail else "", "category": category}
+            "thumbnail": (item.get("image") or "") if thumbnail else "", "category": category,
+            "language": language}
 
 
 def check_real_items(name: str, pairs, tmp_path, capsys, *, folder: str, language: str, want=expected,
@@ -39,7 +42,7 @@ def check_real_items(name: str, pairs, tmp_path, capsys, *, folder: str, languag
             continue
         counts["written"] += 1
         w = want(item)
-        found = check_file(tmp_path, result, item=w["item"], folder=folder, language=language,
+        found = check_file(tmp_path, result, item=w["item"], folder=folder, language=w["language"] or language,
                            expected_title=w["title"], expected_date=w["date"], expected_thumbnail=w["thumbnail"],
                            body_html=item["description"], removed=removed, category=w["category"])
         found = set_aside_left_in(found, counts, strict)
