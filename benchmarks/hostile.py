@@ -2,8 +2,8 @@
 
     python -m benchmarks.hostile [--reps N] [--stop SECONDS]
 
-Prints one JSON line: for each shape, the seconds of one body_markdown call (the median of
---reps) at each size. Sizes double, so that a linear cost doubles from one size to the next
+Prints one JSON line: for each shape, the seconds of one body_markdown call (of one
+clean_body_html call for the shapes of CLEAN_ONLY) (the median of --reps) at each size. Sizes double, so that a linear cost doubles from one size to the next
 and a quadratic one quadruples; a series stops where the next size, even at the same cost
 per byte, would take more than --stop seconds (its larger sizes are reported as not run), which
 keeps a regression from holding the benchmark for minutes. Every body is invented here; its text must come out whole, else the
@@ -31,16 +31,25 @@ SHAPES = {
     "forms around words": (lambda n: "<p>" + "<form>字</form>" * n + "</p>", PAIR_SIZES, "字字"),
     "nested <div><b>": (lambda n: "<div><b>" * n + "深处" + "</b></div>" * n + "<p>之后</p>", (1_500, 5_000), "深处"),
     "nested <div>": (lambda n: "<div>" * n + "深处" + "</div>" * n + "<p>之后</p>", (1_500, 5_000), "深处"),
+    # Ordinary markup in bulk (60,000 paragraphs: 5.8 MB), a comment and a lazy image in each.
+    "paragraphs, cleaning only": (
+        lambda n: "<div>" + "<p>这是一个很长的段落<span>内容</span><!-- --><img data-src='/p.jpg' src='x.gif'></p>" * n
+        + "</div>", (15_000, 30_000, 60_000),
+        '段落<span>内容</span><img src="https://e.example/p.jpg"></p><p>这是'),
 }
+# Timed through crawler.html_clean.clean_body_html alone (their output is HTML).
+CLEAN_ONLY = frozenset({"paragraphs, cleaning only"})
 
 
 def measure(reps: int, stop_s: float) -> dict:
     from crawler.body import body_markdown
+    from crawler.html_clean import clean_body_html
 
     body_markdown("<p><b>预热</b></p>", "")  # imports and first-call costs out of the clock
     results = {}
     for name, (make, sizes, must) in SHAPES.items():
         rows, per_kb = [], 0.0
+        convert = clean_body_html if name in CLEAN_ONLY else body_markdown
         for n in sizes:
             body = make(n)
             kb = len(body.encode()) / 1024
@@ -51,9 +60,10 @@ def measure(reps: int, stop_s: float) -> dict:
             times = []
             for _ in range(reps):
                 started = time.perf_counter()
-                markdown = body_markdown(body, "https://e.example/a/1")
+                markdown = convert(body, "https://e.example/a/1")
                 times.append(time.perf_counter() - started)
-            if must not in markdown or ("之后" in body and "之后" not in markdown):
+            whole = name not in CLEAN_ONLY or markdown.count("<img") == n  # one image a paragraph
+            if must not in markdown or ("之后" in body and "之后" not in markdown) or not whole:
                 raise SystemExit(f"hostile {name} x {n}: the text did not come out whole")
             seconds = statistics.median(times)
             rows.append({"n": n, "kb": kb, "s": seconds})

@@ -1,7 +1,5 @@
 """One test per cleaning rule (crawler.html_clean.RULES): its effect, and that text survives."""
 
-import time
-
 import pytest
 
 from crawler import html_clean
@@ -103,13 +101,15 @@ def test_text_nodes_are_not_reflowed():
     assert clean_body_html("<pre>a\n   b</pre><p>x  y</p>", BASE) == "<pre>a\n   b</pre><p>x  y</p>"
 
 
-def test_five_megabytes_quickly():
-    body = "<div>" + "<p>这是一个很长的段落<span>内容</span><!-- --><img data-src='/p.jpg' src='x.gif'></p>" * 60000 + "</div>"
+def test_five_megabytes_whole():
+    # Every paragraph of a 5 MB body comes out, comment gone, lazy image resolved. (Its speed
+    # is benchmark figure 5's row "paragraphs, cleaning only": benchmarks/hostile.py.)
+    body = "<div>" + "".join(f"<p>第{i}段很长的段落<span>内容</span><!-- --><img data-src='/p{i}.jpg' src='x.gif'></p>"
+                             for i in range(60000)) + "</div>"
     assert len(body.encode()) > 5_000_000
-    start = time.perf_counter()
-    out = clean_body_html(body, BASE)
-    assert time.perf_counter() - start < 5
-    assert out.count("https://news.example.com/p.jpg") == 60000
+    assert clean_body_html(body, BASE) == "<div>" + "".join(
+        f'<p>第{i}段很长的段落<span>内容</span><img src="https://news.example.com/p{i}.jpg"></p>'
+        for i in range(60000)) + "</div>"
 
 
 def test_module_exposes_helpers():
