@@ -5,6 +5,7 @@ served behind an invented feed."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import textwrap
 from functools import partial
 from pathlib import Path
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from crawler.sources import generic, site_file
+from crawler.sources.common import SourceError
 from crawler.timeutil import BEIJING
 from tests.support.cli import run_scrapy
 from tests.support.crawls import check_crawl_twice, run_with_report
@@ -64,6 +66,10 @@ def test_shipped_site_files_load():
     ({"folder": 7, "language": "en", "discovery": {"kind": "rss", "url": "x"}}, "one plain folder name"),
     ({"folder": "a", "language": "en", "discovery": {"kind": "rss", "url": "x", "headers": {"Domain-Id": 1}}},
      "discovery.headers must be a table of strings"),
+    ({"folder": "a", "language": "en", "discovery": {"kind": "rss", "url": "x", "link_time": "td"}},
+     "link_time is for kind"),
+    ({"folder": "a", "language": "en", "discovery": {"kind": "rss", "url": "x", "entries": "data.list"}},
+     "entries, fields, skip and embedded"),
 ])
 def test_bad_site_files_are_refused(data, message):
     with pytest.raises(site_file.ConfigError, match=message):
@@ -130,6 +136,25 @@ def test_list_link_keeps_its_place_and_takes_a_later_anchors_title():
             '<a href="/n/2">Two again</a></div>')
     found = generic.discover(c.discoveries[0], page.encode(), "http://127.0.0.1:9/list", page)
     assert [(e.link, e.title) for e in found.entries] == [("https://ex.test/n/1", "One"), ("https://ex.test/n/2", "Two")]
+
+
+def test_list_served_inside_a_json_answer_with_times():
+    c = config(discovery={"kind": "list", "entries": "data.list", "links": ["section.item"], "link_title": ".title a",
+                          "link_time": "::attr(data-t)", "site_url": "https://ex.test"})
+    answer = json.dumps({"code": 200, "data": {"list": (
+        '<section class="item" data-t="1772414100"><a href="//ex.test/w/1"><img src="/i.jpg"></a>'
+        '<p class="title"><a href="//ex.test/w/1">One</a></p></section>'
+        '<section class="item"><p class="title"><a href="/w/2">Two</a></p></section>')}}).encode()
+    found = generic.discover(c.discoveries[0], answer, "http://127.0.0.1:9/api/list", answer.decode())
+    assert [(e.link, e.title, e.published) for e in found.entries] == [("https://ex.test/w/1", "One", "1772414100"),
+                                                                       ("https://ex.test/w/2", "Two", "")]
+    assert generic.entry_time(found.entries[0].published).isoformat() == "2026-03-02T09:15:00+08:00"
+    with pytest.raises(SourceError, match="no data.list HTML"):
+        generic.discover(c.discoveries[0], b'{"data": {}}', "http://127.0.0.1:9/api/list", "")
+    row = config(discovery={"kind": "list", "links": ["tr.row"], "link_time": "td:nth-child(3)"})
+    page = '<table><tr class="row"><td><a href="https://ex.test/r/1">R</a></td><td>x</td><td> 2026-03-02 09:15 </td></tr></table>'
+    (entry,) = generic.discover(row.discoveries[0], page.encode(), "https://ex.test/list", page).entries
+    assert entry.published == "2026-03-02 09:15"
 
 
 def test_list_titles_from_an_attribute():

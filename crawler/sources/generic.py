@@ -122,9 +122,18 @@ def sitemap_entries(body: bytes | str) -> tuple[list[Entry], list[str]]:
 def list_entries(page, discovery: Discovery, page_url: str = "") -> list[Entry]:
     """The article anchors of a list page (each link once, in page order): each element the
     `links` CSS finds is an anchor or holds one; its title is the text of its `link_title`
-    element (`::attr(name)`: that attribute, of the element or inside it), else its own text."""
-    return _resolve(((href, title) for href, title, _node in _list_nodes(page, discovery)),
-                    discovery.site_url or page_url)
+    element (`::attr(name)`: that attribute, of the element or inside it), else its own text;
+    its time (`published`, as written) that of its `link_time` element."""
+    base, nodes = discovery.site_url or page_url, _list_nodes(page, discovery)
+    entries = _resolve(((href, title) for href, title, _node in nodes), base)
+    if discovery.link_time:
+        times: dict[str, str] = {}
+        for href, _title, node in nodes:
+            link = pages.absolute_url((href or "").strip(), base)
+            times[link] = times.get(link) or _link_value(node, discovery.link_time)
+        for entry in entries:
+            entry.published = times.get(entry.link, "")
+    return entries
 
 
 def _list_nodes(page, discovery: Discovery) -> list[tuple[str | None, str, Selector]]:
@@ -145,6 +154,22 @@ def _link_title(node: Selector, css: str) -> str:
         return node.css(css).get() or ""
     titled = node.css(css) if css else None
     return "".join((titled[0] if titled else node).css("::text").getall())
+
+
+def _link_value(node: Selector, css: str) -> str:
+    """The value a `link_time` CSS gives inside a list element ("" when it finds nothing)."""
+    if "::attr(" in css:
+        return (node.css(css).get() or "").strip()
+    found = node.css(css)
+    return pages.clean_title("".join(found[0].css("::text").getall())) if found else ""
+
+
+def _fragment(body: bytes, path: str) -> str:
+    """The HTML of a list page served inside a JSON answer: the string at `path`."""
+    value = json_api.get(json_api.load_answer(body), path)
+    if not isinstance(value, str):
+        raise SourceError(f"answer has no {path} HTML")
+    return value
 
 
 def _resolve(pairs, base: str) -> list[Entry]:
@@ -225,6 +250,8 @@ def discover(discovery: Discovery, body: bytes, page_url: str, page=None, tz: dt
     """The entries one discovery answer gives that the discovery wants (include/exclude), each
     link once; child sitemaps of a sitemap index."""
     base = discovery.site_url or page_url
+    if discovery.kind == "list" and discovery.entries:  # the list's HTML inside a JSON answer
+        page = _fragment(body, discovery.entries)
     if discovery.kind == "json":
         found = json_entries(body, discovery, tz, page_url)
     elif discovery.kind == "sitemap":
