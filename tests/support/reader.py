@@ -34,7 +34,8 @@ class NotArticle:
     `lines`: regexes, a line they match goes. `from_line`: regexes, the matching line and every
     line after it go (the page's trailer: keywords, next story, other stories). `link_lists`:
     regexes of a list's label ("related news:"), the label's line and the lines of links right
-    after it go. `boxes`: elements a reader sees set apart from the text (a related-story box).
+    after it go. `boxes`: elements a reader sees set apart from the text (a related-story box):
+    tag names (`aside`), `.class` or `#id`.
     `hidden`: text the page hides (`hidden`, `display: none`: an e-mail's preview line, a
     form's thank-you note). `left_in`: what a person removes and the crawler keeps today (a
     known fault, counted by the tests and checked by a strict xfail)."""
@@ -56,8 +57,14 @@ def _hidden(node) -> bool:
     return node.get("hidden") is not None or bool(_DISPLAY_NONE.search(node.get("style") or ""))
 
 
+def _boxed(node, boxes) -> bool:
+    if node.tag in boxes:
+        return True
+    return any(f".{name}" in boxes for name in (node.get("class") or "").split()) or f"#{node.get('id')}" in boxes
+
+
 def _lines_of(node, out: list[str], boxes, hidden: bool) -> None:
-    if not isinstance(node.tag, str) or node.tag in NOT_SEEN or node.tag in boxes or (hidden and _hidden(node)):
+    if not isinstance(node.tag, str) or node.tag in NOT_SEEN or _boxed(node, boxes) or (hidden and _hidden(node)):
         return
     block = node.tag in _BLOCKS
     if block:
