@@ -68,6 +68,8 @@ def test_shipped_site_files_load():
      "discovery.headers must be a table of strings"),
     ({"folder": "a", "language": "en", "discovery": {"kind": "rss", "url": "x", "link_time": "td"}},
      "link_time is for kind"),
+    ({"folder": "a", "language": "en", "discovery": {"kind": "json", "url": "x", "link_anchor": "a",
+                                                     "fields": {"link": "url"}}}, "link_anchor is for kind"),
     ({"folder": "a", "language": "en", "discovery": {"kind": "rss", "url": "x", "entries": "data.list"}},
      "entries, fields, skip and embedded"),
 ])
@@ -138,7 +140,7 @@ def test_list_link_keeps_its_place_and_takes_a_later_anchors_title():
     assert [(e.link, e.title) for e in found.entries] == [("https://ex.test/n/1", "One"), ("https://ex.test/n/2", "Two")]
 
 
-def test_list_served_inside_a_json_answer_with_times():
+def test_list_served_inside_a_json_answer_with_times_and_anchors():
     c = config(discovery={"kind": "list", "entries": "data.list", "links": ["section.item"], "link_title": ".title a",
                           "link_time": "::attr(data-t)", "site_url": "https://ex.test"})
     answer = json.dumps({"code": 200, "data": {"list": (
@@ -151,10 +153,12 @@ def test_list_served_inside_a_json_answer_with_times():
     assert generic.entry_time(found.entries[0].published).isoformat() == "2026-03-02T09:15:00+08:00"
     with pytest.raises(SourceError, match="no data.list HTML"):
         generic.discover(c.discoveries[0], b'{"data": {}}', "http://127.0.0.1:9/api/list", "")
-    row = config(discovery={"kind": "list", "links": ["tr.row"], "link_time": "td:nth-child(3)"})
-    page = '<table><tr class="row"><td><a href="https://ex.test/r/1">R</a></td><td>x</td><td> 2026-03-02 09:15 </td></tr></table>'
+    row = config(discovery={"kind": "list", "links": ["tr.row"], "link_anchor": "td:nth-child(2) > a",
+                            "link_title": "td:nth-child(2) > a", "link_time": "td:nth-child(3)"})
+    page = ('<table><tr class="row"><td><a href="https://ex.test/broker/9">B</a></td><td><a href="https://ex.test/r/1">R'
+            '</a></td><td> 2026-03-02 09:15 </td></tr><tr class="row"><td><a href="https://ex.test/x">X</a></td></tr></table>')
     (entry,) = generic.discover(row.discoveries[0], page.encode(), "https://ex.test/list", page).entries
-    assert entry.published == "2026-03-02 09:15"
+    assert (entry.link, entry.title, entry.published) == ("https://ex.test/r/1", "R", "2026-03-02 09:15")
 
 
 def test_list_titles_from_an_attribute():

@@ -142,9 +142,11 @@ def _list_nodes(page, discovery: Discovery) -> list[tuple[str | None, str, Selec
     found = []
     for css in discovery.links:
         for node in sel.css(css):
-            # an anchor, an element holding one, or a drop-down's <option value> (hkej's daily paper)
-            href = (node.attrib.get("href") or (node.attrib.get("value") if node.root.tag == "option" else None)
-                    or node.css("a::attr(href)").get())
+            if discovery.link_anchor:  # the article's anchor among the element's anchors
+                href = node.css(discovery.link_anchor).attrib.get("href")
+            else:  # an anchor, an element holding one, or a drop-down's <option value> (hkej's daily paper)
+                href = (node.attrib.get("href") or (node.attrib.get("value") if node.root.tag == "option" else None)
+                        or node.css("a::attr(href)").get())
             found.append((href, pages.clean_title(_link_title(node, discovery.link_title)), node))
     return found
 

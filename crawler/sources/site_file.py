@@ -37,7 +37,7 @@ _HOOK = re.compile(r"[A-Za-z_][\w.]*:[A-Za-z_]\w*")
 _TOP = {"name", "folder", "category", "language", "enabled", "disabled_reason", "limit", "timezone",
         "settings", "discovery", "article", "request"}
 _DISCOVERY = {"kind", "name", "url", "urls", "pages", "method", "params", "body", "links", "link_title",
-              "link_time", "site_url", "include", "exclude", "entries", "fields", "skip", "hook", "language", "folder",
+              "link_time", "link_anchor", "site_url", "include", "exclude", "entries", "fields", "skip", "hook", "language", "folder",
               "category", "headers", "embedded"}
 _ARTICLE = {"format", "root", "title", "time", "time_format", "body", "remove", "image", "author", "id_pattern",
             "fields", "drop", "fallback", "hook", "page_hook", "extract_fallback"}
@@ -239,6 +239,7 @@ class Discovery:
     links: tuple[str, ...] = ()
     link_title: str = ""
     link_time: str = ""
+    link_anchor: str = ""
     site_url: str = ""
     include: re.Pattern | None = None
     exclude: re.Pattern | None = None
@@ -351,8 +352,9 @@ def _discovery(table, where: str, top: dict) -> Discovery:
     elif fields or (entries and kind != "list") or table.get("skip") is not None or table.get("embedded") is not None:
         raise ConfigError(f"{where}: entries, fields, skip and embedded are for kind = \"json\" "
                           "(entries also for a list served inside a JSON answer)")
-    if table.get("link_time") and kind != "list":
-        raise ConfigError(f"{where}.link_time is for kind = \"list\"")
+    for key in ("link_time", "link_anchor"):
+        if table.get(key) and kind != "list":
+            raise ConfigError(f"{where}.{key} is for kind = \"list\"")
     embedded = table.get("embedded") or ""
     if not isinstance(embedded, str):
         raise ConfigError(f"{where}.embedded must be the CSS of the page's element holding the JSON")
@@ -363,6 +365,7 @@ def _discovery(table, where: str, top: dict) -> Discovery:
         kind=kind, urls=urls, name=str(table.get("name") or ""),
         pages=_positive(table.get("pages"), f"{where}.pages", 1), method=method, params=dict(params), body=body,
         links=links, link_title=str(table.get("link_title") or ""), link_time=str(table.get("link_time") or ""),
+        link_anchor=str(table.get("link_anchor") or ""),
         site_url=str(table.get("site_url") or ""),
         include=_regex(table.get("include"), f"{where}.include"),
         exclude=_regex(table.get("exclude"), f"{where}.exclude"),
