@@ -10,10 +10,9 @@ from pathlib import Path
 from crawler.sources.site_file import load_site
 
 from tests.support.crawls import check_crawl_twice
-from tests.support.real_items import check_real_items
 from tests.support.server import TestServer
 from tests.support.shared import seed_items
-from tests.support.site_pages import SitePages, expected_file, real_articles, served_crawl
+from tests.support.site_pages import SitePages, check_site_items, served_crawl
 from tests.support.site_source import SiteSource
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,8 +32,7 @@ PAGES = SitePages(
 def test_every_real_item(tmp_path, capsys):
     items = seed_items("stockinvest")
     # A person keeps all of a stockinvest digest (the invented ad slot is not the item's).
-    counts = check_real_items("stockinvest", real_articles(source, PAGES, items), tmp_path, capsys,
-                              folder="stockinvest", language="en", want=expected_file)
+    counts = check_site_items(source, PAGES, items, tmp_path, capsys)
     assert counts == {"written": len(items)}
 
 

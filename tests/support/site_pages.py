@@ -127,6 +127,16 @@ def expected_file(item: dict) -> dict:
     return {**expected(item, named_by_id=False), "thumbnail": cover(item)}
 
 
+def check_site_items(source, pages: SitePages, items: list[dict], tmp_path, capsys, **checks):
+    """Every item through the site's spider (`real_articles`) and the pipelines, each file
+    checked (tests.support.real_items.check_real_items: `expected_file`; `checks`: its
+    `removed`, `strict` ...); the counts."""
+    from tests.support.real_items import check_real_items
+
+    return check_real_items(source.config.name, real_articles(source, pages, items), tmp_path, capsys,
+                            folder=source.FOLDER, language=source.LANGUAGE, want=expected_file, **checks)
+
+
 def served_crawl(site: str, overrides: dict, env: dict | None = None):
     """`crawl(archive, *more)`: the real `scrapy crawl <site>` with its site file's URLs
     replaced (`overrides`, SITE_OVERRIDES: a local server's) and `env` (a secret) set, for
