@@ -71,8 +71,8 @@ HEADERS = {"Content-Type": "text/html; charset=utf-8"}
 def run_full(pages, archive_dir: Path):
     from scrapy.http import HtmlResponse
 
+    from crawler.drops import DropArticle
     from crawler.sources.qq import parse_article
-    from pipelines.errors import DropArticle
 
     chain = make_pipelines(archive_dir)
     wall, cpu, stage_ms, drops = [], [], {s: [] for s in STAGES}, {}

@@ -1,4 +1,5 @@
-"""Every reason an article can be dropped for, in one enumeration.
+"""Every reason an article can be dropped for, in one enumeration, and DropArticle, which
+carries one.
 
 A dropped article makes no file; its reason is the stat `article/dropped/<reason>`. Whether a
 reason is healthy (a fact about the article, not our extraction failing: exit status 3) and
@@ -10,6 +11,8 @@ produces exactly these reasons.
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from scrapy.exceptions import DropItem
 
 
 @dataclass(frozen=True)
@@ -69,3 +72,14 @@ def remembered() -> list[str]:
 
 def no_body() -> tuple[str, ...]:
     return tuple(r.name for r in REASONS.values() if r.no_body)
+
+
+class DropArticle(DropItem):
+    """An article that makes no archive file, with its reason (one of REASONS): the stat
+    `article/dropped/<reason>` (crawler.extensions.DropCounter) and the drop's one log line
+    (crawler.logformatter)."""
+
+    def __init__(self, reason: str, detail: str = ""):
+        self.reason = reason
+        self.detail = detail
+        super().__init__(f"{reason}: {detail}" if detail else reason)

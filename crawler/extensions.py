@@ -3,7 +3,7 @@
 from scrapy import signals
 
 from crawler.archive_index import ArchiveIndex
-from pipelines.errors import DropArticle
+from crawler.drops import DropArticle
 
 
 class DropCounter:

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from crawler.archive import ArchiveEntry, has_id
 from crawler.archive_index import ArchiveIndex
+from crawler.drops import DropArticle
 from crawler.durable_files import DurableFiles
-from pipelines.errors import DropArticle
 
 logger = logging.getLogger(__name__)
 

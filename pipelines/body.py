@@ -5,8 +5,8 @@ whose conversion runs past BODY_CONVERT_TIMEOUT in a worker is dropped (`convert
 from __future__ import annotations
 
 from crawler.body import body_markdown
+from crawler.drops import DropArticle
 from crawler.workers import WorkerLease, WorkerTimeout, worker_count
-from pipelines.errors import DropArticle
 
 
 class BodyToMarkdown:

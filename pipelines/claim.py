@@ -6,7 +6,7 @@ from __future__ import annotations
 from scrapy import signals
 
 from crawler.claims import ArticleClaims
-from pipelines.errors import DropArticle
+from crawler.drops import DropArticle
 
 
 class ClaimArticle:

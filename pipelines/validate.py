@@ -3,8 +3,8 @@
 import datetime as dt
 
 from crawler.archive import LANGUAGES, SEGMENT, web_url
+from crawler.drops import DropArticle
 from crawler.timeutil import implausible
-from pipelines.errors import DropArticle
 
 
 def _text(value) -> bool:

@@ -12,11 +12,11 @@ from scrapy.utils.test import get_crawler
 
 from crawler.archive import SEGMENT, TEMP_FILE, archive_name, escape, md5_name, summary, temp_name, thumbnail_url
 from crawler.archive_index import ArchiveIndex
+from crawler.drops import DropArticle
 from crawler.items import Article
 from crawler.timeutil import BEIJING
 from pipelines.archive import ArchiveWriter
 from tests.support.coroutines import settled
-from pipelines.errors import DropArticle
 from pipelines.summary import Summarize
 from pipelines.validate import ValidateArticle
 

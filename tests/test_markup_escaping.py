@@ -9,11 +9,11 @@ import pytest
 from markdown_it import MarkdownIt
 
 from crawler.archive import ArchiveEntry, summary, summary_text, web_url
+from crawler.drops import DropArticle
 from crawler.html_clean import clean_body_html
 from crawler.items import Article
 from crawler.markdown import escape_line, html_to_markdown, protect_from_hugo
 from crawler.timeutil import parse_beijing
-from pipelines.errors import DropArticle
 from pipelines.validate import ValidateArticle
 
 # CommonMark with raw HTML recognised (Hugo's goldmark then omits it: it must not be there)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 
-from pipelines.errors import DropArticle
+from crawler.drops import DropArticle
 
 
 class DropMarked:

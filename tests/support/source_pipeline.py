@@ -16,7 +16,7 @@ from scrapy.statscollectors import MemoryStatsCollector
 from scrapy.utils.misc import load_object
 
 from crawler import settings as project_settings
-from pipelines.errors import DropArticle
+from crawler.drops import DropArticle
 
 from tests.support.coroutines import settled
 from tests.support.reader import NotArticle, body_verdict
