@@ -30,8 +30,12 @@ class CookieHeaderToJar:
             pairs.update(cookie_pairs(raw.decode("latin-1")))
         del request.headers[b"Cookie"]
         if pairs:
-            if isinstance(request.cookies, dict):
-                request.cookies = {**pairs, **request.cookies}
-            else:
-                request.cookies = [*({"name": k, "value": v} for k, v in pairs.items()), *(request.cookies or [])]
+            # The site's cookie, for every path: without "path" the jar would keep one copy per
+            # request path and send two (`sid=a; sid=a`) to a path below both.
+            given = request.cookies or []
+            if isinstance(given, dict):
+                given = [{"name": k, "value": v} for k, v in given.items()]
+            own = {c.get("name") for c in given}  # the request's own cookies win
+            request.cookies = [*({"name": k, "value": v, "path": "/"} for k, v in pairs.items() if k not in own),
+                               *given]
         return None
