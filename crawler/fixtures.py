@@ -30,6 +30,7 @@ logger = logging.getLogger(__name__)
 INDEX_JSONL = "index.jsonl"
 INDEX_JSON = "index.json"
 BODIES = "bodies"
+NIGHTLY = "nightly"  # a source's crawl in a directory of sources (fixtures/<source>/nightly)
 
 
 class ReplayMiss(IgnoreRequest):
@@ -174,6 +175,19 @@ def load_index(folder: str | Path) -> list[FixtureEntry]:
     return entries
 
 
+def replay_folder(path: str | Path, source: str) -> Path:
+    """The folder `source` replays: FIXTURES_REPLAY itself when it holds an index, else (a
+    directory of sources, like the checkout's fixtures/) its `<source>/nightly`."""
+    folder = Path(path)
+    if not folder.is_dir() or any((folder / name).is_file() for name in (INDEX_JSONL, INDEX_JSON)):
+        return folder
+    own = folder / source / NIGHTLY
+    if not any((own / name).is_file() for name in (INDEX_JSONL, INDEX_JSON)):
+        raise FixtureError(f"FIXTURES_REPLAY={path} holds no fixture crawl of {source}: "
+                           f"neither {folder / INDEX_JSONL} nor {own / INDEX_JSONL}")
+    return own
+
+
 class FixtureIndex:
     """Entries by request key; several for one key are served in order, the last repeats."""
 
@@ -310,6 +324,8 @@ class FixturesMiddleware:
             raise NotConfigured
         if record and replay:
             raise FixtureError("FIXTURES_RECORD and FIXTURES_REPLAY cannot be used together")
+        if replay:
+            replay = replay_folder(replay, crawler.spidercls.name)
         mw = cls(crawler, record, replay)
         crawler.signals.connect(mw.spider_closed, signal=signals.spider_closed)
         return mw

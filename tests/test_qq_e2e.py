@@ -19,7 +19,7 @@ import pytest
 
 from crawler.fixtures import load_index, normalise_body
 from tests.support.cli import run_scrapy
-from tests.support.regen_fixtures import CLEAN_ENV, FIXTURES, archive_files, crawl_config, expected_files
+from tests.support.regen_fixtures import CLEAN_ENV, QQ, archive_files, crawl_config, expected_files
 from tests.support.server import TestServer
 
 NAME = "nightly"
@@ -29,7 +29,7 @@ SITE = "https://new.qq.com/"
 def serve_copy(server: TestServer, tmp: Path) -> Path:
     """A copy of the fixture whose feed answers link to the server, loaded into the server."""
     folder = tmp / NAME
-    shutil.copytree(FIXTURES / NAME, folder, ignore=shutil.ignore_patterns("expected"))
+    shutil.copytree(QQ / NAME, folder, ignore=shutil.ignore_patterns("expected"))
     # One host here: serve new.qq.com's robots.txt (allows /rain/), not i.news.qq.com's 404.
     index = folder / "index.jsonl"
     lines = index.read_text(encoding="utf-8").splitlines()
@@ -99,7 +99,7 @@ def test_server_saw_the_expected_requests(crawl):
     assert [r.path for r in posts] == ["/web_feed/getPCList"] * 4
     bodies = sorted((json.loads(r.body)["channel_id"], json.loads(r.body)["flush_num"]) for r in posts)
     assert bodies == [("news_news_finance", 1), ("news_news_finance", 2), ("news_news_tech", 1), ("news_news_tech", 2)]
-    recorded = {normalise_body(e.body) for e in load_index(FIXTURES / NAME) if e.method == "POST"}
+    recorded = {normalise_body(e.body) for e in load_index(QQ / NAME) if e.method == "POST"}
     assert {normalise_body(r.body) for r in posts} == recorded  # byte-for-byte the recorded JSON
     for r in posts:
         assert r.headers.get("Content-Type") == "application/json;charset=UTF-8"

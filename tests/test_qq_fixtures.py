@@ -19,7 +19,7 @@ import pytest
 
 from tests.support.cli import ROOT, run_scrapy
 from tests.support.regen_fixtures import (
-    CLEAN_ENV, FIXTURES, archive_files, crawl_config, crawl_names, expected_files, replay,
+    CLEAN_ENV, QQ, archive_files, crawl_config, crawl_names, expected_files, replay,
 )
 
 CRAWLS = crawl_names()
@@ -88,7 +88,7 @@ def _replay_twice(name: str, tmp_path_factory) -> dict:
 def test_every_crawl_folder_is_complete():
     assert CRAWLS == ["images", "nightly", "old-layouts"]
     for name in CRAWLS:
-        folder = FIXTURES / name
+        folder = QQ / name
         for part in ("index.jsonl", "bodies", "expected", "crawl.json", "README.md"):
             assert (folder / part).exists(), f"{folder / part} is missing"
         assert expected_files(name), f"{name}: expected/ is empty; {REGEN}"
@@ -222,7 +222,7 @@ def test_readme_replay_command_works_from_the_checkout_root(tmp_path):
 
 def test_replay_miss_names_the_url(tmp_path):
     """Another channel than the recorded ones: the feed POST is not in the folder -> exit 5."""
-    result = run_scrapy("crawl", "qq", "-s", f"FIXTURES_REPLAY={FIXTURES / 'nightly'}",
+    result = run_scrapy("crawl", "qq", "-s", f"FIXTURES_REPLAY={QQ / 'nightly'}",
                         "-s", f"ARCHIVE_DIR={tmp_path / 'a'}", "-a", "channels=news_news_ent",
                         "-s", f"RUN_REPORT={tmp_path / 'r.json'}", env=CLEAN_ENV)
     assert result.returncode == 5, result.stderr[-4000:]
