@@ -570,11 +570,71 @@ def _nearest_table(element):
     return parent
 
 
-def _rows(table):
-    for element in table.iter("tr"):
-        cells = [c for c in element if c.tag in ("td", "th")]
-        if cells:
-            yield cells
+_CELLS = frozenset({"td", "th"})
+_TABLE_STRUCTURE = frozenset({"thead", "tbody", "tfoot", "tr", "colgroup", "col"})
+
+
+def _table_content(table) -> tuple[list, list]:
+    """(rows, stray) of a data table, in document order. rows: each row's cells (the cells of
+    a <tr>; a run of cells standing in the table or a row group without one is a row, as a
+    browser makes it). stray: what stands outside every cell (texts, a caption, any other
+    element), strings and elements, which a GFM table has no place for."""
+    rows, stray = [], []
+    loose_parent = None  # the container of the row of loose cells being gathered
+    walker = etree.iterwalk(table, events=("start", "end"))
+    for event, node in walker:
+        if event == "end":
+            if node is loose_parent:
+                loose_parent = None
+            if node is not table and node.tail:
+                stray.append(node.tail)
+            continue
+        if node is table or node.tag in _TABLE_STRUCTURE:
+            if node.text:
+                stray.append(node.text)
+            if node.tag == "tr":
+                cells = [c for c in node if c.tag in _CELLS]
+                if cells:
+                    rows.append(cells)
+            if node is not table:
+                loose_parent = None
+            continue
+        walker.skip_subtree()  # a cell or a stray element: taken whole
+        if node.tag not in _CELLS:
+            stray.append(node)
+        elif node.getparent().tag != "tr":
+            if loose_parent is not node.getparent():
+                loose_parent = node.getparent()
+                rows.append([])
+            rows[-1].append(node)
+    return rows, stray
+
+
+def _foster_parent(table, stray: list) -> None:
+    """Put what a table holds outside its cells into a block before it, as a browser's foster
+    parenting does, and its caption right above it, where a browser shows it: never lost."""
+    if not any(not isinstance(piece, str) or piece.strip() for piece in stray):
+        return
+    block = etree.Element("div")
+    last, captions = None, []
+    for piece in stray:
+        if isinstance(piece, str):
+            if last is None:
+                block.text = (block.text or "") + piece
+            else:
+                last.tail = (last.tail or "") + piece
+        elif piece.tag == "caption":
+            piece.tag = "div"
+            captions.append(piece)
+        else:
+            block.append(piece)
+            piece.tail = None
+            last = piece
+    for caption in captions:
+        block.append(caption)
+        caption.tail = None
+    table.addprevious(block)
+    block.tail = None
 
 
 def _cell_markdown(cell) -> str:
@@ -591,8 +651,10 @@ def _extract_tables(body) -> list[str]:
     GFM Markdown, in placeholder order."""
     tables = []
     for table in list(body.iter("table")):
+        content, stray = _table_content(table)
+        _foster_parent(table, stray)
         rows = []
-        for cells in _rows(table):
+        for cells in content:
             row = []
             for cell in cells:
                 span = cell.get("colspan") or "1"

@@ -184,3 +184,27 @@ def test_forty_thousand_sibling_italic_runs_and_line_breaks_in_a_link():
     # A line break inside link text is a space (a hard break would end the link).
     link = '<p><a href="https://e.example/x">' + "<br>".join(f"行{i}" for i in range(SIBLINGS)) + "</a></p>"
     assert md(link) == "[" + " ".join(f"行{i}" for i in range(SIBLINGS)) + "](https://e.example/x)"
+
+
+# Text a table holds outside its cells has no place in a GFM table: it goes into a paragraph
+# before the table, as a browser's foster parenting puts it (issue 11: never lose text).
+@pytest.mark.parametrize("html,expected", [
+    ("<table>表前文字<tr><td>甲</td><td>乙</td></tr></table>",
+     "表前文字\n\n| 甲 | 乙 |\n| --- | --- |"),
+    ("<table><tr>行首<td>甲</td>格间<td>乙</td>行尾</tr>表尾</table>之后",
+     "行首格间行尾表尾\n\n| 甲 | 乙 |\n| --- | --- |\n\n之后"),
+    # The caption right above the table, as a browser shows it; stray text before it.
+    ("<table><caption>表一：收入</caption><tbody>分组<tr><td>甲</td></tr></tbody></table>",
+     "分组\n\n表一：收入\n\n| 甲 |\n| --- |"),
+    ("<table><p>段落</p><tr><img src='/t.png'><td>甲</td></tr></table>",
+     "段落\n\n![](https://news.example.com/t.png)\n\n| 甲 |\n| --- |"),
+    ("<table>只有文字</table>", "只有文字"),
+])
+def test_text_outside_table_cells_is_kept_before_the_table(html, expected):
+    assert md(html) == expected
+
+
+def test_cells_outside_any_row_are_a_row():
+    # A browser makes an implicit row of cells standing in the table itself.
+    assert md("<table><td>甲</td><td>乙</td><tr><td>丙</td><td>丁</td></tr></table>") == (
+        "| 甲 | 乙 |\n| --- | --- |\n| 丙 | 丁 |")
