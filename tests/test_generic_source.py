@@ -425,3 +425,45 @@ def test_real_gbk_declared_gne_page_extracts():
     out = generic.extract_article(config(language="zh-CN"), "https://ex.test/a", html)
     assert out.article["body_fallback"] == "extract" and len(out.article["body_html"]) > 200
     assert "\ufffd" not in out.article["body_html"] and out.article["title"]
+
+
+def test_article_request_as_a_json_post_naming_the_article(tmp_path):
+    """An RPC endpoint: one URL for every article, the POST's JSON body names it by id."""
+    from scrapy.crawler import Crawler
+    from scrapy.settings import Settings
+
+    from crawler import settings as project_settings
+    from crawler.sources.generic import Entry
+    from crawler.spider_loader import SiteSpiderLoader
+
+    _site_file(tmp_path / "sites", "demo", """
+        folder = "demo"
+        language = "zh-CN"
+        [discovery]
+        kind = "json"
+        url = "https://ex.test/rpc?m=list"
+        fields = { id = "Code", link = "https://ex.test/n{Code}/detail.html" }
+        [article]
+        format = "json"
+        fields = { body = "data.Content" }
+        [request]
+        article_url = "https://ex.test/rpc?m=detail"
+        article_body = { Method = "detail", params = "%7B%22Code%22%3A%22{id}%22%7D", link = "{url}", n = 1 }
+    """)
+    settings = Settings()
+    settings.setmodule(project_settings)
+    settings.setdict({"GENERIC_SITES_DIR": str(tmp_path / "sites"), "ARCHIVE_DIR": str(tmp_path / "a")})
+    spidercls = SiteSpiderLoader.from_settings(settings).load("demo")
+    spider = spidercls.from_crawler(Crawler(spidercls, settings))
+    request = spider.article_request(Entry(link="https://ex.test/n7/detail.html", id="7"))
+    assert (request.method, request.url, request.headers.get("Content-Type")) == (
+        "POST", "https://ex.test/rpc?m=detail", b"application/json")
+    assert json.loads(request.body) == {"Method": "detail", "params": "%7B%22Code%22%3A%227%22%7D",
+                                        "link": "https://ex.test/n7/detail.html", "n": 1}
+    assert spider.missing(Entry(link="https://ex.test/n8/detail.html")) == "missing_id"
+    with pytest.raises(site_file.ConfigError, match="article_body must be a table"):
+        site_file.parse_site({"folder": "a", "language": "en", "discovery": {"kind": "rss", "url": "x"},
+                              "request": {"article_body": "x={id}"}}, "a")
+    with pytest.raises(site_file.ConfigError, match=r"must contain \{url\}"):
+        site_file.parse_site({"folder": "a", "language": "en", "discovery": {"kind": "rss", "url": "x"},
+                              "request": {"article_url": "https://ex.test/rpc", "article_body": {"m": "x"}}}, "a")

@@ -41,7 +41,7 @@ _DISCOVERY = {"kind", "name", "url", "urls", "pages", "method", "params", "body"
               "category", "headers", "embedded"}
 _ARTICLE = {"format", "root", "title", "time", "time_format", "body", "remove", "image", "author", "id_pattern",
             "fields", "drop", "fallback", "hook", "page_hook", "extract_fallback"}
-_REQUEST = {"encoding", "article_url", "article_url_by_kind", "headers", "secret_headers"}
+_REQUEST = {"encoding", "article_url", "article_url_by_kind", "article_body", "headers", "secret_headers"}
 _RULE = {"field", "equals", "matches", "other_than", "count", "reason"}
 
 
@@ -297,6 +297,7 @@ class SiteConfig:
     encoding: str = ""
     article_url: str = "{url}"
     article_url_by_kind: dict = field(default_factory=dict)
+    article_body: dict | None = None  # the article request is a JSON POST of this ({id}, {url}, {path} filled in)
     headers: dict = field(default_factory=dict)
     secret_headers: dict = field(default_factory=dict)
 
@@ -435,9 +436,13 @@ def parse_site(data: dict, stem: str, path: str = "") -> SiteConfig:
             raise ConfigError(f"{where}: request.encoding {encoding!r} is not a known codec") from None
     article_url = str(request.get("article_url") or "{url}")
     by_kind = _table(request.get("article_url_by_kind"), f"{where}: request.article_url_by_kind")
+    article_body = request.get("article_body")
+    if article_body is not None and not isinstance(article_body, dict):
+        raise ConfigError(f"{where}: request.article_body must be a table (the JSON body of the article's POST)")
     for label, template in [("article_url", article_url), *((f"article_url_by_kind.{k}", v) for k, v in by_kind.items())]:
-        if not isinstance(template, str) or not re.search(r"\{(url|path|id)\}", template):
-            raise ConfigError(f"{where}: request.{label} must contain {{url}}, {{path}} or {{id}}")
+        # A POST's body may name the article instead of its URL (one RPC endpoint for all).
+        if not isinstance(template, str) or not re.search(r"\{(url|path|id)\}", template + repr(article_body or "")):
+            raise ConfigError(f"{where}: request.{label} (or article_body) must contain {{url}}, {{path}} or {{id}}")
 
     fmt = str(article.get("format") or "html")
     if fmt not in FORMATS:
@@ -475,7 +480,7 @@ def parse_site(data: dict, stem: str, path: str = "") -> SiteConfig:
         id_pattern=patterns, fields=fields, drop=_rules(article.get("drop"), f"{where}: article.drop", drop=True),
         fallback=fallback, hook=_hook(article.get("hook"), f"{where}: article.hook"),
         page_hook=_hook(article.get("page_hook"), f"{where}: article.page_hook"), extract_fallback=extract_fallback,
-        encoding=encoding, article_url=article_url, article_url_by_kind=dict(by_kind),
+        encoding=encoding, article_url=article_url, article_url_by_kind=dict(by_kind), article_body=article_body,
         headers=dict(headers), secret_headers=dict(secret_headers),
     )
 

@@ -194,7 +194,7 @@ class GenericSpider(SourceSpider):
         """"missing_id" / "missing_link" when the entry's article URL needs what the entry lacks."""
         if entry.body is not None:
             return ""
-        template = self.template(entry)
+        template = self.template(entry) + repr(self.config.article_body or "")
         if "{id}" in template and not entry.id:
             return "missing_id"
         if ("{url}" in template or "{path}" in template) and not entry.link:
@@ -203,10 +203,13 @@ class GenericSpider(SourceSpider):
 
     def article_request(self, entry: Entry) -> scrapy.Request:
         template, config = self.template(entry), self.config
-        url = (template.replace("{url}", entry.link).replace("{path}", pages.path_of(entry.link))
-               .replace("{id}", entry.id))
+        url = _fill_entry(template, entry)
         accept = JSON_ACCEPT if config.format == "json" else HTML_ACCEPT
+        body = None
+        if config.article_body is not None:  # an RPC endpoint: the body names the article
+            body = json.dumps(_fill_entry(config.article_body, entry), ensure_ascii=False, separators=(",", ":"))
         return self.request(url, self.parse_article, self.article_failed, accept, [401, 403, 404, 410],
+                            method="POST" if body is not None else "GET", body=body,
                             cb_kwargs={"entry": entry.to_meta()})
 
     async def start(self):
@@ -360,6 +363,18 @@ class SiteSpider(GenericSpider):
 
 def site_spider(site: str) -> type[SiteSpider]:
     return type(f"Site_{site.replace('-', '_')}", (SiteSpider,), {"name": site, "SITE": site, "__module__": __name__})
+
+
+def _fill_entry(value, entry: Entry):
+    """A template (or a table of them, an article request's body) with the entry's {url},
+    {path} and {id} filled in."""
+    if isinstance(value, dict):
+        return {k: _fill_entry(v, entry) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_fill_entry(v, entry) for v in value]
+    if not isinstance(value, str):
+        return value
+    return value.replace("{url}", entry.link).replace("{path}", pages.path_of(entry.link)).replace("{id}", entry.id)
 
 
 def _fill_page(value, page: int):
