@@ -187,9 +187,9 @@ class Page:
 
 
 def _decode(path: Path) -> str:
-    from crawler.sources import generic
+    from crawler.charset import decode_page
 
-    return generic.decode_page(path.read_bytes(), None)
+    return decode_page(path.read_bytes(), None)
 
 
 def readability_pages(root: Path) -> list[Page]:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from crawler import charset
 from crawler.sources import generic, site_file
 from crawler.sources.common import SourceError
 from crawler.timeutil import BEIJING
@@ -258,7 +259,7 @@ def test_page_without_any_body_is_dropped_as_no_body():
 
 def test_gbk_override_decodes_as_gb18030():
     text = "<html><body><div class='text'><p>虚构的通信新闻𠀀</p></div></body></html>"
-    assert "虚构的通信新闻" in generic.decode_page(text.encode("gb18030"), b"text/html; charset=gb2312", "gbk")
+    assert "虚构的通信新闻" in charset.decode_page(text.encode("gb18030"), b"text/html; charset=gb2312", "gbk")
 
 
 # ------------ crawls
@@ -421,7 +422,7 @@ def test_real_readability_pages_behind_an_invented_feed(tmp_path, capsys):
 
 def test_real_gbk_declared_gne_page_extracts():
     path = shared_path("corpus", "pages", "gne", "163", "9.html")  # UTF-8 bytes declaring gb2312
-    html = generic.decode_page(path.read_bytes(), None)
+    html = charset.decode_page(path.read_bytes(), None)
     out = generic.extract_article(config(language="zh-CN"), "https://ex.test/a", html)
     assert out.article["body_fallback"] == "extract" and len(out.article["body_html"]) > 200
     assert "\ufffd" not in out.article["body_html"] and out.article["title"]

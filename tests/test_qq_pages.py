@@ -15,9 +15,8 @@ import pytest
 from parsel import Selector
 from scrapy.http import HtmlResponse, Response
 
-from crawler.sources.qq import (
-    FeedEntry, decide_encoding, origin_content_html, parse_article, qq_response, strip_site_suffix,
-)
+from crawler.charset import decide_encoding, html_response
+from crawler.sources.qq import FeedEntry, origin_content_html, parse_article, strip_site_suffix
 from tests.support.qq_pages import VARIANTS, current_layout_page, feed_entry, inner_body
 from tests.support.shared import qq_items, shared_path
 from tests.support.text import visible_text
@@ -83,7 +82,7 @@ def _expected_page_values(sel: Selector, raw: str) -> dict:
 def test_real_page_parses(name):
     url, gbk, article_nodes = PAGES[name]
     response = _response(name, url, gbk)
-    decoded = qq_response(response)
+    decoded = html_response(response)
     sel = Selector(text=decoded.text)
     expected = _expected_page_values(sel, decoded.text)
     article = parse_article(response)
@@ -150,7 +149,7 @@ def test_homepage_is_no_article():
 def test_every_real_page_decodes(name):
     gbk = PAGES.get(name, (None, name in (NOT_FOUND[0], HOMEPAGE)))[1]
     raw = _page(name)
-    text = qq_response(Response("https://new.qq.com/x", body=raw, headers=GB_HEADER if gbk else {})).text
+    text = html_response(Response("https://new.qq.com/x", body=raw, headers=GB_HEADER if gbk else {})).text
     visible = visible_text(text)
     assert "\ufffd" not in text
     for marker in MOJIBAKE[1:]:
@@ -167,14 +166,14 @@ _OWN_PAGE = "<html><head>{meta}<title>测试标题_腾讯新闻</title></head><b
 def test_gbk_bytes_with_gb2312_header_and_no_meta():
     body = _OWN_PAGE.format(meta="").encode("gbk")
     assert decide_encoding(body, "text/html; charset=GB2312") == "gb18030"
-    text = qq_response(Response("https://new.qq.com/a", body=body, headers=GB_HEADER)).text
+    text = html_response(Response("https://new.qq.com/a", body=body, headers=GB_HEADER)).text
     assert "中文内容，“引号”与—破折号。" in text
 
 
 def test_gbk_only_characters_under_gb2312_header():
     # 镕 and 堃 are in GBK but not in GB2312: a strict gb2312 decoder fails on them.
     body = _OWN_PAGE.format(meta="").replace("中文内容", "朱镕基堃").encode("gbk")
-    text = qq_response(Response("https://new.qq.com/a", body=body, headers=GB_HEADER)).text
+    text = html_response(Response("https://new.qq.com/a", body=body, headers=GB_HEADER)).text
     assert "朱镕基堃" in text
 
 
@@ -182,7 +181,7 @@ def test_utf8_bytes_with_gb2312_meta():
     body = _OWN_PAGE.format(meta='<meta http-equiv="Content-Type" content="text/html; charset=gb2312">').encode("utf-8")
     assert decide_encoding(body) == "utf-8"
     response = HtmlResponse("https://new.qq.com/a", body=body)  # w3lib would trust the meta
-    text = qq_response(response).text
+    text = html_response(response).text
     assert "中文内容，“引号”与—破折号。" in text
     for marker in MOJIBAKE:
         assert marker not in text

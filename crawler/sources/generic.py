@@ -322,16 +322,6 @@ class Extracted:
     selector_missed: list[str] = field(default_factory=list)  # configured selectors that found nothing
 
 
-def decode_page(body: bytes, content_type: bytes | str | None, encoding: str = "") -> str:
-    if encoding:
-        if encoding.lower().replace("-", "").replace("_", "") in ("gbk", "gb2312", "cp936"):
-            encoding = "gb18030"  # their superset: characters outside GB2312 still decode
-        return body.decode(encoding, "replace")
-    from crawler.sources.qq import decide_encoding
-
-    return body.decode(decide_encoding(body, content_type), "replace")
-
-
 def _values(sel: Selector, selectors) -> list[str]:
     """Strings the selectors give: `::text`/`::attr()` as written; for plain elements the
     `datetime`/`content`/`src` attribute or the element's text."""

@@ -1,8 +1,6 @@
 """Plain helpers that read an HTML page (a Scrapy response or HTML text) for the site files'
 extraction (crawler/sources/generic.py):
 
-- `page_response`: the response decoded with the encoding qq's `decide_encoding` verifies
-  against the bytes (GBK served as GB2312, UTF-8 pages whose meta still says gb2312 ...);
 - `body_container`: the first container matching a selector, copied, minus the elements of
   the source's removal selectors (ads, QR codes, editor lines, scripts, styles);
 - `clean_title`, `meta_content`, `absolute_url`, `jsonld_objects`, `has_text`, `path_of`.
@@ -15,9 +13,9 @@ import re
 from urllib.parse import urljoin, urlsplit
 
 from parsel import Selector
-from scrapy.http import HtmlResponse, Response
+from scrapy.http import Response
 
-from crawler.sources.qq import decide_encoding
+from crawler.charset import html_response
 
 PUBLISHED_META = (
     'meta[property="article:published_time"]::attr(content)',
@@ -29,24 +27,11 @@ HTML_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 _NEWLINES = re.compile(r"\s*[\r\n\t]\s*")
 
 
-def page_response(response: Response) -> HtmlResponse:
-    """The response as an HtmlResponse decoded by decide_encoding (header and meta checked
-    against the bytes; gb2312/gbk read as gb18030)."""
-    encoding = decide_encoding(response.body, response.headers.get(b"Content-Type"))
-    if isinstance(response, HtmlResponse) and response.encoding == encoding:
-        return response
-    return HtmlResponse(
-        url=response.url, status=response.status, headers=response.headers, body=response.body,
-        encoding=encoding, request=response.request, flags=list(response.flags),
-        protocol=getattr(response, "protocol", None),
-    )
-
-
 def as_selector(page) -> Selector:
     if isinstance(page, Selector):
         return page
     if isinstance(page, Response):
-        return page_response(page).selector
+        return html_response(page).selector
     return Selector(text=page or "<html></html>", type="html")
 
 

@@ -7,7 +7,6 @@ The structures read, and where they were seen: docs/qq.md.
 
 from __future__ import annotations
 
-import codecs
 import json
 import re
 from collections import Counter
@@ -18,8 +17,10 @@ from urllib.parse import parse_qs, urlsplit
 from parsel import Selector
 from scrapy.http import HtmlResponse, Response
 
+from crawler.charset import html_response
 from crawler.html_clean import absolute_url, image_source
 from crawler.items import Article
+from crawler.page_depth import parsable, within_parse_depth
 from crawler.timeutil import BadDate, parse_beijing
 
 CATEGORY = "qq"
@@ -51,82 +52,6 @@ CAPTION_SELECTORS = ("p.image_desc", "p.qqnews_image_desc", "span.img-desc", "sp
 
 class QqFeedError(ValueError):
     """A feed answer that cannot be read (bad JSON, error code, wrong shape)."""
-
-
-# ------------
-# Encoding
-# ------------
-
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
-_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.I)
-
-
-def _normalise_charset(name: str | None) -> str | None:
-    if not name:
-        return None
-    try:
-        codec = codecs.lookup(name.strip().strip("\"'")).name
-    except LookupError:
-        return None
-    # gb2312 and gbk are subsets of gb18030: decode all three as gb18030 (pages declared
-    # gb2312 routinely hold gbk-only characters).
-    if codec in ("gb2312", "gbk", "gb18030", "hz"):
-        return "gb18030"
-    return codec
-
-
-def _valid_utf8(body: bytes) -> bool:
-    try:
-        body.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-def declared_charset(body: bytes, content_type: str | bytes | None = None) -> str | None:
-    """The charset the HTTP header, else the first `<meta>`, declares (normalised), or None."""
-    if isinstance(content_type, bytes):
-        content_type = content_type.decode("latin-1")
-    if content_type:
-        m = _HEADER_CHARSET.search(content_type)
-        if m and _normalise_charset(m.group(1)):
-            return _normalise_charset(m.group(1))
-    m = _META_CHARSET.search(body[:16384])
-    if m:
-        return _normalise_charset(m.group(1).decode("ascii", "ignore"))
-    return None
-
-
-def decide_encoding(body: bytes, content_type: str | bytes | None = None) -> str:
-    """The encoding to read a qq page with.
-
-    qq serves GBK declared as `GB2312` (header, no meta), and saved pages are UTF-8 bytes
-    whose meta still says gb2312. The declaration is verified against the bytes: bytes that
-    are valid UTF-8 are read as UTF-8 whenever the declaration is a GB one (GBK text is
-    practically never valid UTF-8); a UTF-8 declaration on bytes that are not UTF-8 falls
-    back to gb18030. gb2312/gbk are read as gb18030 (their superset).
-    """
-    declared = declared_charset(body, content_type)
-    utf8 = _valid_utf8(body)
-    if declared in (None, "gb18030", "ascii"):
-        return "utf-8" if utf8 else "gb18030"
-    if declared == "utf-8" and not utf8:
-        try:
-            body.decode("gb18030")
-            return "gb18030"
-        except UnicodeDecodeError:
-            return "utf-8"
-    return declared
-
-
-def qq_response(response: Response) -> HtmlResponse:
-    """The response as an HtmlResponse whose text is decoded by decide_encoding()."""
-    encoding = decide_encoding(response.body, response.headers.get(b"Content-Type"))
-    return HtmlResponse(
-        url=response.url, status=response.status, headers=response.headers,
-        body=response.body, encoding=encoding, request=response.request,
-        flags=list(response.flags), protocol=getattr(response, "protocol", None),
-    )
 
 
 # ------------
@@ -541,7 +466,7 @@ def parse_current_layout(response: HtmlResponse, data: dict | None) -> PageData:
         # The fallback is judged as the container is: a paid article's originContent is often
         # only the empty container (`<div id="article-content"></div>`), which is no body.
         fallback = origin_content_html(data)
-        if fallback and _has_content(Selector(text=fallback)):
+        if fallback and _has_content(parsable(fallback)):
             page.body_html = fallback
             page.body_fallback = "originContent"
     # An article of a paid column shows its body to subscribers only: without a body it is
@@ -688,9 +613,7 @@ def parse_article(response: Response, entry: FeedEntry | dict | None = None) -> 
     "bad_date", "no_body").
     """
     entry = FeedEntry.from_meta(entry)
-    if not isinstance(response, HtmlResponse) or response.encoding != decide_encoding(
-            response.body, response.headers.get(b"Content-Type")):
-        response = qq_response(response)
+    response = html_response(response)
     article = Article(
         id=(entry.id if entry else "") or url_id(response.url), title=entry.title if entry else "",
         link="", published=None, author="", thumbnail=entry.thumbnail if entry else "",
@@ -706,6 +629,8 @@ def parse_article(response: Response, entry: FeedEntry | dict | None = None) -> 
         article["drop_reason"] = "removed"
         return article
 
+    # A body nested deeper than libxml2 parses would come out empty (empty_body): flattened.
+    response = within_parse_depth(response)
     data = json_object_after(response.text, "window.DATA")
     layout = detect_layout(response, data)
     if layout == "current":

@@ -17,6 +17,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 import scrapy
 from scrapy.exceptions import UsageError
 
+from crawler import charset
 from crawler.archive import archive_name
 from crawler.arguments import LIMIT, Argument, ArgumentError
 from crawler.sources import generic, pages, site_file
@@ -253,7 +254,7 @@ class GenericSpider(SourceSpider):
         discovery = self.config.discoveries[block]
         page = None
         if discovery.kind == "list":
-            page = generic.decode_page(response.body, response.headers.get(b"Content-Type"), self.config.encoding)
+            page = charset.decode_page(response.body, response.headers.get(b"Content-Type"), self.config.encoding)
         try:
             found = generic.discover(discovery, response.body, response.url, page, self.config.timezone)
         except (ValueError, SourceError) as exc:
@@ -317,7 +318,7 @@ class GenericSpider(SourceSpider):
                 article = generic.entry_article(self.config, entry, summary=True)
             yield self.finish(article)
             return
-        html = generic.decode_page(response.body, response.headers.get(b"Content-Type"), self.config.encoding)
+        html = charset.decode_page(response.body, response.headers.get(b"Content-Type"), self.config.encoding)
         extracted = generic.page_article(self.config, response.url, html, entry)
         for name in extracted.fallbacks:
             self.inc(f"fallback/{name}")
