@@ -1,0 +1,88 @@
+"""leinews: every real item as the YiAPP RPC's list and detail answers serve it, through the
+spider and the pipelines; the real `scrapy crawl leinews` of fixtures/leinews/nightly (both
+calls POSTs, replayed by their bodies)."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from functools import partial
+from pathlib import Path
+
+from tests.support import leinews_responses as responses
+from tests.support.crawls import check_crawl_twice
+from tests.support.page_responses import response
+from tests.support.reader import NotArticle
+from tests.support.shared import seed_items
+from tests.support.site_runs import replay, start_requests
+from tests.support.site_source import SiteSource
+from tests.support.source_pipeline import check_file, pipelines, run
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURE = ROOT / "fixtures" / "leinews" / "nightly"
+source = SiteSource("leinews")  # sites/leinews.toml through its spider
+DETAIL = ("https://www.leinews.com/Common/YiAPP.ashx?YiAPP_Method=uNews.PC_GetNewsInfo"
+          "&YiAPP_Action=YiAPP.APP.SHOP&YiAPP_SIKW=true")
+
+# What a person removes from a leinews body: the site's reprint notice (the test's answers put
+# it back where the old crawler cut it out). The separator line above it stays.
+NOT_ARTICLE = NotArticle(lines=(responses.NOTICE,))
+
+
+def detail(entry, answer: bytes):
+    """The article the spider makes of a detail answer to its own POST for the entry."""
+    request = source.spider.article_request(entry)
+    assert (request.method, request.url) == ("POST", DETAIL)
+    assert json.loads(request.body)["queryparams"] == f"%7B%22NewsCode%22%3A%22{entry.id}%22%7D"
+    return source.parse_article(response(request.url, answer, "application/json"), entry)
+
+
+def test_every_real_item(tmp_path, capsys):
+    items = seed_items("leinews")
+    entries = source.list_entries(response(responses.LIST, responses.list_answer(items), "application/json"))
+    assert [e.id for e in entries] == [str(i["id"]) for i in items]
+    chain, counts, problems = pipelines(tmp_path), Counter(), {}
+    for index, (item, entry) in enumerate(zip(items, entries)):
+        assert entry.link == item["link"] and entry.title == item["title"].strip()
+        result = run(chain, detail(entry, responses.detail_answer(item, index)))
+        if not hasattr(result, "get"):
+            counts[f"dropped/{result}"] += 1
+            continue
+        counts["written"] += 1
+        found = check_file(tmp_path, result, item=item, folder="leinews", language="zh-CN",
+                           expected_title=item["title"], expected_date=item["pub_date"],
+                           expected_thumbnail=item.get("image") or "",
+                           body_html=responses.with_notice(item["description"]), removed=NOT_ARTICLE)
+        if found:
+            problems[item["link"]] = found
+    with capsys.disabled():
+        print(f"\nleinews: {len(items)} real items; written and checked: {counts['written']}; dropped: "
+              f"{ {k: v for k, v in counts.items() if k.startswith('dropped')} }; problems: {len(problems)}")
+    assert not problems, dict(list(problems.items())[:5])
+    assert counts == {"written": len(items)}
+
+
+def test_the_list_is_a_post_of_the_page_asked_for():
+    (request,) = [r for r in start_requests(SiteSource("leinews", pages=2)) if b"%22page%22:%222%22" in r.body] or [None]
+    assert request is not None and request.method == "POST"
+    assert json.loads(request.body)["MethodName"] == "YiAPP.APP.SHOP%7CYiAPP.APP.SHOP.uNews.PC_SearchNewsInfoList"
+
+
+def test_a_content_of_the_notice_alone_is_an_empty_body():
+    (entry,) = source.list_entries(response(responses.LIST, responses.list_answer([{
+        "id": 7, "title": "T", "pub_date": "2026-03-02 09:15:00", "link": ""}]), "application/json"))
+    article = detail(entry, json.dumps({"data": {"NewsContent": f"<p>{responses.NOTICE}</p>"}}).encode())
+    assert article["drop_reason"] == "empty_body" and article["link"] == "https://www.leinews.com/n7/detail.html"
+    assert article["published"].isoformat() == "2026-03-02T09:15:00+08:00"
+
+
+def test_direct_urls_are_read_by_their_news_code():
+    direct = SiteSource("leinews", urls="https://www.leinews.com/n34811/detail.html,https://www.leinews.com/n1/detail.html",
+                        limit=1)
+    (request,) = start_requests(direct)
+    assert request.method == "POST" and "%2234811%22" in request.body.decode()
+    assert direct.stats["leinews/skipped_limit"] == 1
+
+
+def test_crawl_fixture_twice(tmp_path):
+    check_crawl_twice(FIXTURE, partial(replay, "leinews", FIXTURE), tmp_path)
