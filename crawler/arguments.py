@@ -4,7 +4,7 @@ A spider lists its arguments in `ARGUMENTS` (name, kind, help). Every value is r
 kind here, so a typo (`-a page=3`) or an unreadable value (`-a hot=maybe`) is one line that
 names the argument and lists the valid ones (`ArgumentError`, exit status 1), never a
 traceback and never a silent no-op. `scrapy crawl` checks the arguments before the crawl
-starts (`check`); `scrapy crawlall --list` prints them (`describe`).
+starts (`check`); `scrapy crawlall --list-arguments` prints them (`describe`).
 """
 
 from __future__ import annotations

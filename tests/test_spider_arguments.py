@@ -1,7 +1,7 @@
 """Spider arguments (crawler/arguments.py) through the real `scrapy crawl` command line: an
 unknown name or an unreadable value is one line on stderr naming it and the valid arguments,
 exit status 1, and nothing runs (no request reaches the feed's server, no archive lock is
-taken); every spider declares its arguments, and `scrapy crawlall --list` prints them."""
+taken); every spider declares its arguments, and `scrapy crawlall --list-arguments` prints them."""
 
 from __future__ import annotations
 
@@ -84,7 +84,7 @@ def test_arguments_read_by_kind():
 
 
 def test_every_spider_declares_its_arguments_and_crawlall_lists_them():
-    result = run_scrapy("crawlall", "--list", "-s", "CRAWLALL_DISABLED=")
+    result = run_scrapy("crawlall", "--list-arguments", "-s", "CRAWLALL_DISABLED=")
     assert result.returncode == 0, result.stderr[-2000:]
     listed: dict[str, list[str]] = {}
     for line in result.stdout.splitlines():

@@ -1,6 +1,6 @@
 """`scrapy crawlall`: every enabled source in one process, one run report, one exit status.
 
-    scrapy crawlall [SOURCE ...] [-a NAME=VALUE ...] [-s NAME=VALUE ...] [--list]
+    scrapy crawlall [SOURCE ...] [-a NAME=VALUE ...] [-s NAME=VALUE ...] [--list | --list-arguments]
 
 Every source (the project's spiders but `generic`, and the site files) gets its own Crawler of
 one CrawlerProcess; the command's status is the worst source's (crawler.report.PRECEDENCE).
@@ -141,6 +141,31 @@ def select_sources(names: list[str], spiders: list[str], sites: dict, disabled) 
     return [n for n in chosen if n not in disabled]
 
 
+def status(name: str, chosen: list[str], names: list[str], sites: dict, disabled) -> str:
+    """`enabled` for a source the command runs, else `disabled: <why>`."""
+    if name in chosen:
+        return "enabled"
+    if name in disabled:
+        return "disabled: CRAWLALL_DISABLED"
+    if names:
+        return "disabled: not in CRAWLALL_SPIDERS"
+    return "disabled: " + " ".join(sites[name].disabled_reason.split())
+
+
+def listing(name: str, spidercls, config: site_file.SiteConfig | None, state: str) -> list[str]:
+    """`<name>\t<kind>\t<language>/<folder>\t<state>`, one line per language/folder it writes
+    (a site file's discoveries may write several; the kinds of each pair joined by `+`)."""
+    if config is None:
+        pairs = {(spidercls.LANGUAGE, spidercls.FOLDER): [spidercls.KIND]}
+    else:
+        pairs = {}
+        for discovery in config.discoveries:
+            kinds = pairs.setdefault((discovery.language, discovery.folder), [])
+            if discovery.kind not in kinds:
+                kinds.append(discovery.kind)
+    return [f"{name}\t{'+'.join(kinds)}\t{language}/{folder}\t{state}" for (language, folder), kinds in pairs.items()]
+
+
 class Command(BaseRunSpiderCommand):
     requires_project = True
 
@@ -154,13 +179,16 @@ class Command(BaseRunSpiderCommand):
         return ("Run the sources named, else CRAWLALL_SPIDERS, else every enabled one (the project's "
                 "spiders and the site files of GENERIC_SITES_DIR), less CRAWLALL_DISABLED, in one "
                 "process. -s applies to every source, CRAWLALL_SOURCE_SETTINGS to one, -a to the sources "
-                "that take it (--list shows which); "
+                "that take it (--list-arguments shows which); --list shows every source; "
                 "-s RUN_REPORT=FILE writes one JSON report; the exit status is the worst source's. "
                 "Details: docs/crawlall.md; exit statuses: docs/exit-statuses.md.")
 
     def add_options(self, parser) -> None:
         super().add_options(parser)
         parser.add_argument("--list", dest="list_only", action="store_true",
+                            help="print every source (the named ones), one line per language/folder: name, "
+                                 "kind, language/folder, enabled or disabled: reason; run nothing")
+        parser.add_argument("--list-arguments", dest="list_arguments", action="store_true",
                             help="print the sources that would run, each with its -a arguments, and exit")
 
     def run(self, args, opts) -> None:
@@ -171,10 +199,17 @@ class Command(BaseRunSpiderCommand):
         except site_file.ConfigError as exc:
             raise UsageError(str(exc), print_help=False) from None
         names = list(args) or list(settings.getlist("CRAWLALL_SPIDERS"))
-        chosen = select_sources(names, spiders, sites, settings.getlist("CRAWLALL_DISABLED"))
+        disabled = settings.getlist("CRAWLALL_DISABLED")
+        chosen = select_sources(names, spiders, sites, disabled)
         loader = self.crawler_process.spider_loader
-        classes = {name: loader.load(name) for name in chosen}
         if opts.list_only:
+            for name in list(dict.fromkeys(args)) or spiders + sorted(sites):
+                state = status(name, chosen, names, sites, disabled)
+                for line in listing(name, loader.load(name), sites.get(name), state):
+                    print(line)
+            return
+        classes = {name: loader.load(name) for name in chosen}
+        if opts.list_arguments:
             for name in chosen:
                 print(f"{name}\t{'site' if name in sites else 'spider'}")
                 for line in arguments.describe(classes[name]):

@@ -31,7 +31,7 @@ FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9,
 JSON_ACCEPT = "application/json, text/plain, */*"
 MAX_CHILD_SITEMAPS = 20
 
-# The arguments of a site's spider (`scrapy crawlall --list` prints them).
+# The arguments of a site's spider (`scrapy crawlall --list-arguments` prints them).
 SITE_ARGUMENTS = (
     LIMIT,
     Argument("since", "day", "skip articles published before this day (Beijing time)"),

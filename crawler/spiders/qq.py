@@ -7,7 +7,7 @@ go to the URL the feed gives. The archive is the state: an article whose file ex
 qq id form) is not requested again.
 
 Arguments: QqSpider.ARGUMENTS (channels=a,b pages=N limit=N since=YYYY-MM-DD urls=U1,U2
-url_file=PATH hot=0|1; `scrapy crawlall --list` prints them with their help).
+url_file=PATH hot=0|1; `scrapy crawlall --list-arguments` prints them with their help).
 Settings: QQ_FEED_URL, QQ_CHANNELS, QQ_PAGES, QQ_ITEM_COUNT, QQ_HOT_ENABLED, QQ_HOT_URL,
 QQ_REFERER, QQ_DEVICE_ID, QQ_QIMEI36, QQ_COOKIE (the last three also from the environment).
 """
@@ -56,6 +56,7 @@ class QqSpider(SourceSpider):
     custom_settings = {"RUN_MIN_COVERAGE": {"body": 0.9, "thumbnail": 0.5, "author": 0.5}}
     FOLDER = FOLDER
     LANGUAGE = LANGUAGE
+    KIND = "json"  # its discovery, as a site file would name it (`scrapy crawlall --list`)
     SECRETS = SECRETS
 
     ARGUMENTS = (
