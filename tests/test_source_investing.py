@@ -7,6 +7,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
+from crawler.arguments import ArgumentError
+from crawler.spiders.generic import site_spider as SiteSpider_of
+
 from tests.support import investing_responses as responses
 from tests.support.crawls import check_crawl_twice
 from tests.support.real_items import check_real_items, expected, replay
@@ -51,3 +56,16 @@ def test_replayed_fixture_crawl_twice(tmp_path):
 def test_each_edition_is_asked_by_its_domain_id():
     requests = list(source.spider.discovery_requests())
     assert [(r.url, r.headers.get("Domain-Id")) for r in requests] == [(responses.API, b"www"), (responses.API, b"cn")]
+
+
+def test_urls_are_refused_and_since_skips_older_stories():
+    # The list carries the stories: there is no page of one to fetch.
+    with pytest.raises(ArgumentError, match="urls=/url_file= do not apply"):
+        SiteSpider_of("investing").check_arguments({"urls": ["https://www.investing.com/news/x-1"]}, source.crawler.settings)
+    stories = responses.of(seed_items("investing"), "en")
+    newer = SiteSource("investing", since="2026-01-01")
+    _requests, articles = newer.discover(responses.answer(stories), 0)
+    assert [a["link"] for a in articles] == [i["link"] for i in stories if i["pub_date"] >= "2026-01-01"
+                                              and SPONSOR not in i["link"]]
+    older = sum(i["pub_date"] < "2026-01-01" for i in stories)  # two of them an id's second story
+    assert (newer.stats["investing/skipped_old"], newer.stats["investing/duplicate"]) == (older - 2, 2)

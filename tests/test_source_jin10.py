@@ -54,3 +54,12 @@ def test_replayed_fixture_crawl_twice(tmp_path):
     one, _two = check_crawl_twice(FIXTURE, replay("jin10", FIXTURE), tmp_path)
     assert one["skipped"] == {"skipped_vip": 1, "skipped_not_original": 1}
     assert one["skipped_types"] == {"video": 1}
+
+
+def test_since_skips_the_older_entries_and_limit_caps_the_rest():
+    items = seed_items("jin10")  # 2025-02-03 … 2026-08-22
+    newer = [i for i in items if i["pub_date"] >= "2026-01-01"]
+    capped = SiteSource("jin10", since="2026-01-01", limit=str(len(newer) - 1))
+    requests, _ = capped.discover(responses.list_response(items))
+    assert [r.url for r in requests] == [i["link"] for i in newer[:-1]]
+    assert (capped.stats["jin10/skipped_old"], capped.stats["jin10/skipped_limit"]) == (len(items) - len(newer), 1)

@@ -4,6 +4,7 @@ fixtures/moneycontrol/nightly, twice."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from tests.support import moneycontrol_responses as responses
@@ -40,3 +41,16 @@ def test_every_real_item(tmp_path, capsys):
 
 def test_replayed_fixture_crawl_twice(tmp_path):
     check_crawl_twice(FIXTURE, replay("moneycontrol", FIXTURE), tmp_path)
+
+
+def test_url_file_reads_the_pages_given_and_limit_caps_them(tmp_path):
+    links = [i["link"] for i in seed_items("moneycontrol")[:3]]
+    listed = tmp_path / "urls.txt"
+    listed.write_text("# pages to read again\n" + "\n".join(links) + "\n", encoding="utf-8")
+    direct = SiteSource("moneycontrol", url_file=str(listed), limit="2")
+
+    async def start():
+        return [r async for r in direct.spider.start()]
+
+    assert [r.url for r in asyncio.run(start())] == links[:2]
+    assert direct.stats["moneycontrol/skipped_limit"] == 1
