@@ -5,17 +5,12 @@ of fixtures/reporterosdelsur/nightly, twice."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
-from tests.support.crawls import check_crawl_twice
 from tests.support.page_responses import response
 from tests.support.shared import seed_items
-from tests.support.site_pages import SitePages, check_site_items
-from tests.support.site_runs import replay
+from tests.support.site_pages import SitePages, check_fixture_twice, check_site_items
 from tests.support.site_source import SiteSource
 
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURE = ROOT / "fixtures" / "reporterosdelsur" / "nightly"
 SITE = "https://www.reporterosdelsur.com.mx/"
 source = SiteSource("reporterosdelsur")  # sites/reporterosdelsur.toml through its spider
 
@@ -45,4 +40,4 @@ def test_only_the_english_section_is_read():
 
 
 def test_replayed_fixture_crawl_twice(tmp_path):
-    check_crawl_twice(FIXTURE, lambda archive, *more: replay("reporterosdelsur", FIXTURE, archive, *more), tmp_path)
+    check_fixture_twice("reporterosdelsur", tmp_path)

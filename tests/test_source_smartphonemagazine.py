@@ -5,17 +5,13 @@ fixtures/smartphonemagazine/nightly, twice."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
-from tests.support.crawls import check_crawl_twice
 from tests.support.shared import seed_items
-from tests.support.site_pages import SitePages, check_site_items
+from tests.support.site_pages import SitePages, check_fixture_twice, check_site_items
 from tests.support.page_responses import response
-from tests.support.site_runs import replay, start_requests
+from tests.support.site_runs import start_requests
 from tests.support.site_source import SiteSource
 
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURE = ROOT / "fixtures" / "smartphonemagazine" / "nightly"
 source = SiteSource("smartphonemagazine")  # sites/smartphonemagazine.toml through its spider
 
 # The list: one `article` card per item (thumbnail, `h2 > a`, absolute link); the page: the item's
@@ -46,4 +42,4 @@ def test_direct_urls_limit_and_since():
 
 
 def test_replayed_fixture_crawl_twice(tmp_path):
-    check_crawl_twice(FIXTURE, lambda archive, *more: replay("smartphonemagazine", FIXTURE, archive, *more), tmp_path)
+    check_fixture_twice("smartphonemagazine", tmp_path)

@@ -137,6 +137,18 @@ def check_site_items(source, pages: SitePages, items: list[dict], tmp_path, caps
                             folder=source.FOLDER, language=source.LANGUAGE, want=expected_file, **checks)
 
 
+def check_fixture_twice(site: str, tmp_path):
+    """The replayed `scrapy crawl <site>` of fixtures/<site>/nightly, twice
+    (tests.support.crawls.check_crawl_twice: its expected files, then no article requested)."""
+    from pathlib import Path
+
+    from tests.support.crawls import check_crawl_twice
+    from tests.support.site_runs import replay
+
+    fixture = Path(__file__).resolve().parents[2] / "fixtures" / site / "nightly"
+    return check_crawl_twice(fixture, lambda archive, *more: replay(site, fixture, archive, *more), tmp_path)
+
+
 def served_crawl(site: str, overrides: dict, env: dict | None = None):
     """`crawl(archive, *more)`: the real `scrapy crawl <site>` with its site file's URLs
     replaced (`overrides`, SITE_OVERRIDES: a local server's) and `env` (a secret) set, for
