@@ -11,10 +11,12 @@ from functools import partial
 from pathlib import Path
 
 import pytest
+from scrapy.statscollectors import MemoryStatsCollector
 
 from crawler import charset
 from crawler.sources import generic, site_file
 from crawler.sources.common import SourceError
+from crawler.sources.generic import Entry
 from crawler.timeutil import BEIJING
 from tests.support.cli import run_scrapy
 from tests.support.crawls import check_crawl_twice, run_with_report
@@ -428,16 +430,27 @@ def test_real_gbk_declared_gne_page_extracts():
     assert "\ufffd" not in out.article["body_html"] and out.article["title"]
 
 
-def test_article_request_as_a_json_post_naming_the_article(tmp_path):
-    """An RPC endpoint: one URL for every article, the POST's JSON body names it by id."""
+def _site_spider(tmp_path, body: str):
+    """The spider of a site file `demo` written in tmp_path (no crawl)."""
     from scrapy.crawler import Crawler
     from scrapy.settings import Settings
 
     from crawler import settings as project_settings
-    from crawler.sources.generic import Entry
     from crawler.spider_loader import SiteSpiderLoader
 
-    _site_file(tmp_path / "sites", "demo", """
+    _site_file(tmp_path / "sites", "demo", body)
+    settings = Settings()
+    settings.setmodule(project_settings)
+    settings.setdict({"GENERIC_SITES_DIR": str(tmp_path / "sites"), "ARCHIVE_DIR": str(tmp_path / "a")})
+    spidercls = SiteSpiderLoader.from_settings(settings).load("demo")
+    crawler = Crawler(spidercls, settings)
+    crawler.stats = MemoryStatsCollector(crawler)
+    return spidercls.from_crawler(crawler)
+
+
+def test_article_request_as_a_json_post_naming_the_article(tmp_path):
+    """An RPC endpoint: one URL for every article, the POST's JSON body names it by id."""
+    spider = _site_spider(tmp_path, """
         folder = "demo"
         language = "zh-CN"
         [discovery]
@@ -451,11 +464,6 @@ def test_article_request_as_a_json_post_naming_the_article(tmp_path):
         article_url = "https://ex.test/rpc?m=detail"
         article_body = { Method = "detail", params = "%7B%22Code%22%3A%22{id}%22%7D", link = "{url}", n = 1 }
     """)
-    settings = Settings()
-    settings.setmodule(project_settings)
-    settings.setdict({"GENERIC_SITES_DIR": str(tmp_path / "sites"), "ARCHIVE_DIR": str(tmp_path / "a")})
-    spidercls = SiteSpiderLoader.from_settings(settings).load("demo")
-    spider = spidercls.from_crawler(Crawler(spidercls, settings))
     request = spider.article_request(Entry(link="https://ex.test/n7/detail.html", id="7"))
     assert (request.method, request.url, request.headers.get("Content-Type")) == (
         "POST", "https://ex.test/rpc?m=detail", b"application/json")
@@ -468,3 +476,45 @@ def test_article_request_as_a_json_post_naming_the_article(tmp_path):
     with pytest.raises(site_file.ConfigError, match=r"must contain \{url\}"):
         site_file.parse_site({"folder": "a", "language": "en", "discovery": {"kind": "rss", "url": "x"},
                               "request": {"article_url": "https://ex.test/rpc", "article_body": {"m": "x"}}}, "a")
+
+
+def test_article_text_followed_from_a_key_the_page_names(tmp_path):
+    """hibor: the page names its content's key (`var ncid = '…'`), a form POST of it answers
+    the content the selectors read; a page without the key is a failed page."""
+    from scrapy.http import HtmlResponse
+
+    spider = _site_spider(tmp_path, """
+        folder = "demo"
+        language = "zh-CN"
+        [discovery]
+        kind = "list"
+        url = "https://ex.test/list"
+        links = ["tr.row"]
+        link_anchor = "td:nth-child(2) > a"
+        link_title = "td:nth-child(2) > a"
+        link_time = "td:nth-child(3)"
+        hook = "tests.support.site_hooks:upper_title"
+        [article]
+        body = [".abstract"]
+        remove = [".related"]
+        follow = { find = "var ncid = '([^']+)'", url = "https://ex.test/content?ncid={found}", form = { ncid = "{found}" }, headers = { x-requested-with = "XMLHttpRequest" } }
+    """)
+    page = '<table><tr class="row"><td>1</td><td><a href="/d/1.html">r</a></td><td>2026-03-02 09:15:00</td></tr></table>'
+    (entry,) = generic.discover(spider.config.discoveries[0], page.encode(), "https://ex.test/list", page).entries
+    assert (entry.link, entry.title, entry.published) == ("https://ex.test/d/1.html", "R", "2026-03-02 09:15:00")
+    request = spider.article_request(entry)
+    html = b"<html><body><h1>R</h1><script>var x = 1; var ncid = 'a b/7';</script></body></html>"
+    (follow,) = request.callback(HtmlResponse(entry.link, body=html, request=request), **request.cb_kwargs)
+    assert (follow.method, follow.url, follow.body) == ("POST", "https://ex.test/content?ncid=a%20b%2F7", b"ncid=a+b%2F7")
+    assert follow.headers.get("Content-Type").startswith(b"application/x-www-form-urlencoded")
+    assert (follow.headers.get("x-requested-with"), follow.headers.get("Referer")) == (b"XMLHttpRequest", entry.link.encode())
+    content = b'<div class="abstract"><p>Text.</p><div class="related">Other</div></div>'
+    (article,) = follow.callback(HtmlResponse(follow.url, body=content, request=follow), **follow.cb_kwargs)
+    assert (article["link"], article["title"], article["body_html"]) == (entry.link, "R", '<div class="abstract"><p>Text.</p></div>')
+    assert article["published"].isoformat() == "2026-03-02T09:15:00+08:00"
+    assert list(request.callback(HtmlResponse(entry.link, body=b"<html>no key</html>", request=request),
+                                 **request.cb_kwargs)) == []
+    assert spider.crawler.stats.get_value("demo/page_failed") == 1
+    with pytest.raises(site_file.ConfigError, match="find must be a regular expression with a group"):
+        site_file.parse_site({"folder": "a", "language": "en", "discovery": {"kind": "rss", "url": "x"},
+                              "article": {"follow": {"find": "ncid", "url": "https://ex.test/{found}"}}}, "a")

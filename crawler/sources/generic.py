@@ -283,7 +283,8 @@ def _hooked(discovery: Discovery, page, body: bytes, base: str) -> Found:
     hook, found = load_hook(discovery.hook), Found(entries=[])
     if discovery.kind == "list":
         pairs = [(Entry(link=pages.absolute_url(href, base) if href and not href.strip().startswith(("#", "javascript:"))
-                        else "", title=title), node)
+                        else "", title=title,
+                        published=_link_value(node, discovery.link_time) if discovery.link_time else ""), node)
                  for href, title, node in _list_nodes(page if page is not None else body.decode("utf-8", "replace"),
                                                       discovery)]
     else:

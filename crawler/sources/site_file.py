@@ -40,9 +40,10 @@ _DISCOVERY = {"kind", "name", "url", "urls", "pages", "method", "params", "body"
               "link_time", "link_anchor", "site_url", "include", "exclude", "entries", "fields", "skip", "hook", "language", "folder",
               "category", "headers", "embedded"}
 _ARTICLE = {"format", "root", "title", "time", "time_format", "body", "remove", "image", "author", "id_pattern",
-            "fields", "drop", "fallback", "hook", "page_hook", "extract_fallback"}
+            "fields", "drop", "fallback", "hook", "page_hook", "extract_fallback", "follow"}
 _REQUEST = {"encoding", "article_url", "article_url_by_kind", "article_body", "headers", "secret_headers"}
 _RULE = {"field", "equals", "matches", "other_than", "count", "reason"}
+_FOLLOW = {"find", "url", "form", "headers"}
 
 
 class ConfigError(ValueError):
@@ -222,6 +223,35 @@ def _rules(value, where: str, *, drop: bool) -> tuple[Rule, ...]:
     return tuple(rules)
 
 
+@dataclass(frozen=True)
+class Follow:
+    """The article's text is a second request away (hibor: the page names the content's key,
+    `var ncid = '…'`, and a POST of it answers the content): `find` (a regular expression whose
+    group 1 is the key) on the article page, then `url` (`{found}`, and `{url}`, `{path}`,
+    `{id}` of the entry) requested, a form POST of `form` when given; its answer is the page
+    the selectors read."""
+
+    find: re.Pattern
+    url: str
+    form: dict = field(default_factory=dict)
+    headers: dict = field(default_factory=dict)
+
+
+def _follow(value, where: str) -> Follow:
+    table = _table(value, where)
+    _check_keys(table, _FOLLOW, where)
+    find = _regex(table.get("find"), f"{where}.find")
+    if find is None or find.groups < 1:
+        raise ConfigError(f"{where}.find must be a regular expression with a group (the key it finds)")
+    url = table.get("url")
+    if not isinstance(url, str) or "{found}" not in url + repr(table.get("form") or ""):
+        raise ConfigError(f"{where}.url must be a URL template; {{found}} (the key) in it or in form")
+    for key in ("form", "headers"):
+        if not all(isinstance(v, str) for v in _table(table.get(key), f"{where}.{key}").values()):
+            raise ConfigError(f"{where}.{key} must be a table of strings")
+    return Follow(find=find, url=url, form=dict(table.get("form") or {}), headers=dict(table.get("headers") or {}))
+
+
 # ------------ the configuration
 
 
@@ -290,6 +320,7 @@ class SiteConfig:
     fields: dict = field(default_factory=dict)
     drop: tuple = ()
     fallback: str = ""
+    follow: Follow | None = None
     hook: str = ""
     page_hook: str = ""  # (html, entry) -> html: the page's text rewritten before it is read
     extract_fallback: bool = True  # False: the generic extraction never serves the body
@@ -464,6 +495,9 @@ def parse_site(data: dict, stem: str, path: str = "") -> SiteConfig:
         raise ConfigError(f"{where}: article.extract_fallback = false needs article.body (the selectors that alone serve the body)")
     patterns = tuple(_regex(p, f"{where}: article.id_pattern")
                      for p in _strings(article.get("id_pattern"), f"{where}: article.id_pattern"))
+    follow = _follow(article.get("follow"), f"{where}: article.follow") if article.get("follow") is not None else None
+    if follow is not None and fmt != "html":
+        raise ConfigError(f"{where}: article.follow is for HTML pages (format = \"html\")")
     return SiteConfig(
         name=name, folder=folder, category=top["category"], language=language, discoveries=discoveries,
         path=path, enabled=enabled, disabled_reason=disabled_reason,
@@ -480,6 +514,7 @@ def parse_site(data: dict, stem: str, path: str = "") -> SiteConfig:
         id_pattern=patterns, fields=fields, drop=_rules(article.get("drop"), f"{where}: article.drop", drop=True),
         fallback=fallback, hook=_hook(article.get("hook"), f"{where}: article.hook"),
         page_hook=_hook(article.get("page_hook"), f"{where}: article.page_hook"), extract_fallback=extract_fallback,
+        follow=follow,
         encoding=encoding, article_url=article_url, article_url_by_kind=dict(by_kind), article_body=article_body,
         headers=dict(headers), secret_headers=dict(secret_headers),
     )

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
 import scrapy
 from scrapy.exceptions import UsageError
@@ -167,7 +167,7 @@ class GenericSpider(SourceSpider):
         # A Cookie among the headers is moved into the jar by crawler.cookie_header.
         headers = {**self.headers(accept), **(headers or {})}
         if body is not None:
-            headers["Content-Type"] = "application/json"
+            headers.setdefault("Content-Type", "application/json")
         return scrapy.Request(url, method=method, body=body, headers=headers, callback=callback, errback=errback,
                               dont_filter=True, cb_kwargs=cb_kwargs or {},
                               meta={"handle_httpstatus_list": statuses, **meta})
@@ -319,6 +319,9 @@ class GenericSpider(SourceSpider):
             yield self.finish(article)
             return
         html = charset.decode_page(response.body, response.headers.get(b"Content-Type"), self.config.encoding)
+        if self.config.follow is not None and not response.meta.get("followed"):
+            yield from self.follow_page(response, html, entry)
+            return
         extracted = generic.page_article(self.config, response.url, html, entry)
         for name in extracted.fallbacks:
             self.inc(f"fallback/{name}")
@@ -330,6 +333,25 @@ class GenericSpider(SourceSpider):
         elif article["drop_reason"] == "no_body":
             self.page_error(response.url, "no article body: the body selectors and the generic extraction found none")
         yield self.finish(article)
+
+    def follow_page(self, response, html: str, entry: Entry):
+        """The request of the article's text that the page names (`[article] follow`), else the
+        page counted as failed."""
+        follow = self.config.follow
+        m = follow.find.search(html)
+        if m is None:
+            self.page_error(response.url, f"the page holds no {follow.find.pattern!r} (follow)")
+            yield from self.unavailable(entry)
+            return
+        found = m.group(1)
+        url = _fill_entry(follow.url.replace("{found}", quote(found, safe="")), entry)
+        headers, body = {"Referer": response.url, **follow.headers}, None
+        if follow.form:
+            body = urlencode({k: _fill_entry(v.replace("{found}", found), entry) for k, v in follow.form.items()})
+            headers["Content-Type"] = "application/x-www-form-urlencoded; charset=UTF-8"
+        yield self.request(url, self.parse_article, self.article_failed, "*/*", [401, 403, 404, 410],
+                           method="POST" if body is not None else "GET", body=body, headers=headers,
+                           cb_kwargs={"entry": entry.to_meta()}, followed=True)
 
     def unavailable(self, entry: Entry):
         """The article could not be had: with `fallback = "summary"`, the feed's text serves."""

@@ -20,3 +20,9 @@ def entry_from_element(entry, element):
         entry.body = f"<p>{text}</p>"
     entry.link = entry.link.replace("://mirror.ex.test/", "://ex.test/")
     return entry
+
+
+def upper_title(entry, element):
+    """A list's discovery hook that keeps the entry's values and shouts its title."""
+    entry.title = entry.title.upper()
+    return entry
