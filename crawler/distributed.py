@@ -6,7 +6,7 @@ crawler.redis_scheduler (scrapy-redis) and enables `DistributedRun` (an extensio
 `FounderStart` (a spider middleware). The processes of a source that run at the same time form
 one run: the first one founds it and alone schedules the start requests (feeds are read once
 per run, not once per process); every article is taken by one process (a Redis set of the
-run's article keys, crawler.sources.common.SourceSpider.take) and claimed before its work
+run's article keys, crawler.spiders.base.SourceSpider.take) and claimed before its work
 (crawler.redis_claims); a process stays until the shared queue is empty and no live process
 still works on a request; the last one out clears the run's keys. A process that stops
 beating its heart for REDIS_MEMBER_TIMEOUT seconds is dead for the others: what it had taken

@@ -86,7 +86,7 @@ ERROR_KINDS = {
     "item_error": "errors/item_error",  # a pipeline raised: disk full, a worker lost ... (signal)
     "download_failed": "downloader/failed",  # an exception after the retries (FailedDownloads)
     "http_gave_up": "downloader/failed_status",  # a 5xx/429 still after the retries (FailedDownloads)
-    "http_denied": "{spider}/http_denied",  # a 401/403 (crawler.sources.common)
+    "http_denied": "{spider}/http_denied",  # a 401/403 (crawler.spiders.base)
     "bad_file": "import/bad_files",  # an unreadable import file (import-json)
     "redis": "distributed/redis_errors",  # Redis unreachable or lost (crawler.distributed)
 }

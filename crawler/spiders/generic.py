@@ -21,10 +21,11 @@ from crawler import charset
 from crawler.archive import archive_name
 from crawler.arguments import LIMIT, Argument, ArgumentError
 from crawler.sources import generic, pages, site_file
-from crawler.sources.common import SourceError, SourceSpider
+from crawler.sources.common import SourceError
 from crawler.sources.generic import Entry
 from crawler.sources.pages import HTML_ACCEPT
 from crawler.sources.site_file import SITE_NAME, ConfigError, SiteConfig
+from crawler.spiders.base import SourceSpider
 from crawler.timeutil import BEIJING
 
 FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.8"
@@ -133,19 +134,14 @@ class GenericSpider(SourceSpider):
         self.config = config
         self.name = config.name
         self.FOLDER, self.LANGUAGE = config.folder, config.language
-        self.SECRETS = config.secrets
+        self.SECRETS, self.SECRET_HEADERS = config.secrets, config.secret_headers
         if self.limit is None:
             self.limit = config.limit
 
     # ------------ requests
 
     def headers(self, accept: str = HTML_ACCEPT) -> dict:
-        headers = {"Accept": accept, **self.config.headers}
-        for header, setting in self.config.secret_headers.items():
-            value = self.setting(setting)
-            if value:
-                headers[header] = value
-        return headers
+        return {"Accept": accept, **self.config.headers, **self.secret_headers()}
 
     def discovery_ok(self, response) -> bool:
         if self.denied(response):

@@ -26,7 +26,7 @@ from crawler.sources.qq import (
     qq_hot_items, url_id,
 )
 from crawler.arguments import LIMIT, Argument
-from crawler.sources.common import SourceSpider, positive_int
+from crawler.spiders.base import SourceSpider
 from crawler.timeutil import BEIJING, BadDate, format_archive_date, parse_beijing
 
 SECRETS = ("QQ_DEVICE_ID", "QQ_QIMEI36", "QQ_COOKIE")
@@ -43,7 +43,13 @@ def _split(value) -> list[str]:
 
 
 def _positive_int(name: str, value) -> int:
-    return positive_int("qq", name, value)
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        number = 0
+    if number < 1:
+        raise ValueError(f"qq spider: {name} must be a positive integer, got {value!r}")
+    return number
 
 
 def _bool(value) -> bool:
@@ -58,6 +64,7 @@ class QqSpider(SourceSpider):
     LANGUAGE = LANGUAGE
     KIND = "json"  # its discovery, as a site file would name it (`scrapy crawlall --list`)
     SECRETS = SECRETS
+    SECRET_HEADERS = {"Cookie": "QQ_COOKIE"}
 
     ARGUMENTS = (
         Argument("channels", "names", "getPCList channels, e.g. news_news_finance,news_news_tech "
@@ -111,10 +118,7 @@ class QqSpider(SourceSpider):
         headers = {"Referer": self.setting("QQ_REFERER"), "Accept": "application/json, text/plain, */*"}
         if json_body:
             headers["Content-Type"] = "application/json;charset=UTF-8"
-        cookie = self.setting("QQ_COOKIE")
-        if cookie:
-            headers["Cookie"] = cookie
-        return headers
+        return {**headers, **self.secret_headers()}
 
     def feed_requests(self):
         for channel in self.channels:
@@ -124,12 +128,12 @@ class QqSpider(SourceSpider):
                     body=json.dumps(self.feed_body(channel, page), ensure_ascii=False, separators=(",", ":")),
                     headers=self._headers(True), callback=self.parse_feed, errback=self.discovery_failed,
                     cb_kwargs={"channel": channel}, dont_filter=True,
-                    meta={"qq_discovery": f"{channel} page {page}"},
+                    meta={"discovery": f"{channel} page {page}"},
                 )
         if self.hot_enabled:
             yield scrapy.Request(
                 self.setting("QQ_HOT_URL"), headers=self._headers(False), callback=self.parse_hot,
-                errback=self.discovery_failed, dont_filter=True, meta={"qq_discovery": "hot list"},
+                errback=self.discovery_failed, dont_filter=True, meta={"discovery": "hot list"},
             )
 
     def initial_requests(self):
@@ -215,7 +219,7 @@ class QqSpider(SourceSpider):
         try:
             result = qq_feed_items(response.body, channel=channel)
         except QqFeedError as exc:
-            self.discovery_error(response.meta.get("qq_discovery", response.url), str(exc))
+            self.discovery_error(response.meta.get("discovery", response.url), str(exc))
             return
         yield from self._follow(result)
 
@@ -229,8 +233,3 @@ class QqSpider(SourceSpider):
 
     def parse_page(self, response):
         yield parse_article(response, response.meta.get("qq_entry"))
-
-    def discovery_failed(self, failure):
-        request = getattr(failure, "request", None)
-        what = request.meta.get("qq_discovery", request.url) if request is not None else "?"
-        self.discovery_error(what, failure.getErrorMessage() or repr(failure.value))
