@@ -42,9 +42,11 @@ def build_pages(limit: int | None):
 
 
 def make_pipelines(archive_dir: Path) -> list:
-    """ITEM_PIPELINES of the project settings, in order, built from a crawler as Scrapy does."""
+    """ITEM_PIPELINES of the project settings, in order, built from a crawler by Scrapy's own
+    ItemPipelineManager: a stage that raises NotConfigured (the images stage without
+    IMAGES_STORE) is left out, as in a crawl."""
+    from scrapy.pipelines import ItemPipelineManager
     from scrapy.settings import Settings
-    from scrapy.utils.misc import build_from_crawler, load_object
     from scrapy.utils.test import get_crawler
 
     from crawler import settings as project_settings
@@ -60,8 +62,7 @@ def make_pipelines(archive_dir: Path) -> list:
     values["ARCHIVE_DIR"] = str(archive_dir)
     values["BODY_WORKERS"] = 0  # figure 1 is the work on one core (figure 2 has the workers)
     crawler = get_crawler(QqSpider, values)
-    order = sorted(crawler.settings.getdict("ITEM_PIPELINES").items(), key=lambda kv: kv[1])
-    return [build_from_crawler(load_object(path), crawler) for path, _ in order]
+    return list(ItemPipelineManager.from_crawler(crawler).middlewares)
 
 
 HEADERS = {"Content-Type": "text/html; charset=utf-8"}
