@@ -13,6 +13,7 @@ from pathlib import Path
 from tests.support import benzinga_responses as responses
 from tests.support.cli import run_scrapy
 from tests.support.crawls import check_crawl_twice, run_with_report
+from tests.support.memory import archive  # noqa: F401 (a fixture)
 from tests.support.page_responses import response
 from tests.support.reader import NotArticle, kept_text, reader_text
 from tests.support.server import TestServer
@@ -26,9 +27,9 @@ source = SiteSource("benzinga")  # sites/benzinga.toml through its spider
 NOT_ARTICLE = NotArticle()  # a teaser is all text a person keeps
 
 
-def test_every_real_item(tmp_path, capsys):
+def test_every_real_item(archive, capsys):
     items = seed_items("benzinga")
-    chain = pipelines(tmp_path)
+    chain = pipelines(archive)
     entries = source.list_entries(response(responses.API, responses.api_answer(items), "application/json"))
     assert [(e.id, e.link) for e in entries] == [(i["id"], i["link"]) for i in items]
     counts, problems = Counter(), {}
@@ -46,7 +47,7 @@ def test_every_real_item(tmp_path, capsys):
                 problems[item["link"]] = [f"dropped: {result}"]
             continue
         counts["written"] += 1
-        found = check_file(tmp_path, result, item=item, folder="benzinga", language="en",
+        found = check_file(archive, result, item=item, folder="benzinga", language="en",
                            expected_title=html.unescape(item["title"]), expected_date=item["pub_date"],
                            expected_thumbnail=item.get("image") or "", body_html=item["description"],
                            removed=NOT_ARTICLE)

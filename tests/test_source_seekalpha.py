@@ -16,6 +16,7 @@ from crawler.sources.generic import Entry
 from tests.support import seekalpha_responses as responses
 from tests.support.cli import run_scrapy
 from tests.support.crawls import check_crawl_twice, run_with_report
+from tests.support.memory import archive  # noqa: F401 (a fixture)
 from tests.support.page_responses import response
 from tests.support.reader import NotArticle, kept_text
 from tests.support.server import Reply, TestServer
@@ -55,9 +56,9 @@ def articles_of(items):
                                                   "application/json"), entry)
 
 
-def test_every_real_item(tmp_path, capsys):
+def test_every_real_item(archive, capsys):
     items = seed_items("seekalpha")
-    chain = pipelines(tmp_path)
+    chain = pipelines(archive)
     counts, problems = Counter(), {}
     for item, article in articles_of(items):
         result = run(chain, article)
@@ -68,7 +69,7 @@ def test_every_real_item(tmp_path, capsys):
             continue
         counts[f"written/{item['source']}"] += 1
         counts["date_fixed"] += responses.expected_date(item) != item["pub_date"]
-        found = check_file(tmp_path, result, item=item, folder="seekalpha", language="en",
+        found = check_file(archive, result, item=item, folder="seekalpha", language="en",
                            expected_title=item["title"], expected_date=responses.expected_date(item),
                            expected_thumbnail=item.get("image") or "", body_html=item["description"],
                            removed=NOT_ARTICLE, category=item["source"])

@@ -5,19 +5,16 @@ parser and the pipelines; the cookie from TRADINGVIEW_COOKIE; and the real
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections import Counter
 from functools import partial
 from pathlib import Path
-
-import pytest
 
 from crawler.sources.generic import Entry
 
 from tests.support import tradingview_responses as responses
 from tests.support.cli import run_scrapy
 from tests.support.crawls import check_crawl_twice, run_with_report
+from tests.support.memory import archive  # noqa: F401 (a fixture)
 from tests.support.page_responses import response
 from tests.support.reader import NotArticle, kept_text, reader_text
 from tests.support.server import Reply, TestServer
@@ -35,18 +32,6 @@ NOT_ARTICLE = NotArticle()
 
 def story(entry: Entry, page: bytes):
     return source.parse_article(response(entry.link, page), entry)
-
-
-@pytest.fixture
-def archive(tmp_path):
-    """An empty archive folder in memory where the machine has one (/dev/shm): 4,400 files are
-    written, each flushed to disk as a crawl does, which a disk makes slow."""
-    shm = Path("/dev/shm")
-    if not shm.is_dir() or not os.access(shm, os.W_OK):
-        yield tmp_path
-        return
-    with tempfile.TemporaryDirectory(prefix="tradingview-", dir=shm) as folder:
-        yield Path(folder)
 
 
 def test_every_real_item(archive, capsys):
