@@ -358,7 +358,7 @@ def test_feeds_crawl_finished_with_status_0(feeds):
 
 def test_feed_invalid_json_and_code(feeds):
     err = feeds["result"].stderr
-    assert re.search(r"qq discovery failed \(bad_json page 1\): feed answer is not JSON", err)
+    assert re.search(r"qq discovery failed \(bad_json page 1\): answer is not JSON", err)
     assert "qq discovery failed (code1 page 1): feed answered code 1: invalid request" in err
 
 

@@ -6,7 +6,9 @@ import json
 
 import pytest
 
-from crawler.sources.qq import FeedEntry, QqFeedError, id_key, qq_feed_items, qq_hot_items, url_id
+from crawler.archive import id_key
+from crawler.sources.common import SourceError
+from crawler.sources.qq import FeedEntry, qq_feed_items, qq_hot_items, url_id
 from tests.support.shared import shared_path
 
 
@@ -67,10 +69,10 @@ def test_reader_badge_is_never_the_author():
     (json.dumps({"code": 0}), "no data"),
     (json.dumps({"code": 0, "data": {"list": []}}), "no data"),
     (json.dumps({"something": "else"}), "neither"),
-    (b"\xff\xfe", "not UTF-8"),
+    (b"\xff\xfe", "not JSON"),
 ])
 def test_unusable_answers_raise(payload, message):
-    with pytest.raises(QqFeedError, match=message):
+    with pytest.raises(SourceError, match=message):
         qq_feed_items(payload)
 
 
@@ -106,9 +108,9 @@ def test_hot_list_skips_header_and_reads_entries():
 
 
 def test_hot_list_errors():
-    with pytest.raises(QqFeedError):
+    with pytest.raises(SourceError):
         qq_hot_items({"ret": 0, "idlist": []})
-    with pytest.raises(QqFeedError):
+    with pytest.raises(SourceError):
         qq_hot_items({"ret": -1, "idlist": [{"newslist": []}]})
 
 
@@ -127,7 +129,7 @@ def test_kv_srv_list_of_the_corpus():
     sample = result.entries[0]
     assert sample.media == by_url[sample.url]["media_name"]
     empty = shared_path("corpus", "qq", "pages", "api_kv_srv_list_24hours_offset200_empty_2020-10-14.json").read_bytes()
-    with pytest.raises(QqFeedError, match="ret 10001"):
+    with pytest.raises(SourceError, match="ret 10001"):
         qq_feed_items(empty)
 
 

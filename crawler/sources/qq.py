@@ -17,11 +17,13 @@ from urllib.parse import parse_qs, urlsplit
 from parsel import Selector
 from scrapy.http import HtmlResponse, Response
 
+from crawler.archive import id_key
 from crawler.charset import html_response
 from crawler.html_clean import absolute_url, image_source
 from crawler.items import Article
 from crawler.page_depth import parsable, within_parse_depth
-from crawler.timeutil import BadDate, parse_beijing
+from crawler.sources.common import SourceError, source_time
+from crawler.sources.json_api import load_answer
 
 CATEGORY = "qq"
 FOLDER = "qq"
@@ -48,10 +50,6 @@ CURRENT_CONTAINERS = (
     "#article-content",
 )
 CAPTION_SELECTORS = ("p.image_desc", "p.qqnews_image_desc", "span.img-desc", "span.caption", "i.desc")
-
-
-class QqFeedError(ValueError):
-    """A feed answer that cannot be read (bad JSON, error code, wrong shape)."""
 
 
 # ------------
@@ -95,12 +93,6 @@ class FeedResult:
     duplicates: int = 0
 
 
-def id_key(article_id: str) -> str:
-    """qq's 16-character id folds to its 14-character form."""
-    m = re.fullmatch(r"(\d{8}[A-Z][0-9A-Z]{5})[0-9A-Z]{2}", article_id or "")
-    return m.group(1) if m else (article_id or "")
-
-
 def url_id(url: str) -> str:
     """The article id in a qq article URL, or ""."""
     path = urlsplit(url or "").path
@@ -112,21 +104,9 @@ def url_id(url: str) -> str:
 
 
 def _load(payload) -> dict:
-    if isinstance(payload, dict):
-        return payload
-    if isinstance(payload, bytes):
-        try:
-            payload = payload.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise QqFeedError(f"feed answer is not UTF-8 JSON: {exc}") from exc
-    if not isinstance(payload, str):
-        raise QqFeedError(f"feed answer of unexpected type {type(payload).__name__}")
-    try:
-        data = json.loads(payload)
-    except json.JSONDecodeError as exc:
-        raise QqFeedError(f"feed answer is not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from exc
+    data = payload if isinstance(payload, dict) else load_answer(payload)
     if not isinstance(data, dict):
-        raise QqFeedError(f"feed answer is a JSON {type(data).__name__}, not an object")
+        raise SourceError(f"feed answer is a JSON {type(data).__name__}, not an object")
     return data
 
 
@@ -230,7 +210,7 @@ def _hot_entry(raw: dict, out: _Collector) -> None:
 
 def _read_list(listing, read_entry, out: _Collector, what: str) -> FeedResult:
     if not isinstance(listing, list):
-        raise QqFeedError(f"feed answer has no {what}")
+        raise SourceError(f"feed answer has no {what}")
     for raw in listing:
         if isinstance(raw, dict):
             read_entry(raw, out)
@@ -243,7 +223,7 @@ def qq_feed_items(payload, *, channel: str = "") -> FeedResult:
     """Articles of a getPCList answer (also the older kv_srv list and the hot list).
 
     Returns the entries (deduplicated within the answer), the skipped entry types with their
-    counts, how many entries had no link. Raises QqFeedError when the answer is not usable.
+    counts, how many entries had no link. Raises SourceError when the answer is not usable.
     """
     data = _load(payload)
     if "idlist" in data:
@@ -251,27 +231,27 @@ def qq_feed_items(payload, *, channel: str = "") -> FeedResult:
     out = _Collector(channel)
     if "code" in data:
         if str(data.get("code")) != "0":
-            raise QqFeedError(f"feed answered code {data.get('code')!r}: {_text(data.get('msg') or data.get('message'))}")
+            raise SourceError(f"feed answered code {data.get('code')!r}: {_text(data.get('msg') or data.get('message'))}")
         return _read_list(data.get("data"), _pc_entry, out, "data list")
     if "ret" in data:
         if str(data.get("ret")) != "0":
-            raise QqFeedError(f"feed answered ret {data.get('ret')!r}: {_text(data.get('msg'))}")
+            raise SourceError(f"feed answered ret {data.get('ret')!r}: {_text(data.get('msg'))}")
         listing = (data.get("data") or {}).get("list") if isinstance(data.get("data"), dict) else None
         return _read_list(listing, _kv_entry, out, "data.list")
-    raise QqFeedError("feed answer has neither code/data, ret/data.list nor idlist")
+    raise SourceError("feed answer has neither code/data, ret/data.list nor idlist")
 
 
 def qq_hot_items(payload, *, channel: str = "hot") -> FeedResult:
     """Articles of the hot ranking list; its first entry is the list's header and is skipped."""
     data = _load(payload)
     if "ret" in data and str(data.get("ret")) != "0":
-        raise QqFeedError(f"hot list answered ret {data.get('ret')!r}")
+        raise SourceError(f"hot list answered ret {data.get('ret')!r}")
     idlist = data.get("idlist")
     if not isinstance(idlist, list) or not idlist or not isinstance(idlist[0], dict):
-        raise QqFeedError("hot list answer has no idlist")
+        raise SourceError("hot list answer has no idlist")
     newslist = idlist[0].get("newslist")
     if not isinstance(newslist, list):
-        raise QqFeedError("hot list answer has no newslist")
+        raise SourceError("hot list answer has no newslist")
     out = _Collector(channel)
     for raw in newslist[1:]:
         if isinstance(raw, dict):
@@ -585,18 +565,6 @@ def detect_layout(response: HtmlResponse, data: dict | None) -> str:
     return "unknown"
 
 
-def _read_time(*values: str):
-    """The first readable time of the candidates (feed first), or None."""
-    for value in values:
-        if not value:
-            continue
-        try:
-            return parse_beijing(value)
-        except BadDate:
-            continue
-    return None
-
-
 def article_link(article_id: str, response_url: str, canonical: str = "") -> str:
     """`https://new.qq.com/rain/a/<ID>` for rain/omn ids (the archive's form), else the page's."""
     for candidate in (url_id(response_url), article_id, url_id(canonical)):
@@ -659,7 +627,7 @@ def parse_article(response: Response, entry: FeedEntry | dict | None = None) -> 
             imgs = Selector(text=page.body_html).css("img")
             cover = _image_url(imgs[0]) if imgs else ""
     article["thumbnail"] = absolute_url(cover, response.url) if cover else ""
-    article["published"] = _read_time(entry.publish_time if entry else "", page.time)
+    article["published"] = source_time(entry.publish_time if entry else "", page.time)  # the feed's first
 
     if layout == "unknown":
         article["drop_reason"] = "no_body"  # not an article page of a known layout

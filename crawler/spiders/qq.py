@@ -21,11 +21,11 @@ from urllib.parse import urlsplit
 import scrapy
 
 from crawler.archive import archive_name
-from crawler.sources.qq import (
-    FOLDER, LANGUAGE, FeedEntry, FeedResult, QqFeedError, parse_article, qq_feed_items,
-    qq_hot_items, url_id,
-)
 from crawler.arguments import LIMIT, Argument
+from crawler.sources.common import SourceError
+from crawler.sources.qq import (
+    FOLDER, LANGUAGE, FeedEntry, FeedResult, parse_article, qq_feed_items, qq_hot_items, url_id,
+)
 from crawler.spiders.base import SourceSpider
 from crawler.timeutil import BEIJING, BadDate, format_archive_date, parse_beijing
 
@@ -218,7 +218,7 @@ class QqSpider(SourceSpider):
     def parse_feed(self, response, channel: str = ""):
         try:
             result = qq_feed_items(response.body, channel=channel)
-        except QqFeedError as exc:
+        except SourceError as exc:
             self.discovery_error(response.meta.get("discovery", response.url), str(exc))
             return
         yield from self._follow(result)
@@ -226,7 +226,7 @@ class QqSpider(SourceSpider):
     def parse_hot(self, response):
         try:
             result = qq_hot_items(response.body)
-        except QqFeedError as exc:
+        except SourceError as exc:
             self.discovery_error("hot list", str(exc))
             return
         yield from self._follow(result)
