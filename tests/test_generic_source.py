@@ -518,3 +518,39 @@ def test_article_text_followed_from_a_key_the_page_names(tmp_path):
     with pytest.raises(site_file.ConfigError, match="find must be a regular expression with a group"):
         site_file.parse_site({"folder": "a", "language": "en", "discovery": {"kind": "rss", "url": "x"},
                               "article": {"follow": {"find": "ncid", "url": "https://ex.test/{found}"}}}, "a")
+
+
+def test_article_text_followed_from_the_url_a_json_answer_names(tmp_path):
+    """infoq: the detail (a JSON POST) names its document's URL (`path`), which is requested as
+    it is; the page hook makes the document the page the selectors read."""
+    from scrapy.http import HtmlResponse, TextResponse
+
+    spider = _site_spider(tmp_path, """
+        folder = "demo"
+        language = "zh-CN"
+        [discovery]
+        kind = "rss"
+        url = "https://ex.test/feed"
+        [article]
+        body = [".doc"]
+        follow = { path = "data.content_url" }
+        page_hook = "tests.support.site_hooks:json_document_page"
+        [request]
+        article_url = "https://ex.test/getDetail"
+        article_body = { uuid = "{id}" }
+    """)
+    entry = Entry(link="https://ex.test/article/u1", id="u1", title="T", published="2026-03-02T01:00:00Z")
+    request = spider.article_request(entry)
+    answer = b'{"code": 0, "data": {"uuid": "u1", "content_url": "https:\\/\\/static.ex.test\\/doc\\/u1.json?v=2"}}'
+    (follow,) = request.callback(TextResponse(request.url, body=answer, request=request), **request.cb_kwargs)
+    assert (follow.method, follow.url, follow.headers.get("Referer")) == ("GET", "https://static.ex.test/doc/u1.json?v=2",
+                                                                          b"https://ex.test/getDetail")
+    document = b'{"content": [{"type": "paragraph", "text": "Text."}]}'
+    (article,) = follow.callback(HtmlResponse(follow.url, body=document, request=follow), **follow.cb_kwargs)
+    assert (article["link"], article["title"], article["body_html"]) == (entry.link, "T", '<div class="doc"><p>Text.</p></div>')
+    assert article["published"].isoformat() == "2026-03-02T09:00:00+08:00"
+    assert list(request.callback(TextResponse(request.url, body=b'{"data": {}}', request=request), **request.cb_kwargs)) == []
+    assert spider.crawler.stats.get_value("demo/page_failed") == 1
+    with pytest.raises(site_file.ConfigError, match="give find .* or path"):
+        site_file.parse_site({"folder": "a", "language": "en", "discovery": {"kind": "rss", "url": "x"},
+                              "article": {"follow": {"find": "k=(.)", "path": "data.url"}}}, "a")

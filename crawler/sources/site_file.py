@@ -43,7 +43,7 @@ _ARTICLE = {"format", "root", "title", "time", "time_format", "body", "remove", 
             "fields", "drop", "fallback", "hook", "page_hook", "extract_fallback", "follow"}
 _REQUEST = {"encoding", "article_url", "article_url_by_kind", "article_body", "headers", "secret_headers"}
 _RULE = {"field", "equals", "matches", "other_than", "count", "reason"}
-_FOLLOW = {"find", "url", "form", "headers"}
+_FOLLOW = {"find", "path", "url", "form", "headers"}
 
 
 class ConfigError(ValueError):
@@ -227,29 +227,35 @@ def _rules(value, where: str, *, drop: bool) -> tuple[Rule, ...]:
 class Follow:
     """The article's text is a second request away (hibor: the page names the content's key,
     `var ncid = '…'`, and a POST of it answers the content): `find` (a regular expression whose
-    group 1 is the key) on the article page, then `url` (`{found}`, and `{url}`, `{path}`,
-    `{id}` of the entry) requested, a form POST of `form` when given; its answer is the page
-    the selectors read."""
+    group 1 is the key) on the article page, or `path` (a dotted path into a JSON answer: infoq's
+    detail names its document's URL), then `url` (`{found}`, and `{url}`, `{path}`, `{id}` of
+    the entry; default `{found}`: the key is the URL itself) requested, a form POST of `form`
+    when given; its answer is the page the selectors read."""
 
-    find: re.Pattern
+    find: re.Pattern | None
     url: str
     form: dict = field(default_factory=dict)
     headers: dict = field(default_factory=dict)
+    path: str = ""
 
 
 def _follow(value, where: str) -> Follow:
     table = _table(value, where)
     _check_keys(table, _FOLLOW, where)
     find = _regex(table.get("find"), f"{where}.find")
-    if find is None or find.groups < 1:
+    path = table.get("path") or ""
+    if not isinstance(path, str) or bool(path) == (find is not None):
+        raise ConfigError(f"{where}: give find (a regular expression) or path (in a JSON answer), one of them")
+    if find is not None and find.groups < 1:
         raise ConfigError(f"{where}.find must be a regular expression with a group (the key it finds)")
-    url = table.get("url")
+    url = table.get("url", "{found}")
     if not isinstance(url, str) or "{found}" not in url + repr(table.get("form") or ""):
         raise ConfigError(f"{where}.url must be a URL template; {{found}} (the key) in it or in form")
     for key in ("form", "headers"):
         if not all(isinstance(v, str) for v in _table(table.get(key), f"{where}.{key}").values()):
             raise ConfigError(f"{where}.{key} must be a table of strings")
-    return Follow(find=find, url=url, form=dict(table.get("form") or {}), headers=dict(table.get("headers") or {}))
+    return Follow(find=find, url=url, form=dict(table.get("form") or {}), headers=dict(table.get("headers") or {}),
+                  path=path)
 
 
 # ------------ the configuration

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from urllib.parse import quote, urlencode, urlsplit, urlunsplit
+from urllib.parse import quote, urlencode, urljoin, urlsplit, urlunsplit
 
 import scrapy
 from scrapy.exceptions import UsageError
@@ -20,7 +20,7 @@ from scrapy.exceptions import UsageError
 from crawler import charset
 from crawler.archive import archive_name
 from crawler.arguments import LIMIT, Argument, ArgumentError
-from crawler.sources import generic, pages, site_file
+from crawler.sources import generic, json_api, pages, site_file
 from crawler.sources.common import SourceError
 from crawler.sources.generic import Entry
 from crawler.sources.pages import HTML_ACCEPT
@@ -334,13 +334,15 @@ class GenericSpider(SourceSpider):
         """The request of the article's text that the page names (`[article] follow`), else the
         page counted as failed."""
         follow = self.config.follow
-        m = follow.find.search(html)
-        if m is None:
-            self.page_error(response.url, f"the page holds no {follow.find.pattern!r} (follow)")
+        found = _followed_key(follow, html)
+        if not found:
+            self.page_error(response.url, f"the page holds no {follow.path or follow.find.pattern!r} (follow)")
             yield from self.unavailable(entry)
             return
-        found = m.group(1)
-        url = _fill_entry(follow.url.replace("{found}", quote(found, safe="")), entry)
+        if follow.url == "{found}":  # the key is the URL (a JSON answer's content_url)
+            url = urljoin(response.url, found)
+        else:
+            url = _fill_entry(follow.url.replace("{found}", quote(found, safe="")), entry)
         headers, body = {"Referer": response.url, **follow.headers}, None
         if follow.form:
             body = urlencode({k: _fill_entry(v.replace("{found}", found), entry) for k, v in follow.form.items()})
@@ -382,6 +384,19 @@ class SiteSpider(GenericSpider):
 
 def site_spider(site: str) -> type[SiteSpider]:
     return type(f"Site_{site.replace('-', '_')}", (SiteSpider,), {"name": site, "SITE": site, "__module__": __name__})
+
+
+def _followed_key(follow, html: str) -> str:
+    """The key `[article] follow` finds in an answer: group 1 of `find`, or the string at `path`
+    of a JSON answer ("" when there is none)."""
+    if follow.path:
+        try:
+            value = json_api.get(json_api.load_answer(html), follow.path)
+        except (ValueError, SourceError):
+            return ""
+        return value.strip() if isinstance(value, str) else ""
+    m = follow.find.search(html)
+    return m.group(1) if m else ""
 
 
 def _fill_entry(value, entry: Entry):

@@ -26,3 +26,11 @@ def upper_title(entry, element):
     """A list's discovery hook that keeps the entry's values and shouts its title."""
     entry.title = entry.title.upper()
     return entry
+
+
+def json_document_page(page, entry):
+    """A page hook: a JSON document `{"content": [{"type": "paragraph", "text": …}]}` made an HTML page."""
+    import json
+
+    paragraphs = "".join(f"<p>{node['text']}</p>" for node in json.loads(page)["content"])
+    return f'<html><body><div class="doc">{paragraphs}</div></body></html>'
