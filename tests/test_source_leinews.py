@@ -76,6 +76,13 @@ def test_a_content_of_the_notice_alone_is_an_empty_body():
     assert article["published"].isoformat() == "2026-03-02T09:15:00+08:00"
 
 
+def test_since_skips_older_rows_at_discovery():
+    rows = [{"id": 1, "title": "new", "pub_date": "2026-03-02 00:00:00"}, {"id": 2, "title": "old", "pub_date": "2026-03-01 23:59:59"}]
+    recent = SiteSource("leinews", since="2026-03-02")
+    assert [e.id for e in recent.list_entries(response(responses.LIST, responses.list_answer(rows), "application/json"))] == ["1"]
+    assert recent.stats["leinews/skipped_old"] == 1
+
+
 def test_direct_urls_are_read_by_their_news_code():
     direct = SiteSource("leinews", urls="https://www.leinews.com/n34811/detail.html,https://www.leinews.com/n1/detail.html",
                         limit=1)

@@ -48,12 +48,14 @@ def test_the_page_time_line_is_read_in_taiwan_time():
     assert article["body_html"].count("<p>") == 1 and "發布時間" not in article["body_html"]
 
 
-def test_direct_urls_limit_and_since():
+def test_direct_urls_url_file_limit_and_since(tmp_path):
+    listed = tmp_path / "urls.txt"
+    listed.write_text("# wanted again\nhttps://statementdog.com/news/3\n", encoding="utf-8")
     direct = SiteSource("statementdog", urls="https://statementdog.com/news/1,https://statementdog.com/news/2",
-                        limit=1, since="2026-03-03")
-    (request,) = start_requests(direct)
-    assert request.url == "https://statementdog.com/news/1" and direct.stats["statementdog/skipped_limit"] == 1
-    page = response(request.url, '<article class="main-news-content"><div class="main-news-time">發布時間：2026/03/02 '
+                        url_file=str(listed), limit=2, since="2026-03-03")
+    assert [r.url for r in start_requests(direct)] == ["https://statementdog.com/news/1", "https://statementdog.com/news/2"]
+    assert direct.stats["statementdog/skipped_limit"] == 1  # the file's URL, third
+    page = response("https://statementdog.com/news/1", '<article class="main-news-content"><div class="main-news-time">發布時間：2026/03/02 '
                                  '23:59</div><p>內文。</p></article>'.encode())
     assert direct.parse_article(page)["drop_reason"] == "too_old"
 
