@@ -331,13 +331,16 @@ def _plan_texts(parent, actions: dict, runs: list) -> None:
         runs.append((owner, is_tail, pieces))
 
 
-def absolute_url(url: str, base_url: str) -> str:
-    """`url` resolved against `base_url` (scheme-relative `//` URLs get https without a base).
+def absolute_url(url: str | None, base_url: str) -> str:
+    """`url` resolved against `base_url` (scheme-relative `//` URLs get https without a base);
+    "" for no URL.
 
     Tabs and line breaks inside a URL are dropped (as browsers do) and spaces become %20 so
     that the URL stays one Markdown link destination.
     """
-    url = _URL_NOISE.sub("", url).strip()
+    url = _URL_NOISE.sub("", url or "").strip()
+    if not url:
+        return ""
     if url.startswith("//") and not base_url:
         url = "https:" + url
     if base_url:
@@ -456,7 +459,7 @@ def make_link_urls_absolute(root, base_url: str) -> None:
     for element in root.iter("a", "area"):
         href = element.get("href")
         if href is not None:
-            element.set("href", absolute_url(href, base_url))
+            element.set("href", absolute_url(href, base_url) or base_url)  # href="": the page itself
 
 
 make_link_urls_absolute.drops_text_of = frozenset()

@@ -126,6 +126,14 @@ def test_list_discovery_resolves_and_filters():
     assert [(e.link, e.title) for e in found.entries] == [("https://ex.test/a/1", "A")]
 
 
+def test_a_list_link_is_read_as_a_browser_reads_it():
+    # A line break inside an href is dropped, a space becomes %20 (the URL the page means).
+    c = config(discovery={"kind": "list", "links": [".l a"], "site_url": "https://ex.test"})
+    page = '<div class="l"><a href=" /a/2026/\n03/first story.html ">A</a></div>'
+    found = generic.discover(c.discoveries[0], page.encode(), "http://127.0.0.1:9/list", page)
+    assert [e.link for e in found.entries] == ["https://ex.test/a/2026/03/first%20story.html"]
+
+
 def test_list_discovery_reads_a_drop_down_of_articles():
     c = config(discovery={"kind": "list", "links": ["select.articles option"], "site_url": "https://ex.test"})
     page = ('<select class="articles"><option value="/paper/1/one">One</option><option value="">Choose</option>'

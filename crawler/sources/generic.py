@@ -16,7 +16,9 @@ from urllib.parse import urljoin
 from parsel import Selector
 
 from crawler import extract
-from crawler.html_clean import inner_html, is_plain_text, parse_body, plain_text_to_html, remove_keep_tail
+from crawler.html_clean import (
+    absolute_url, inner_html, is_plain_text, parse_body, plain_text_to_html, remove_keep_tail,
+)
 from crawler.items import Article
 from crawler.sources import json_api, pages
 from crawler.sources.common import SourceError, source_time
@@ -85,14 +87,14 @@ def _feed_pairs(body: bytes | str, base_url: str = "") -> list[tuple[Entry, Sele
         link = _text(item, "./link/text()") or _text(item, "./guid[not(@isPermaLink='false')]/text()")
         image = (item.xpath("./content[@medium='image']/@url | ./thumbnail/@url").get()
                  or item.xpath("./enclosure[starts-with(@type,'image')]/@url").get() or "")
-        pairs.append((Entry(link=pages.absolute_url(link, base_url), title=_title(item),
+        pairs.append((Entry(link=absolute_url(link, base_url), title=_title(item),
                             published=_text(item, "./pubDate/text()") or _text(item, "./date/text()"),
                             image=image.strip(), guid=_text(item, "./guid/text()"),
                             author=_text(item, "./creator/text()") or _text(item, "./author/text()"),
                             summary=item.xpath("./description/text()").get() or ""), item))
     for item in sel.xpath("//entry"):
         link = (item.xpath("./link[@rel='alternate' or not(@rel)]/@href").get() or "").strip()
-        pairs.append((Entry(link=pages.absolute_url(link, base_url), title=_title(item),
+        pairs.append((Entry(link=absolute_url(link, base_url), title=_title(item),
                             published=_text(item, "./published/text()") or _text(item, "./updated/text()"),
                             image=(item.xpath("./thumbnail/@url | ./content[@medium='image']/@url").get() or "").strip(),
                             guid=_text(item, "./id/text()"), author=_text(item, "./author/name/text()"),
@@ -129,7 +131,7 @@ def list_entries(page, discovery: Discovery, page_url: str = "") -> list[Entry]:
     if discovery.link_time:
         times: dict[str, str] = {}
         for href, _title, node in nodes:
-            link = pages.absolute_url((href or "").strip(), base)
+            link = absolute_url(href, base)
             times[link] = times.get(link) or _link_value(node, discovery.link_time)
         for entry in entries:
             entry.published = times.get(entry.link, "")
@@ -180,7 +182,7 @@ def _resolve(pairs, base: str) -> list[Entry]:
         href = (href or "").strip()
         if not href or href.startswith(("#", "javascript:")):
             continue
-        link = pages.absolute_url(href, base)
+        link = absolute_url(href, base)
         if link not in entries:
             entries[link] = Entry(link=link, title=title)
         elif not entries[link].title:  # a card's image anchor first, its titled anchor after it
@@ -218,7 +220,7 @@ def json_entries(payload, discovery: Discovery, tz: dt.tzinfo = BEIJING, page_ur
         published = source_time(json_api.value(raw, fields.get("time"), raw=True), default_tz=tz)
         link = json_api.value(raw, fields.get("link"))
         entry = Entry(
-            link=pages.absolute_url(link, discovery.site_url or page_url) if link else "",
+            link=absolute_url(link, discovery.site_url or page_url),
             title=json_api.value(raw, fields.get("title")), published=published.isoformat() if published else "",
             image=json_api.value(raw, fields.get("image")), id=json_api.value(raw, fields.get("id")),
             author=json_api.value(raw, fields.get("author")), summary=json_api.value(raw, fields.get("summary")),
@@ -282,7 +284,7 @@ def _hooked(discovery: Discovery, page, body: bytes, base: str) -> Found:
     in an attribute, a body the list carries); None leaves the entry out (`skipped_by_hook`)."""
     hook, found = load_hook(discovery.hook), Found(entries=[])
     if discovery.kind == "list":
-        pairs = [(Entry(link=pages.absolute_url(href, base) if href and not href.strip().startswith(("#", "javascript:"))
+        pairs = [(Entry(link=absolute_url(href, base) if href and not href.strip().startswith(("#", "javascript:"))
                         else "", title=title,
                         published=_link_value(node, discovery.link_time) if discovery.link_time else ""), node)
                  for href, title, node in _list_nodes(page if page is not None else body.decode("utf-8", "replace"),
@@ -296,7 +298,7 @@ def _hooked(discovery: Discovery, page, body: bytes, base: str) -> Found:
         elif not entry.link:
             found.skipped["missing_link"] += 1
         else:
-            entry.link = pages.absolute_url(entry.link, base)
+            entry.link = absolute_url(entry.link, base)
             found.entries.append(entry)
     return found
 
@@ -514,7 +516,7 @@ def extract_article(config: SiteConfig, url: str, html: str, entry: Entry | dict
 
     article = Article(
         id=config.article_id(link), title=title, link=link, published=published, author=author,
-        thumbnail=pages.absolute_url(image, link), body_html=body or "", category=config.category,
+        thumbnail=absolute_url(image, link), body_html=body or "", category=config.category,
         folder=config.folder, language=config.language, body_fallback=body_fallback,
         drop_reason="" if body is not None else (drop_reason or "no_body"),
     )
@@ -553,7 +555,7 @@ def entry_article(config: SiteConfig, entry: Entry, *, summary: bool = False) ->
     return Article(
         id=entry.id or config.article_id(entry.link, entry.guid), title=entry.title, link=entry.link,
         published=entry_time(entry.published, config.timezone), author=entry.author,
-        thumbnail=pages.absolute_url(entry.image, entry.link), body_html=body,
+        thumbnail=absolute_url(entry.image, entry.link), body_html=body,
         category=entry.category or block.category, folder=block.folder, language=block.language,
         body_fallback="summary" if summary else "", drop_reason="" if body.strip() else "empty_body",
     )
@@ -579,7 +581,7 @@ def json_article(config: SiteConfig, payload, entry: Entry) -> Article:
         title=json_api.value(data, fields.get("title")) or entry.title, link=link,
         published=published or entry_time(entry.published, config.timezone),
         author=json_api.value(data, fields.get("author")) or entry.author,
-        thumbnail=pages.absolute_url(json_api.value(data, fields.get("image")) or entry.image, link),
+        thumbnail=absolute_url(json_api.value(data, fields.get("image")) or entry.image, link),
         body_html=body, category=json_api.value(data, fields.get("category")) or entry.category or block.category,
         folder=block.folder, language=block.language, body_fallback="",
         drop_reason=rule.reason if rule is not None else ("" if pages.has_text(body) else "empty_body"),

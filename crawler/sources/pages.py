@@ -3,14 +3,14 @@ extraction (crawler/sources/generic.py):
 
 - `body_container`: the first container matching a selector, copied, minus the elements of
   the source's removal selectors (ads, QR codes, editor lines, scripts, styles);
-- `clean_title`, `meta_content`, `absolute_url`, `jsonld_objects`, `has_text`, `path_of`.
+- `clean_title`, `meta_content`, `jsonld_objects`, `has_text`, `path_of`.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from parsel import Selector
 from scrapy.http import Response
@@ -48,15 +48,6 @@ def meta_content(page, *selectors: str) -> str:
         if value:
             return value
     return ""
-
-
-def absolute_url(url: str, base: str) -> str:
-    url = (url or "").strip()
-    if not url:
-        return ""
-    if url.startswith("//"):
-        return ("http:" if base.startswith("http:") else "https:") + url
-    return urljoin(base, url) if base else url
 
 
 def _jsonld_nodes(value):
