@@ -13,7 +13,7 @@ from pathlib import Path
 
 from tests.support import businessstandard_responses as responses
 from tests.support.cli import run_scrapy
-from tests.support.crawls import check_crawl_twice, run_with_report
+from tests.support.crawls import check_crawl_twice, crawl_given_links, run_with_report
 from tests.support.memory import archive  # noqa: F401 (a fixture)
 from tests.support.page_responses import response
 from tests.support.reader import NotArticle
@@ -93,10 +93,7 @@ def test_without_the_cookie_the_waf_refuses_and_the_run_says_so(tmp_path):
 
 
 def test_a_page_given_by_its_link(tmp_path):
-    with TestServer() as server:
-        server.load_fixture(FIXTURE)
-        link = "https://www.business-standard.com/markets/news/invented-port-operator-shares-rise-126030200101_1.html"
-        result, report = run_with_report(partial(_crawl, server, tmp_path / "given", "-a", f"urls={link}"),
-                                         tmp_path / "given.json")
+    link = "https://www.business-standard.com/markets/news/invented-port-operator-shares-rise-126030200101_1.html"
+    result, report, _asked = crawl_given_links(FIXTURE, _crawl, tmp_path, link)
     assert result.returncode == 0 and report["written"] == 1 and report["time_fallbacks"] == 0, result.stderr[-2000:]
     assert (tmp_path / "given" / "en" / "news" / "businessstandard" / "126030200101.en.md").is_file()

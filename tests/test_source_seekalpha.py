@@ -15,7 +15,7 @@ from crawler.sources.generic import Entry
 
 from tests.support import seekalpha_responses as responses
 from tests.support.cli import run_scrapy
-from tests.support.crawls import check_crawl_twice, run_with_report
+from tests.support.crawls import check_crawl_twice, crawl_given_links, run_with_report
 from tests.support.memory import archive  # noqa: F401 (a fixture)
 from tests.support.page_responses import response
 from tests.support.reader import NotArticle, kept_text
@@ -120,13 +120,10 @@ def test_crawl_fixture_end_to_end(tmp_path):
 
 
 def test_an_article_given_by_its_link_and_a_refused_list(tmp_path):
-    with TestServer() as server:
-        server.load_fixture(FIXTURE)
-        link = "https://seekingalpha.com/article/4900002-invented-ferry-operator-looks-cheap"
-        result, report = run_with_report(partial(_crawl, server, tmp_path / "given", "-a", f"urls={link}"),
-                                         tmp_path / "given.json")
-        assert result.returncode == 0 and report["written"] == 1, result.stderr[-2000:]
-        assert [p.split("?")[0] for p in server.requested() if p != "/robots.txt"] == ["/api/v3/articles/4900002"]
+    link = "https://seekingalpha.com/article/4900002-invented-ferry-operator-looks-cheap"
+    result, report, asked = crawl_given_links(FIXTURE, _crawl, tmp_path, link)
+    assert result.returncode == 0 and report["written"] == 1, result.stderr[-2000:]
+    assert [p.split("?")[0] for p in asked] == ["/api/v3/articles/4900002"]
     assert (tmp_path / "given" / "en" / "news" / "seekalpha" / "4900002.en.md").is_file()
     with TestServer() as server:
         for url in (responses.NEWS_API, responses.ARTICLES_API):

@@ -17,7 +17,7 @@ from crawler.sources.generic import Entry
 
 from tests.support import tipranks_responses as responses
 from tests.support.cli import run_scrapy
-from tests.support.crawls import check_crawl_twice, run_with_report
+from tests.support.crawls import check_crawl_twice, crawl_given_links
 from tests.support.memory import archive  # noqa: F401 (a fixture)
 from tests.support.page_responses import response
 from tests.support.reader import NotArticle, reader_text
@@ -143,9 +143,6 @@ def test_crawl_fixture_end_to_end(tmp_path):
 
 
 def test_a_page_given_by_its_link(tmp_path):
-    with TestServer() as server:
-        server.load_fixture(FIXTURE)
-        link = "https://www.tipranks.com/news/company-announcements/invented-harbour-group-reports-record-tonnage"
-        result, report = run_with_report(partial(_crawl, server, tmp_path / "given", "-a", f"urls={link}"),
-                                         tmp_path / "given.json")
+    link = "https://www.tipranks.com/news/company-announcements/invented-harbour-group-reports-record-tonnage"
+    result, report, _asked = crawl_given_links(FIXTURE, _crawl, tmp_path, link)
     assert result.returncode == 0 and report["written"] == 1 and report["time_fallbacks"] == 0, result.stderr[-2000:]

@@ -63,3 +63,17 @@ def check_crawl_twice(fixture: Path, crawl, tmp: Path, *, articles: int = 3,
         assert len(article_requests()) == articles  # none requested again
     assert archive_files(archive) == expected
     return one, two
+
+
+def crawl_given_links(fixture: Path, crawl, tmp: Path, *links: str) -> tuple[subprocess.CompletedProcess, dict, list]:
+    """The fixture served on 127.0.0.1 and `crawl(server, archive, "-a", "urls=…")` run on the
+    `links` (the site's own links, fetched without discovery): (result, run report, the paths
+    the server was asked for, robots.txt left out). The archive is `tmp / "given"`."""
+    from tests.support.server import TestServer
+
+    with TestServer() as server:
+        server.load_fixture(fixture)
+        result, report = run_with_report(lambda *args: crawl(server, tmp / "given", "-a", f"urls={','.join(links)}", *args),
+                                         tmp / "given.json")
+        asked = [p for p in server.requested() if p != "/robots.txt"]
+    return result, report, asked
