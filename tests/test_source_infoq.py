@@ -13,6 +13,7 @@ from tests.support.reader import NotArticle
 from tests.support.real_items import check_real_items, expected
 from tests.support.shared import seed_items
 from tests.support.site_pages import check_fixture_twice
+from tests.support.site_runs import start_requests
 from tests.support.site_source import SiteSource
 
 source = SiteSource("infoq")  # sites/infoq.toml through its spider
@@ -59,6 +60,13 @@ def test_the_document_tree_as_html():
         '<a href="https://ex.test/">link</a>red</p><p><img src="https://ex.test/i.png" alt=""></p>'
         '<ol><li><p>one</p></li></ol><pre><code>x = 1</code></pre>kept</div></body></html>')
     assert document_page("<html>not JSON</html>", None) == "<html>not JSON</html>"
+
+
+def test_direct_urls_are_read_by_their_uuid():
+    direct = SiteSource("infoq", urls="https://www.infoq.cn/news/AbC123xyz,https://www.infoq.cn/article/Other456", limit=1)
+    (request,) = start_requests(direct)
+    assert (request.url, request.body) == (responses.DETAIL, b'{"uuid":"AbC123xyz"}')
+    assert direct.stats["infoq/skipped_limit"] == 1
 
 
 def test_replayed_fixture_crawl_twice(tmp_path):

@@ -33,5 +33,14 @@ def test_every_real_item(tmp_path, capsys):
     assert counts == {"written": len(items) - 1, "dropped/no_body": 1}
 
 
+def test_since_skips_the_older_feed_entries():
+    items = seed_items("pharmexec")
+    fresh = SiteSource("pharmexec", since="2025-02-03")
+    entries = fresh.list_entries(PAGES.discovery_response(items, "rss"))
+    newer = [i["link"] for i in items if i["pub_date"] >= "2025-02-03"]
+    assert [e.link for e in entries] == newer and 0 < len(newer) < len(items)
+    assert fresh.stats["pharmexec/skipped_old"] == len(items) - len(newer)
+
+
 def test_replayed_fixture_crawl_twice(tmp_path):
     check_fixture_twice("pharmexec", tmp_path)
