@@ -117,8 +117,8 @@ def test_feed_answer_gives_page_requests_with_entry(tmp_path):
                                                  {"id": "n", "articletype": "0", "title": "无链接"}))
     assert [r.url for r in out] == ["http://127.0.0.1:8999/rain/a/20250301A00AAA00",
                                     "http://127.0.0.1:8999/rain/a/20250301A00BBB00"]
-    assert out[0].meta["qq_entry"]["title"] == "标题AA00"
-    assert out[0].meta["qq_entry"]["thumbnail"] == "https://inews.gtimg.com/x/0"
+    assert out[0].cb_kwargs["entry"]["title"] == "标题AA00"
+    assert out[0].cb_kwargs["entry"]["thumbnail"] == "https://inews.gtimg.com/x/0"
     assert 404 in out[0].meta["handle_httpstatus_list"]
     s = stats(spider)
     assert s["qq/discovered"] == 2 and s["qq/requested"] == 2
@@ -183,7 +183,7 @@ def test_direct_urls_and_url_file(tmp_path):
     assert [r.url for r in requests] == ["https://new.qq.com/rain/a/20250301A00AAA00",
                                          "https://news.qq.com/rain/a/20250301A00BBB00",
                                          "https://new.qq.com/rain/a/20250301A00CCC00"]
-    assert all(r.method == "GET" and r.meta["qq_entry"] is None for r in requests)
+    assert all(r.method == "GET" and r.cb_kwargs["entry"] is None for r in requests)
     assert all(r.callback == spider.parse_page for r in requests)
 
 
@@ -194,7 +194,7 @@ def test_page_callback_yields_article_merged_with_entry(tmp_path):
     item = {"title": "页面上的标题", "pub_date": "2025-03-01 07:00:00", "link": request.url,
             "description": '<div class="rich_media_content"><p>正文一段。</p></div>', "id": "", "image": ""}
     response = HtmlResponse(request.url, body=current_layout_page(item, "rich_media_content"), request=request)
-    [result] = list(request.callback(response))
+    [result] = list(request.callback(response, **request.cb_kwargs))
     assert isinstance(result, Article)
     assert result["title"] == "标题AA00"  # the feed's title wins
     assert result["published"].strftime("%H:%M") == "08:00"  # and the feed's time

@@ -1,11 +1,28 @@
-"""What the sources' parsers share: SourceError, and source_time for their time fields (the
-spiders' base class: crawler/spiders/base.py)."""
+"""What the sources' parsers share: SourceError, source_time for their time fields, and
+Carried for what discovery found of an article (the spiders' base class:
+crawler/spiders/base.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from crawler.timeutil import BEIJING, BadDate, parse_beijing
+
+
+class Carried:
+    """A dataclass that rides to the article's callback in the request's cb_kwargs as a plain
+    dict (a distributed run queues requests as JSON): `to_meta()` there, `from_meta()` back."""
+
+    def to_meta(self) -> dict:
+        return dict(self.__dict__)
+
+    @classmethod
+    def from_meta(cls, value):
+        if value is None or isinstance(value, cls):
+            return value
+        if not isinstance(value, dict):
+            return None
+        return cls(**{k: v for k, v in value.items() if k in cls.__dataclass_fields__})
 
 
 class SourceError(ValueError):

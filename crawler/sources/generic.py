@@ -21,7 +21,7 @@ from crawler.html_clean import (
 )
 from crawler.items import Article
 from crawler.sources import json_api, pages
-from crawler.sources.common import SourceError, source_time
+from crawler.sources.common import Carried, SourceError, source_time
 from crawler.sources.site_file import Discovery, SiteConfig, load_hook
 from crawler.sources.site_file import parse_site  # noqa: F401 - read as generic.parse_site
 from crawler.timeutil import BEIJING, BadDate, parse_http_date, to_beijing
@@ -35,7 +35,7 @@ EXTRACT = "extract"  # Article.body_fallback of a body found by the generic extr
 
 
 @dataclass
-class Entry:
+class Entry(Carried):
     """One article found by discovery: what the feed, list or API says of it."""
 
     link: str
@@ -50,15 +50,6 @@ class Entry:
     kind: str = ""  # an API's type of the entry (article_url_by_kind)
     guid: str = ""  # a feed's guid (SiteConfig.article_id looks for the id there too)
     block: int = 0  # which [[discovery]] found it (its language and folder)
-
-    def to_meta(self) -> dict:
-        return dict(self.__dict__)
-
-    @classmethod
-    def from_meta(cls, meta) -> "Entry | None":
-        if meta is None or isinstance(meta, Entry):
-            return meta
-        return cls(**meta) if isinstance(meta, dict) else None
 
 
 def _xml(body: bytes | str) -> Selector:

@@ -22,7 +22,7 @@ from crawler.charset import html_response
 from crawler.html_clean import absolute_url, image_source
 from crawler.items import Article
 from crawler.page_depth import parsable, within_parse_depth
-from crawler.sources.common import SourceError, source_time
+from crawler.sources.common import Carried, SourceError, source_time
 from crawler.sources.json_api import load_answer
 
 CATEGORY = "qq"
@@ -58,7 +58,7 @@ CAPTION_SELECTORS = ("p.image_desc", "p.qqnews_image_desc", "span.img-desc", "sp
 
 
 @dataclass
-class FeedEntry:
+class FeedEntry(Carried):
     """One article a feed lists: what is carried to the page request."""
 
     id: str
@@ -68,16 +68,6 @@ class FeedEntry:
     thumbnail: str = ""
     media: str = ""  # only from feeds whose field is the media (kv_srv media_name, hot source)
     channel: str = ""
-
-    def to_meta(self) -> dict:
-        return dict(self.__dict__)
-
-    @classmethod
-    def from_meta(cls, value) -> "FeedEntry | None":
-        if value is None or isinstance(value, FeedEntry):
-            return value
-        known = {k: str(value.get(k) or "") for k in cls.__dataclass_fields__}
-        return cls(**known)
 
     @property
     def key(self) -> str:

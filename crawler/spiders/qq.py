@@ -199,8 +199,7 @@ class QqSpider(SourceSpider):
         # also drop the hops of a redirect loop silently instead of failing the request.
         return scrapy.Request(
             entry.url, callback=self.parse_page, errback=self.page_failed, dont_filter=True,
-            meta={"qq_entry": entry.to_meta() if with_entry else None,
-                  "handle_httpstatus_list": [404, 410]},
+            cb_kwargs={"entry": entry.to_meta() if with_entry else None}, meta={"handle_httpstatus_list": [404, 410]},
         )
 
     # ------------ callbacks
@@ -231,5 +230,5 @@ class QqSpider(SourceSpider):
             return
         yield from self._follow(result)
 
-    def parse_page(self, response):
-        yield parse_article(response, response.meta.get("qq_entry"))
+    def parse_page(self, response, entry=None):
+        yield parse_article(response, entry)
