@@ -2,7 +2,8 @@
 extraction (crawler/sources/generic.py):
 
 - `body_container`: the first container matching a selector, copied, minus the elements of
-  the source's removal selectors (ads, QR codes, editor lines, scripts, styles);
+  the source's removal selectors (ads, QR codes, editor lines, scripts, styles): `without`,
+  which qq's old layouts use too;
 - `clean_title`, `meta_content`, `jsonld_objects`, `has_text`, `path_of`.
 """
 
@@ -72,11 +73,17 @@ def jsonld_objects(page) -> list[dict]:
     return objects
 
 
-def _remove(node: Selector, selectors) -> None:
-    for css in selectors:
-        for element in node.css(css):
+def without(node: Selector, remove) -> str:
+    """The element's outer HTML without the elements of `remove` (CSS; the text after each is
+    kept), from a copy: the page is not changed."""
+    copy = Selector(text=node.get(), type="html").xpath("//body/*[1]")
+    if not copy:
+        return ""
+    for css in remove:
+        for element in copy[0].css(css):
             if element.root.getparent() is not None:
-                element.root.drop_tree()  # keeps the text that follows the element
+                element.root.drop_tree()
+    return copy[0].get()
 
 
 def body_container(page, containers, remove=()) -> str | None:
@@ -86,11 +93,7 @@ def body_container(page, containers, remove=()) -> str | None:
     for css in (containers,) if isinstance(containers, str) else containers:
         found = sel.css(css)
         if found:
-            copy = Selector(text=found[0].get(), type="html").xpath("//body/*[1]")
-            if not copy:
-                return ""
-            _remove(copy[0], remove)
-            return copy[0].get()
+            return without(found[0], remove)
     return None
 
 

@@ -24,6 +24,7 @@ from crawler.items import Article
 from crawler.page_depth import parsable, within_parse_depth
 from crawler.sources.common import Carried, SourceError, source_time
 from crawler.sources.json_api import load_answer
+from crawler.sources.pages import without
 
 CATEGORY = "qq"
 FOLDER = "qq"
@@ -452,15 +453,6 @@ _OLD_FURNITURE = (
 )
 
 
-def _without_furniture(node: Selector) -> str:
-    """The container's outer HTML without page furniture (parsed anew: the page is untouched)."""
-    copy = Selector(text=node.get(), type="html").xpath("//body/*[1]")[0]
-    for selector in _OLD_FURNITURE:
-        for el in copy.css(selector):
-            el.root.drop_tree()
-    return copy.get()
-
-
 _INLINE_CAPTION_TAGS = ("i", "span", "em", "small")
 
 
@@ -512,7 +504,7 @@ def parse_omn_layout(response: HtmlResponse, data: dict | None) -> PageData:
     page.canonical = _canonical(response)
     container = response.css(".content-article")
     if container and _has_content(container[0]):
-        page.body_html = _without_furniture(container[0])
+        page.body_html = without(container[0], _OLD_FURNITURE)
     first_img = response.css(".content-article img.content-picture")
     page.cover = _og(response, "image") or (_image_url(first_img[0]) if first_img else "")
     return page
@@ -532,7 +524,7 @@ def parse_channel_layout(response: HtmlResponse) -> PageData:
     page.canonical = js_string_field(script, "article_url") or _canonical(response)
     container = response.css("#Cnt-Main-Article-QQ")
     if container and _has_content(container[0]):
-        page.body_html = _without_furniture(container[0])
+        page.body_html = without(container[0], _OLD_FURNITURE)
     page.cover = _og(response, "image")
     return page
 
