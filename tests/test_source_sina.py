@@ -10,7 +10,6 @@ from collections import Counter
 from functools import partial
 from pathlib import Path
 
-import pytest
 from parsel import Selector
 
 from tests.support import sina_responses as responses
@@ -39,9 +38,9 @@ def _articles(items):
 
 
 # What a person removes from a real sina body, as a reader sees it: the app advert under the QR
-# code and the editor's signature line. Left in by the crawler today: the "专题：" link to a topic
-# page above the text, the "查看最新行情" link under a quote chart, and the futures-account
-# advert ("…期货开户…") with its QR code.
+# code and the editor's signature line; and (`left_in`, what the crawler once kept, none now) the
+# "专题：" link to a topic page above the text, the "查看最新行情" link under a quote chart, and
+# the futures-account advert ("…期货开户…") with its QR code.
 NOT_ARTICLE = NotArticle(
     lines=(r"尽在新浪财经APP$", r"^责任编辑："),
     left_in=NotArticle(lines=(r"^专题：", r"^查看最新行情$", r"^新浪合作大平台期货开户")))
@@ -64,6 +63,7 @@ def test_every_real_item_parsed(capsys):
     with capsys.disabled():
         print(f"\nsina: {len(items)} real items parsed from feed + page; {dict(counts)}; problems: {len(problems)}")
     assert not problems, dict(list(problems.items())[:5])
+    assert counts["left_in"] == 0
 
 
 def _written_problems(items, tmp_path, *, strict=False) -> tuple[Counter, dict]:
@@ -97,11 +97,9 @@ def test_every_real_item_written(tmp_path, capsys):
               f"dropped: {sum(v for k, v in counts.items() if k.startswith('dropped'))}; left in: {counts['left_in']}; "
               f"problems: {len(problems)}")
     assert not problems, dict(list(problems.items())[:5])
-    assert counts["written"] == len(items)
+    assert counts["written"] == len(items) and counts["left_in"] == 0
 
 
-@pytest.mark.xfail(strict=True, reason="the crawler keeps sina's topic link, quote-chart link and futures "
-                                        "advert (NOT_ARTICLE.left_in)")
 def test_nothing_a_person_removes_is_left_in(tmp_path):
     shared.check_nothing_left_in(seed_items("sina"), NOT_ARTICLE, _written_problems, tmp_path)
 
