@@ -1,7 +1,7 @@
 """The generic extraction (no selectors) against trafilatura and readability on real pages.
 
     .venv/bin/python -m benchmarks.generic_extraction [--pages DIR] [--half dev|held-out|both]
-                                                      [--json PATH] [--per-page]
+                                                      [--json PATH] [--per-page] [--pages-detail]
 
 What runs, the scores, the sets and where their truth comes from, the figures:
 benchmarks/README.md ("The generic extraction").
@@ -377,6 +377,9 @@ def main(argv=None) -> int:
     parser.add_argument("--only", action="append", help="extractors to run (ours, trafilatura, readability)")
     parser.add_argument("--json", type=Path, help="write the figures (and per-page scores) as JSON")
     parser.add_argument("--per-page", action="store_true", help="print every page's F1 per extractor")
+    parser.add_argument("--pages-detail", action="store_true",
+                        help="dev half only: every page's F1, ours vs trafilatura and the difference, worst first "
+                             "(held-out pages are never listed: the rules are studied on dev)")
     args = parser.parse_args(argv)
     if not (args.pages / "readability").is_dir() or not (args.pages / "gne").is_dir():
         print(f"real pages missing under {args.pages} (readability/ and gne/)", file=sys.stderr)
@@ -415,6 +418,13 @@ def main(argv=None) -> int:
             print(f"{r.page.name:45} {r.page.half:8} " + " ".join(
                 f"{n} {r.scores[n]['f1']:.3f}" + (f"/{r.scores[n]['rouge_l']:.3f}" if "rouge_l" in r.scores[n] else "")
                 for n in extractors))
+    if args.pages_detail:
+        rows = [r for r in results if r.page.half == "dev" and {"ours", "trafilatura"} <= set(r.scores)]
+        rows.sort(key=lambda r: r.scores["ours"]["f1"] - r.scores["trafilatura"]["f1"])
+        print(f"{'dev page':45} {'ours':>6} {'traf':>6} {'diff':>7}")
+        for r in rows:
+            ours, traf = r.scores["ours"]["f1"], r.scores["trafilatura"]["f1"]
+            print(f"{r.page.name:45} {ours:6.3f} {traf:6.3f} {ours - traf:+7.3f}")
     if args.json:
         figures["pages"] = [{"page": r.page.name, "half": r.page.half, "sets": r.page.sets,
                              "scores": r.scores, "seconds": r.seconds} for r in results]

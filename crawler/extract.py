@@ -37,7 +37,7 @@ _UNLIKELY = _word_start(
     "crumb", "share", "sharing", "social", "sns", "related", "relate", "recommend", "tuijian", "xgxw", "xgyd",
     "newsletter", "subscribe", "signup", "login", "cookie", "gdpr", "banner", "advert", "outbrain", "taboola",
     "promo", "copyright", "statement", "disclaimer", "hotnews", "hot-news", "ranking", "paihang", "most-?popular",
-    "trending", "you-may", "also-like", "guess", "toolbar", "topbar", "masthead", "navbar", "nav(?![a-z])",
+    "trending", "you-may", "also-like", "guess", "toolbar", "topbar", "masthead", "navbar", "nav(?:igation)?(?![a-z])",
     "signature", "qrcode", "erweima", "download-app", "more-(?:stories|news|articles|posts)", "morestories",
     "stream", "teaser")
 # ...unless it also names content (`comment-content` is still a comment: see _COMMENTS).
@@ -62,6 +62,9 @@ _BLOCK_INSIDE = etree.XPath(
     "self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6 or self::header or self::footer])")
 _INLINE = frozenset({"a", "b", "cite", "code", "em", "font", "i", "small", "span", "strong", "sub", "sup", "u",
                      "abbr", "mark", "q", "s", "time", "br"})
+# Tags that say their content is the author's (a quoted tweet, a code sample), whatever
+# chrome their class names (`twitter-tweet`, `share-code`); comment threads still go.
+_QUOTED = frozenset({"blockquote", "pre", "code", "figure"})
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
 _COMMAS = re.compile(r"[,，、;；]")
 _WS = re.compile(r"\s+")
@@ -187,7 +190,7 @@ def _prune(body, ruthless: bool) -> None:
         features = _features(element)
         if len(features) < 2 or not _CHROME.search(features):
             continue
-        if not _COMMENTS.search(features) and _MAYBE.search(features):
+        if not _COMMENTS.search(features) and (_MAYBE.search(features) or element.tag in _QUOTED):
             continue
         # Never the wrapper of the page's text (a body class like "with-comments").
         if paragraphs is None:
@@ -406,6 +409,7 @@ def _clean(article, scores: dict, page: _Page, title: str) -> None:
             continue
         if _conditionally_remove(element, scores, page):
             _remove([element])
+    _preamble(article)
     _toggles(article)
     _ad_images(article)
     _repeated_blocks(article)
@@ -437,7 +441,7 @@ def _conditionally_remove(element, scores: dict, page: _Page) -> bool:
         return not (tag == "table" and len(element.findall(".//td")) > 1)
     if length < MIN_PARAGRAPH and images > 2:
         return True
-    if weight_ < 25 and density > (0.33 if tag in ("ul", "ol", "table") else 0.25) and length < 1000:
+    if weight_ < 25 and tag not in ("ul", "ol") and density > (0.33 if tag == "table" else 0.25) and length < 1000:
         return True
     if weight_ >= 25 and density > 0.5:
         return True
@@ -473,6 +477,45 @@ def _teasers(article, page: _Page) -> None:
                                        or (page.length(sibling) < MIN_PARAGRAPH and sibling.find(".//img") is not None)):
             drop.append(sibling)
             sibling = sibling.getnext()
+    _remove(_outermost(drop))
+
+
+# A breadcrumb trail's words besides its links: "You are here", "当前位置：" and separators.
+_CRUMB_TEXT = re.compile(r"^(?:\W|_|you are here|home|当前位置|您的位置|您所在的位置|所在位置|位置)*$", re.I)
+# A line of the article's metadata: a date with a label of source, author, views...
+_META_DATE = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}")
+_META_LABEL = re.compile(r"(?:来源|作者|发布时间|发布日期|时间|日期|浏览|阅读|点击|编辑|责编|稿源)\s*[:：]")
+_SENTENCE_END = re.compile(r"[.。!?！？](?:\s|$)|[。！？]")
+_PREAMBLE_BLOCKS = ("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "header", "li", "table", "blockquote", "pre")
+_HOLDS_BLOCK = etree.XPath(
+    "boolean(descendant::*[self::p or self::div or self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or "
+    "self::h6 or self::header or self::li or self::table or self::blockquote or self::pre or self::img])")
+
+
+def _preamble(article) -> None:
+    """Before the first paragraph of text, the page's furniture around the headline goes: a
+    breadcrumb trail (links and separators only) and a line of metadata (a date with
+    "来源："/"作者："/"浏览："...)."""
+    drop = []
+    for element in article.iter(*_PREAMBLE_BLOCKS):
+        if element is article or _HOLDS_BLOCK(element):
+            continue  # a container: its blocks come next
+        text = _text(element)
+        length = weight(text)
+        if length >= 150 or (length >= 60 and _SENTENCE_END.search(text) and not _META_LABEL.search(text)):
+            break  # the text has begun
+        if not length:
+            continue
+        links = element.findall(".//a")
+        if len(links) >= 2:
+            rest = text
+            for a in links:
+                rest = rest.replace(_text(a), "", 1)
+            if _CRUMB_TEXT.match(_WS.sub("", rest)):
+                drop.append(element)
+                continue
+        if length < 150 and _META_DATE.search(text) and _META_LABEL.search(text):
+            drop.append(element)
     _remove(_outermost(drop))
 
 

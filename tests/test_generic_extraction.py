@@ -181,6 +181,34 @@ def test_the_headline_is_not_repeated_in_the_body():
     assert "Flood gates open on the eastern bank" not in markdown
 
 
+def test_a_quoted_tweet_and_a_list_of_links_in_the_text_stay_in():
+    # The quote's class names a tweet and the list is all links: both are the author's text.
+    quote = ("<blockquote class='twitter-tweet'><p>Water levels on the eastern bank are the lowest in a decade, "
+             "say the gauges this morning.</p>— River Watch (@riverwatch)</blockquote>")
+    links = ("<p>The authority's earlier reports on the project:</p><ul>"
+             "<li><a href='/r/2024'>Eastern bank survey of the old walls</a></li>"
+             "<li><a href='/r/2025'>Gate design and its water tests</a></li>"
+             "<li><a href='/r/2026'>Costs of the first two building years</a></li></ul>")
+    markdown = extract(page(paragraphs(STORY[:2]) + quote + paragraphs(STORY[2:]) + links))
+    assert_story(markdown)
+    for kept in ("lowest in a decade", "River Watch", "Eastern bank survey of the old walls",
+                 "Gate design and its water tests", "Costs of the first two building years"):
+        assert kept in markdown, kept
+
+
+def test_breadcrumbs_and_the_metadata_line_above_the_text_stay_out():
+    # Inside the article's box, with names that say nothing.
+    article = ("<div class='where'>当前位置：<a href='/'>首页</a> &gt; <a href='/city'>本地新闻</a> &gt; "
+               "<a href='/city/water'>水利</a></div>"
+               "<div class='line'>2026-03-17 09:30<span>来源：示例日报</span><span>作者：王小河</span></div>"
+               + paragraphs(ZH_STORY) + "<p>来源：示例日报</p>")
+    markdown = extract(page(article, title="河岸防洪闸正式启用"), language="zh-CN")
+    assert_story(markdown, ZH_STORY)
+    for chrome in ("当前位置", "本地新闻", "2026-03-17", "王小河"):
+        assert chrome not in markdown, chrome
+    assert "来源：示例日报" in markdown  # a source line after the text is the article's
+
+
 # ------------ real pages: at least trafilatura's score + 0.01 against the independent truth
 
 
