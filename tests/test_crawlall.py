@@ -61,10 +61,14 @@ def test_selection_by_names_disabled_and_enabled_flag():
         def __init__(self, enabled):
             self.enabled = enabled
 
+        def enabled_in(self, settings):
+            return self.enabled or bool(settings.get("B_COOKIE"))
+
     sites = {"a": Site(True), "b": Site(False)}
-    assert select_sources([], ["qq", "sina"], sites, []) == ["qq", "sina", "a"]
-    assert select_sources([], ["qq", "sina"], sites, ["sina"]) == ["qq", "a"]
-    assert select_sources(["b", "qq"], ["qq", "sina"], sites, []) == ["b", "qq"]
+    assert select_sources([], ["qq", "sina"], sites, [], {}) == ["qq", "sina", "a"]
+    assert select_sources([], ["qq", "sina"], sites, ["sina"], {}) == ["qq", "a"]
+    assert select_sources(["b", "qq"], ["qq", "sina"], sites, [], {}) == ["b", "qq"]
+    assert select_sources([], ["qq"], sites, [], {"B_COOKIE": "x"}) == ["qq", "a", "b"]
 
 
 OFF = ('folder = "off"\nlanguage = "en"\nenabled = false\ndisabled_reason = "invented:  needs a cookie"\n'

@@ -128,7 +128,9 @@ def available_sources(spider_loader, settings) -> tuple[list[str], dict[str, sit
     return spiders, sites
 
 
-def select_sources(names: list[str], spiders: list[str], sites: dict, disabled) -> list[str]:
+def select_sources(names: list[str], spiders: list[str], sites: dict, disabled, settings) -> list[str]:
+    """The names given, else every spider and every site enabled in `settings` (its `enabled_by`
+    secret set counts), less `disabled`."""
     disabled = set(disabled)
     if names:
         unknown = [n for n in names if n not in spiders and n not in sites]
@@ -137,7 +139,7 @@ def select_sources(names: list[str], spiders: list[str], sites: dict, disabled) 
                              f"sites: {', '.join(sorted(sites)) or 'none'})", print_help=False)
         chosen = list(dict.fromkeys(names))
     else:
-        chosen = spiders + [name for name, config in sorted(sites.items()) if config.enabled]
+        chosen = spiders + [name for name, config in sorted(sites.items()) if config.enabled_in(settings)]
     return [n for n in chosen if n not in disabled]
 
 
@@ -149,7 +151,7 @@ def status(name: str, chosen: list[str], names: list[str], sites: dict, disabled
         return "disabled: CRAWLALL_DISABLED"
     if names:
         return "disabled: not in CRAWLALL_SPIDERS"
-    return "disabled: " + " ".join(sites[name].disabled_reason.split())
+    return "disabled: " + sites[name].why_disabled()
 
 
 def listing(name: str, spidercls, config: site_file.SiteConfig | None, state: str) -> list[str]:
@@ -200,7 +202,7 @@ class Command(BaseRunSpiderCommand):
             raise UsageError(str(exc), print_help=False) from None
         names = list(args) or list(settings.getlist("CRAWLALL_SPIDERS"))
         disabled = settings.getlist("CRAWLALL_DISABLED")
-        chosen = select_sources(names, spiders, sites, disabled)
+        chosen = select_sources(names, spiders, sites, disabled, settings)
         loader = self.crawler_process.spider_loader
         if opts.list_only:
             for name in list(dict.fromkeys(args)) or spiders + sorted(sites):

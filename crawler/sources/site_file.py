@@ -17,6 +17,7 @@ from importlib import import_module
 from pathlib import Path
 
 from crawler.archive import SEGMENT
+from crawler.spiders.base import secret
 from crawler.timeutil import BEIJING
 
 KINDS = ("rss", "atom", "feed", "sitemap", "list", "json")
@@ -34,7 +35,7 @@ SITE_NAME = re.compile(r"[A-Za-z0-9_-]+")
 _SECRET_NAME = re.compile(r"[A-Z][A-Z0-9_]*")
 _HOOK = re.compile(r"[A-Za-z_][\w.]*:[A-Za-z_]\w*")
 
-_TOP = {"name", "folder", "category", "language", "enabled", "disabled_reason", "limit", "timezone",
+_TOP = {"name", "folder", "category", "language", "enabled", "enabled_by", "disabled_reason", "limit", "timezone",
         "settings", "discovery", "article", "request"}
 _DISCOVERY = {"kind", "name", "url", "urls", "pages", "method", "params", "body", "links", "link_title",
               "link_time", "link_anchor", "site_url", "include", "exclude", "entries", "fields", "skip", "hook", "language", "folder",
@@ -307,7 +308,8 @@ class SiteConfig:
     language: str
     discoveries: tuple = ()
     path: str = ""
-    enabled: bool = True
+    enabled: bool = True  # the file alone: False for `enabled = false` and for `enabled_by`
+    enabled_by: str = ""  # the secret whose value enables the site (enabled_in)
     disabled_reason: str = ""
     limit: int | None = None
     timezone: dt.tzinfo = BEIJING
@@ -346,6 +348,15 @@ class SiteConfig:
     @property
     def secrets(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(self.secret_headers.values()))
+
+    def enabled_in(self, settings) -> bool:
+        """Does crawlall run the site unnamed: `enabled`, or its `enabled_by` secret is set (the
+        setting, else the environment variable: read as the spider reads it)."""
+        return self.enabled or bool(self.enabled_by and secret(settings, self.enabled_by))
+
+    def why_disabled(self) -> str:
+        """The disabled_reason on one line, then the secret that would enable the site."""
+        return " ".join(self.disabled_reason.split()) + (f" (set {self.enabled_by})" if self.enabled_by else "")
 
     @property
     def carries_body(self) -> bool:
@@ -449,11 +460,19 @@ def parse_site(data: dict, stem: str, path: str = "") -> SiteConfig:
     enabled = data.get("enabled", True)
     if not isinstance(enabled, bool):
         raise ConfigError(f"{where}: enabled must be true or false")
+    by_secret = "enabled_by" in data  # off until that secret is set: checked with the secrets below
+    enabled_by = data.get("enabled_by", "")
+    if by_secret:
+        if "enabled" in data:
+            raise ConfigError(f"{where}: give enabled or enabled_by, not both "
+                              "(enabled_by: off until its secret is set)")
+        enabled = False
     disabled_reason = str(data.get("disabled_reason") or "").strip()
     if not enabled and not disabled_reason:
-        raise ConfigError(f"{where}: enabled = false needs disabled_reason (why, in one line)")
+        raise ConfigError(f"{where}: {'enabled_by' if by_secret else 'enabled = false'} needs disabled_reason "
+                          "(why, in one line)")
     if enabled and disabled_reason:
-        raise ConfigError(f"{where}: disabled_reason is for enabled = false")
+        raise ConfigError(f"{where}: disabled_reason is for enabled = false or enabled_by")
     settings = _table(data.get("settings"), f"{where}: [settings]")
     _check_keys(settings, set(SITE_SETTINGS), f"{where} [settings]")
 
@@ -465,6 +484,10 @@ def parse_site(data: dict, stem: str, path: str = "") -> SiteConfig:
         if not _SECRET_NAME.fullmatch(setting):
             raise ConfigError(f"{where}: request.secret_headers.{header} must name a setting/environment "
                               f"variable (UPPER_CASE), not hold the secret itself")
+    secrets = tuple(secret_headers.values())
+    if by_secret and enabled_by not in secrets:
+        raise ConfigError(f"{where}: enabled_by must name one of the site's secrets (request.secret_headers: "
+                          f"{', '.join(dict.fromkeys(secrets)) or 'none'}), got {enabled_by!r}")
     encoding = str(request.get("encoding") or "")
     if encoding:
         try:
@@ -506,7 +529,7 @@ def parse_site(data: dict, stem: str, path: str = "") -> SiteConfig:
         raise ConfigError(f"{where}: article.follow is for HTML pages (format = \"html\")")
     return SiteConfig(
         name=name, folder=folder, category=top["category"], language=language, discoveries=discoveries,
-        path=path, enabled=enabled, disabled_reason=disabled_reason,
+        path=path, enabled=enabled, enabled_by=enabled_by, disabled_reason=disabled_reason,
         limit=_positive(data.get("limit"), f"{where}: limit"),
         timezone=_zone(data.get("timezone"), f"{where}: timezone"), settings=dict(settings),
         format=fmt, root=str(article.get("root") or ""),

@@ -29,6 +29,13 @@ from crawler.timeutil import BEIJING
 DENIED = (401, 403)
 
 
+def secret(settings, name: str) -> str:
+    """A secret's value: the setting (None: no settings), or when that is empty the environment
+    variable of the same name; "" when neither is set."""
+    value = settings.get(name) if settings is not None else None
+    return value or os.environ.get(name, "")
+
+
 def _failed(failure) -> tuple[str, str]:
     """(what failed: the request's `discovery` label or URL, why) of a request's failure."""
     request = getattr(failure, "request", None)
@@ -61,10 +68,9 @@ class SourceSpider(scrapy.Spider):
         """The crawl's setting (its default: crawler/settings.py); a secret (SECRETS) left empty
         there is read from the environment variable of its name."""
         settings = getattr(self, "settings", None)
-        value = settings.get(name) if settings is not None else None
         if name in self.SECRETS:
-            return value or os.environ.get(name, "")
-        return value
+            return secret(settings, name)
+        return settings.get(name) if settings is not None else None
 
     def secret_headers(self) -> dict:
         """The SECRET_HEADERS whose secret is set (a Cookie goes into the jar:

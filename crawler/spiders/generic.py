@@ -128,6 +128,11 @@ class GenericSpider(SourceSpider):
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.configure(cls.load_config({"site": spider.site, "config": spider.config_path}, crawler.settings))
+        if not spider.config.enabled_in(crawler.settings):
+            # Named, it runs (as `scrapy crawlall <name>` runs it); said once, so that nobody
+            # takes its empty or refused answers for a broken site.
+            spider.logger.warning("%s is disabled: %s; it runs because it was named",
+                                  spider.name, spider.config.why_disabled())
         return spider
 
     def configure(self, config: SiteConfig) -> None:
