@@ -119,6 +119,14 @@ def valid_list(arguments) -> str:
     return ", ".join(a.usage for a in arguments) or "none"
 
 
+def read_setting(spider: str, name: str, kind: str, value):
+    """A setting read as an argument of `kind` is (a key of KINDS); ArgumentError naming it."""
+    try:
+        return KINDS[kind][1](value)
+    except ValueError as exc:
+        raise ArgumentError(f"{spider} spider: {name} {exc}, got {value!r}") from None
+
+
 def parse(spider: str, arguments, values: dict) -> dict:
     """{name: value read by its kind} for every declared argument (None when not given);
     ArgumentError for an unknown name or an unreadable value."""

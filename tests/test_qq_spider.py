@@ -10,6 +10,7 @@ import pytest
 from scrapy.http import HtmlResponse, Request, TextResponse
 from scrapy.utils.test import get_crawler
 
+from crawler.arguments import ArgumentError
 from crawler.items import Article
 from crawler.spiders.qq import QqSpider
 from tests.support.qq_pages import current_layout_page
@@ -91,6 +92,17 @@ def test_settings_win_over_environment(tmp_path, monkeypatch):
     bodies = [json.loads(r.body) for r in start_requests(spider)]
     assert [(b["channel_id"], b["flush_num"], b["device_id"]) for b in bodies] == [
         ("a", 1, "setting"), ("a", 2, "setting"), ("b", 1, "setting"), ("b", 2, "setting")]
+
+
+@pytest.mark.parametrize("name, value, message", [
+    ("QQ_HOT_ENABLED", "maybe", "QQ_HOT_ENABLED must be one of 1, true, yes, on, 0, false, no, off, got 'maybe'"),
+    ("QQ_PAGES", "two", "QQ_PAGES must be a positive integer, got 'two'"),
+])
+def test_an_unreadable_setting_is_refused_by_name(tmp_path, name, value, message):
+    # Read as the -a argument of its kind is: a setting that says nothing readable is no False.
+    spider = make_spider(tmp_path, {name: value})
+    with pytest.raises(ArgumentError, match=f"^qq spider: {message}$"):
+        start_requests(spider)
 
 
 def test_hot_list_request(tmp_path):

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 import scrapy
 
 from crawler.archive import archive_name
-from crawler.arguments import LIMIT, Argument
+from crawler.arguments import LIMIT, Argument, read_setting
 from crawler.sources.common import SourceError
 from crawler.sources.qq import (
     FOLDER, LANGUAGE, FeedEntry, FeedResult, parse_article, qq_feed_items, qq_hot_items, url_id,
@@ -30,30 +30,6 @@ from crawler.spiders.base import SourceSpider
 from crawler.timeutil import BEIJING, BadDate, format_archive_date, parse_beijing
 
 SECRETS = ("QQ_DEVICE_ID", "QQ_QIMEI36", "QQ_COOKIE")
-
-
-def _split(value) -> list[str]:
-    if value is None:
-        return []
-    if isinstance(value, (list, tuple)):
-        parts = value
-    else:
-        parts = str(value).replace("\n", ",").split(",")
-    return [p.strip() for p in parts if p and str(p).strip()]
-
-
-def _positive_int(name: str, value) -> int:
-    try:
-        number = int(str(value).strip())
-    except (TypeError, ValueError):
-        number = 0
-    if number < 1:
-        raise ValueError(f"qq spider: {name} must be a positive integer, got {value!r}")
-    return number
-
-
-def _bool(value) -> bool:
-    return str(value).strip().lower() in ("1", "true", "yes", "on")
 
 
 class QqSpider(SourceSpider):
@@ -88,17 +64,21 @@ class QqSpider(SourceSpider):
 
     # ------------ configuration
 
+    def read(self, name: str, kind: str):
+        """A setting read as an `-a` argument of that kind is (ArgumentError when it cannot be)."""
+        return read_setting(self.name, name, kind, self.setting(name))
+
     @property
     def channels(self) -> list[str]:
-        return self.arg_channels if self.arg_channels is not None else _split(self.setting("QQ_CHANNELS"))
+        return self.arg_channels if self.arg_channels is not None else self.read("QQ_CHANNELS", "names")
 
     @property
     def pages(self) -> int:
-        return self.arg_pages or _positive_int("QQ_PAGES", self.setting("QQ_PAGES"))
+        return self.arg_pages or self.read("QQ_PAGES", "count")
 
     @property
     def hot_enabled(self) -> bool:
-        return self.arg_hot if self.arg_hot is not None else _bool(self.setting("QQ_HOT_ENABLED"))
+        return self.arg_hot if self.arg_hot is not None else self.read("QQ_HOT_ENABLED", "switch")
 
     # ------------ requests
 
@@ -110,7 +90,7 @@ class QqSpider(SourceSpider):
             "device_id": self.setting("QQ_DEVICE_ID") or "",
             "flush_num": page,
             "channel_id": channel,
-            "item_count": _positive_int("QQ_ITEM_COUNT", self.setting("QQ_ITEM_COUNT")),
+            "item_count": self.read("QQ_ITEM_COUNT", "count"),
             "is_local_chlid": "0",
         }
 
@@ -174,7 +154,7 @@ class QqSpider(SourceSpider):
     def article_domains(self) -> list[str]:
         """Hosts a feed may send us to: QQ_ARTICLE_DOMAINS (and their subdomains) and the
         feed's own hosts (a mirror or test server serves its pages itself)."""
-        domains = [d.lower().lstrip(".") for d in _split(self.setting("QQ_ARTICLE_DOMAINS"))]
+        domains = [d.lower().lstrip(".") for d in self.read("QQ_ARTICLE_DOMAINS", "names")]
         for name in ("QQ_FEED_URL", "QQ_HOT_URL"):
             host = urlsplit(self.setting(name) or "").hostname
             if host:
