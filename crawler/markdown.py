@@ -510,6 +510,37 @@ def _dedent_lists(markdown: str) -> str:
     return "\n".join(lines)
 
 
+# A line indented four columns or more, after any quote markers (html2text indents a <dd> so).
+_DEEP_INDENT = re.compile(r"^((?:> ?)*)((?: {0,3}\t| {4})[ \t]*)(?=\S)", re.M)
+_ITEM_START = re.compile(r" {0,3}(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
+_QUOTE_PREFIX = re.compile(r"(?:> ?)*")
+
+
+def _unindent_paragraphs(markdown: str) -> str:
+    """Outside lists, a line indented four columns or more would start an indented code
+    block (showing `![..](..)` as text): its leading white space goes, which changes nothing
+    where it continues a paragraph. Runs before the code blocks are put in (no code yet)."""
+    if not _DEEP_INDENT.search(markdown):
+        return markdown
+    lines = markdown.split("\n")
+    in_list: dict[str, bool] = {}  # per quote prefix: inside a list?
+    previous_blank: dict[str, bool] = {}
+    for index, line in enumerate(lines):
+        prefix = _QUOTE_PREFIX.match(line).group(0)
+        key = prefix.replace(" ", "")
+        content = line[len(prefix):]
+        if _ITEM_START.match(content):
+            in_list[key] = True
+        elif in_list.get(key) and previous_blank.get(key) and content and not content[0].isspace():
+            in_list[key] = False
+        if not in_list.get(key):
+            match = _DEEP_INDENT.match(line)
+            if match:
+                lines[index] = line = match.group(1) + line[match.end():]
+        previous_blank[key] = not content.strip()
+    return "\n".join(lines)
+
+
 # At this point html2text's own list items are indented (two spaces or more): a list marker
 # at column 0 (or right after a quote's `> `) comes from text split over several elements
 # (`<span>01</span><span>.</span>`), which escape_text could not see as a whole.
@@ -755,7 +786,7 @@ def body_to_markdown(body) -> str:
     _prepare(body)
     tables = _extract_tables(body)
     _extract_preformatted(body, tables)
-    markdown = _dedent_lists(_convert(body))
+    markdown = _unindent_paragraphs(_dedent_lists(_convert(body)))
     if tables:
         markdown = _insert_tables(markdown, tables)
     return protect_from_hugo(_MANY_BLANK_LINES.sub("\n\n", markdown).strip())

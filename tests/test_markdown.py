@@ -125,6 +125,29 @@ def test_headings_lists_quotes():
     assert out.startswith("## 标题")
 
 
+@pytest.mark.parametrize("html", [
+    # A formula image in a definition after a paragraph (as Wikipedia writes display math).
+    '<p>写成矩阵：</p><dl><dd><span class="m"><span style="display:none">x</span>'
+    '<img src="https://img.example.com/f.svg" alt="A = B"></span></dd></dl><p>后文</p>',
+    "<p>前文</p><dl><dd>定义<b>正文</b></dd></dl>",
+    "<blockquote><p>引文</p><dl><dd>引文里的定义</dd></dl></blockquote>",
+    "<p>前文</p><dl><dd><pre>代码\n  缩进</pre></dd></dl>",
+])
+def test_indented_lines_outside_lists_are_no_code_block(html):
+    out = md(html)
+    rendered = render(out)
+    assert "<pre>" not in rendered or "<pre><code>代码\n  缩进\n</code></pre>" in rendered, out
+    assert rendered.count("<pre>") == html.count("<pre>"), out
+    assert rendered_text(out) == visible_text(html), out
+    if "<img" in html:
+        assert '<img src="https://img.example.com/f.svg" alt="A = B"' in rendered, out
+
+
+def test_indented_lines_inside_lists_stay_in_the_item():
+    out = md("<ul><li>项<dl><dd>项里的定义</dd></dl></li><li>二</li></ul>")
+    assert render(out).count("<li>") == 2 and "<pre>" not in render(out), out
+
+
 def test_body_starting_with_list_keeps_items_flat():
     out = md("<ul><li>一</li><li>二</li></ul>")
     assert render(out).count("<li>") == 2 and render(out).count("<ul>") == 1
