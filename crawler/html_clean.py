@@ -5,8 +5,9 @@ text), applies every rule of RULES in order to the tree and serialises the resul
 is a small function `rule(root, base_url) -> None` that mutates the tree. A rule that deletes
 elements *with their text* says so in its `drops_text_of` attribute (a set of tag names);
 `TEXT_DROPPING_TAGS` is their union, so that tests can compute which visible text the cleaning
-is allowed to remove. No other rule removes text: text nodes are kept as they are (white space
-is not reflowed) and the text of a removed element is re-attached to its neighbour.
+is allowed to remove. No other rule removes visible text (remove_hidden takes out what the page
+hides): text nodes are kept as they are (white space is not reflowed) and the text of a removed
+element is re-attached to its neighbour.
 """
 
 from __future__ import annotations
@@ -371,6 +372,29 @@ def remove_scripts(root, base_url: str) -> None:
 
 remove_scripts.drops_text_of = frozenset({"script", "style", "noscript", "template"})
 
+# A style that hides the element: a `display: none` declaration (not `mso-display`, `--display`).
+_HIDDEN_STYLE = re.compile(r"(?:^|;)\s*display\s*:\s*none\b", re.I)
+
+
+def is_hidden(element) -> bool:
+    """True for an element the page hides: a `hidden` attribute or a `display: none` style."""
+    if element.get("hidden") is not None:
+        return True
+    style = element.get("style")
+    return bool(style) and "none" in style.lower() and _HIDDEN_STYLE.search(style) is not None
+
+
+def remove_hidden(root, base_url: str) -> None:
+    """Elements the page hides (is_hidden), with their content: no reader sees them (an
+    e-mail's preview line, a sign-up form's thank-you note, a watermark). Their text is not
+    visible text, so no tag is named in `drops_text_of`; the tests' visible text leaves
+    hidden elements out the same way."""
+    hidden = [element for element in root.iter(etree.Element) if element is not root and is_hidden(element)]
+    remove_all_keep_tail(root, hidden)
+
+
+remove_hidden.drops_text_of = frozenset()
+
 
 def remove_active_content(root, base_url: str) -> None:
     """Embedded and interactive content that a Markdown archive cannot hold: frames, plug-ins,
@@ -506,6 +530,7 @@ _BLOCKS = frozenset({
 RULES = (
     remove_comments,
     remove_scripts,
+    remove_hidden,
     remove_active_content,
     remove_event_handlers,
     remove_script_links,

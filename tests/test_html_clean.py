@@ -12,7 +12,7 @@ BASE = "https://news.example.com/a/2024/story.html"
 
 def test_rules_are_named_and_ordered():
     assert [r.__name__ for r in RULES] == [
-        "remove_comments", "remove_scripts", "remove_active_content", "remove_event_handlers",
+        "remove_comments", "remove_scripts", "remove_hidden", "remove_active_content", "remove_event_handlers",
         "remove_script_links", "make_image_urls_absolute", "remove_placeholder_images",
         "make_link_urls_absolute", "remove_empty_wrappers",
     ]
@@ -27,6 +27,17 @@ def test_remove_comments_joins_sentence_without_space():
 def test_remove_scripts():
     out = clean_body_html("<p>前文<script>var a = 1;</script>后文</p><style>p{}</style><noscript>开启脚本</noscript><template>模板</template>", BASE)
     assert out == "<p>前文后文</p>"
+
+
+def test_remove_hidden_keeps_the_text_after_it():
+    html = ('<div style="color: red; Display : NONE !important">Preview line for the inbox</div>'
+            '<p>Shown<span hidden>thanks for signing up</span> text<span style="display:none">{pixel}</span>'
+            ' goes on.</p><table style="mso-hide:all;display:none"><tr><td>Mobile copy</td></tr></table>'
+            '<p style="mso-display:none; color:blue">Still shown.</p><p style="display: block">Shown too.</p>')
+    out = clean_body_html(html, BASE)
+    assert visible_text(out) == "Showntextgoeson.Stillshown.Showntoo."
+    assert out == ('<p>Shown text goes on.</p><p style="mso-display:none; color:blue">Still shown.</p>'
+                   '<p style="display: block">Shown too.</p>')
 
 
 def test_remove_active_content_keeps_form_text():

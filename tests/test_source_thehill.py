@@ -9,8 +9,6 @@ from collections import Counter
 from functools import partial
 from pathlib import Path
 
-import pytest
-
 from tests.support import thehill_responses as responses
 from tests.support.cli import run_scrapy
 from tests.support.crawls import check_crawl_twice, replay, run_with_report
@@ -39,9 +37,10 @@ def post(entry, answer: bytes, status: int = 200):
 
 
 # What a person removes from a real thehill body, as a reader sees it: the boxes set apart from
-# the text (<aside>: a link to a story elsewhere). Left in by the crawler today: the text the
-# page hides (a newsletter's e-mail preview line with its `{beacon}` placeholder, the sign-up
-# form's thank-you note) and the newsletter sign-up box ("Close", "… Sign up for the X newsletter").
+# the text (<aside>: a link to a story elsewhere); and (`left_in`, what the crawler once kept,
+# none now) the text the page hides (a newsletter's e-mail preview line with its `{beacon}`
+# placeholder, the sign-up form's thank-you note) and the newsletter sign-up box ("Close", "…
+# Sign up for the X newsletter").
 NOT_ARTICLE = NotArticle(boxes=("aside",), hidden=False, left_in=NotArticle(
     hidden=True, lines=(r"^Close$", r"^The latest in politics and policy\. Direct to your inbox\. Sign up for the .+ newsletter$")))
 
@@ -77,7 +76,7 @@ def test_every_real_item(tmp_path, capsys):
               f"left in: {counts['left_in']}; dropped: "
               f"{sum(v for k, v in counts.items() if k.startswith('dropped'))}; problems: {len(problems)}")
     assert not problems, dict(list(problems.items())[:5])
-    assert counts["written"] == len(items)
+    assert counts["written"] == len(items) and counts["left_in"] == 0
 
 
 def test_newsletter_tables(tmp_path):
@@ -86,8 +85,6 @@ def test_newsletter_tables(tmp_path):
     assert counts["written"] == len(items) > 0 and not problems, dict(list(problems.items())[:5])
 
 
-@pytest.mark.xfail(strict=True, reason="the crawler keeps thehill's hidden text and newsletter sign-up box "
-                                        "(NOT_ARTICLE.left_in)")
 def test_nothing_a_person_removes_is_left_in(tmp_path):
     check_nothing_left_in(seed_items("thehill"), NOT_ARTICLE, _written_problems, tmp_path)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from tests.support.text import _body
+from tests.support.text import _body, hidden as _hidden
 
 # Not seen as text by a reader: code, players and frames (their fallback text shows only where
 # they do not work), and the controls of a form.
@@ -20,7 +20,6 @@ _BLOCKS = frozenset(("address", "article", "aside", "blockquote", "br", "dd", "d
                      "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header",
                      "hr", "li", "main", "nav", "ol", "p", "pre", "section", "summary", "table", "td", "th",
                      "tr", "ul"))
-_DISPLAY_NONE = re.compile(r"display\s*:\s*none", re.I)
 _SPACE = re.compile(r"\s+")
 _LINE = "\x00"  # between blocks (a text's own line breaks are white space inside its line)
 _LINK, _END_LINK = "\x01", "\x02"  # around a link's text
@@ -51,10 +50,6 @@ class NotArticle:
         more = self.left_in or NotArticle(hidden=self.hidden)
         return NotArticle(self.lines + more.lines, self.from_line + more.from_line, self.link_lists + more.link_lists,
                           self.boxes + more.boxes, self.hidden or more.hidden)
-
-
-def _hidden(node) -> bool:
-    return node.get("hidden") is not None or bool(_DISPLAY_NONE.search(node.get("style") or ""))
 
 
 def _boxed(node, boxes) -> bool:

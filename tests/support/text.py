@@ -21,6 +21,7 @@ from crawler.html_clean import _VOID_UNKNOWN_TO_LIBXML2
 _PARSER = etree.HTMLParser(recover=True, huge_tree=True)
 _WHITESPACE = re.compile(r"\s+")
 _INVISIBLE = ("script", "style", "template")
+_DISPLAY_NONE = re.compile(r"(?:^|;)\s*display\s*:\s*none", re.I)  # the declaration, not `mso-display`
 
 # CommonMark, raw HTML *off*: Hugo's goldmark (unsafe = false, the default) omits raw HTML,
 # so HTML left in the Markdown must show up here as a difference, not be rendered.
@@ -41,8 +42,16 @@ def _body(html: str):
     return None if root is None else root.find("body")
 
 
+def hidden(node) -> bool:
+    """An element the page hides (a `hidden` attribute, a `display: none` style): no reader sees it."""
+    return node.get("hidden") is not None or bool(_DISPLAY_NONE.search(node.get("style") or ""))
+
+
 def _drop(body, tags) -> None:
-    for node in list(body.iter(etree.Comment, etree.ProcessingInstruction, *tags)):
+    """Comments, the elements of `tags` and hidden elements go; the text after each stays."""
+    doomed = list(body.iter(etree.Comment, etree.ProcessingInstruction, *tags))
+    doomed += [node for node in body.iter(etree.Element) if node is not body and hidden(node)]
+    for node in doomed:
         parent = node.getparent()
         if parent is None:
             continue
@@ -56,8 +65,8 @@ def _drop(body, tags) -> None:
 
 
 def visible_text(html: str, also_drop=()) -> str:
-    """Text a reader sees of an HTML body (no script/style/template, no comments), all white
-    space removed. `also_drop`: further tags whose text is not counted."""
+    """Text a reader sees of an HTML body (no script/style/template, no comments, nothing
+    hidden), all white space removed. `also_drop`: further tags whose text is not counted."""
     body = _body(html)
     if body is None:
         return ""
