@@ -32,8 +32,10 @@ ARTICLES = 600
 CHANNEL = "dist1"
 # A dead process is noticed after this many seconds (the default, 30, is for real machines).
 TIMEOUT = "REDIS_MEMBER_TIMEOUT=2"
+# FAST's 1 s download timeout would retry a page that a loaded machine answers late, and a
+# retry is a second GET of the page: these tests count GETs, so the timeout is a generous one.
 COMMON = ("BODY_WORKERS=0", "ROBOTSTXT_OBEY=False", "CONCURRENT_REQUESTS_PER_DOMAIN=16", f"QQ_ITEM_COUNT={PER_PAGE}",
-          TIMEOUT)
+          TIMEOUT, "DOWNLOAD_TIMEOUT=30")
 
 
 def feed_body(channel: str, page: int) -> dict:
