@@ -9,8 +9,6 @@ from collections import Counter
 from functools import partial
 from pathlib import Path
 
-import pytest
-
 from crawler.sources.generic import Entry
 
 from tests.support import wallstreetcn_responses as responses
@@ -27,8 +25,8 @@ from tests.support.source_pipeline import check_file, pipelines, run, set_aside_
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "fixtures" / "wallstreetcn" / "nightly"
 # What a person removes from a real wallstreetcn body, as a reader sees it. The risk disclaimer
-# under each article stays (the archive's own wallstreetcn files keep it). Left in by the
-# crawler today: the note above an audio player asking to upgrade the app to listen.
+# under each article stays (the archive's own wallstreetcn files keep it). `left_in` (what the
+# crawler once kept, none now): the note above an audio player asking to upgrade the app to listen.
 NOT_ARTICLE = NotArticle(left_in=NotArticle(lines=(r"^请各位听众升级为见闻最新版APP",)))
 FLOW = "https://api-one-wscn.awtmt.com/apiv1/content/information-flow?channel=global&accept=article&cursor=&limit=20&action=upglide"
 source = SiteSource("wallstreetcn")  # sites/wallstreetcn.toml through its spider
@@ -75,10 +73,9 @@ def test_every_real_item(tmp_path, capsys):
               f"{sum(v for k, v in counts.items() if k.startswith('dropped'))}; left in: {counts['left_in']}; "
               f"problems: {len(problems)}")
     assert not problems, dict(list(problems.items())[:5])
-    assert counts["article"] + counts["chart"] == len(items)
+    assert counts["article"] + counts["chart"] == len(items) and counts["left_in"] == 0
 
 
-@pytest.mark.xfail(strict=True, reason="the crawler keeps wallstreetcn's upgrade-the-app note (NOT_ARTICLE.left_in)")
 def test_nothing_a_person_removes_is_left_in(tmp_path):
     check_nothing_left_in(seed_items("wallstreetcn"), NOT_ARTICLE, _written_problems, tmp_path)
 
