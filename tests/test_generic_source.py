@@ -237,6 +237,32 @@ def test_missing_selectors_fall_back_to_the_page_and_are_counted():
     assert "Invented footer" not in a["body_html"]
 
 
+CODE_PAGE = """<html><head><title>Testing a widget loader</title></head><body>
+<div class="post">
+<p>Our invented widget loader is easy to set up in any page, and this long paragraph explains
+how the loader finds its scripts, where they live and why the order of the tags matters much.</p>
+<pre><code>&lt;script src="vendor/loader.js"&gt;&lt;/script&gt;
+&lt;a href="../docs/start.html"&gt;start&lt;/a&gt;</code></pre>
+<p>After the snippet, a second paragraph with <a href="../docs/more.html">a relative link</a>
+and an image <img src="img/shot.png" data-src="img/shot-large.png" alt="screen"> written relative,
+then more invented sentences so that the extractor keeps the whole block as the article.</p>
+</div></body></html>"""
+
+
+def test_only_real_attributes_are_made_absolute_not_code_text():
+    body = generic.extracted_body(CODE_PAGE, "http://ex.test/blog/post/index.html")
+    # The escaped markup of the code sample reads as written.
+    assert '&lt;script src="vendor/loader.js"&gt;&lt;/script&gt;' in body
+    assert '&lt;a href="../docs/start.html"&gt;start&lt;/a&gt;' in body
+    # The page's own attributes are absolute.
+    assert 'href="http://ex.test/blog/docs/more.html"' in body
+    assert 'src="http://ex.test/blog/post/img/shot.png"' in body
+    assert 'data-src="http://ex.test/blog/post/img/shot-large.png"' in body
+    # (The extractor leaves a <video> out; its attributes, had it one, are real ones too.)
+    video = generic._absolutize('<div><video poster="p.jpg" src="c.mp4"></video></div>\n', "http://ex.test/v/")
+    assert video == '<div><video poster="http://ex.test/v/p.jpg" src="http://ex.test/v/c.mp4"></video></div>\n'
+
+
 def test_feed_values_win_over_page_metadata_and_id_from_link():
     c = config(article={"id_pattern": r"/a/(\d+)"})
     entry = generic.Entry(link="https://ex.test/a/77", title="Feed title", published="Mon, 02 Mar 2026 01:00:00 +0000")

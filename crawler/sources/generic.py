@@ -13,11 +13,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
+import lxml.html
+from lxml import etree
 from parsel import Selector
 
 from crawler import extract
 from crawler.html_clean import (
-    absolute_url, inner_html, is_plain_text, parse_body, plain_text_to_html, remove_keep_tail,
+    LAZY_IMAGE_ATTRIBUTES, absolute_url, inner_html, is_plain_text, parse_body, plain_text_to_html, remove_keep_tail,
 )
 from crawler.items import Article
 from crawler.sources import json_api, pages
@@ -367,11 +369,26 @@ def time_from_values(values, tz: dt.tzinfo, fmt: str = "") -> dt.datetime | None
     return None
 
 
+# Attributes holding one URL (the lazy-loading ones too: crawler.html_clean makes them the src).
+_URL_ATTRIBUTES = frozenset(("href", "src", "poster") + LAZY_IMAGE_ATTRIBUTES)
+
+
 def _absolutize(html: str, base: str) -> str:
-    """Image and link URLs of the extracted HTML made absolute (the page writes them relative)."""
-    def fix(m):
-        return f'{m.group(1)}="{urljoin(base, m.group(2))}"'
-    return re.sub(r'\b(src|href)="([^"]*)"', fix, html) if base else html
+    """Image and link URLs of the extracted HTML (one element, as crawler.extract writes it)
+    made absolute (the page writes them relative). Attributes only: text that reads
+    `src="..."` (escaped markup in a code sample) stays as written."""
+    if not base:
+        return html
+    try:
+        root = lxml.html.fragment_fromstring(html)
+    except (etree.ParserError, ValueError):
+        return html
+    for element in root.iter(etree.Element):
+        for name, value in element.items():
+            if name in _URL_ATTRIBUTES:
+                element.set(name, urljoin(base, value))
+    # The parser drops the white space after the element; it is kept as the extractor wrote it.
+    return etree.tostring(root, method="html", encoding="unicode", with_tail=False) + html[len(html.rstrip()):]
 
 
 def extracted_body(html: str, url: str, title: str = "", remove=(), root=None) -> str:
