@@ -15,7 +15,8 @@ from tests.support import page_source_tests as shared
 from tests.support import stheadline_responses as responses
 from tests.support.cli import run_scrapy
 from tests.support.crawls import check_crawl_twice, replay, run_with_report
-from tests.support.reader import NotArticle
+from tests.support.page_responses import response
+from tests.support.reader import NotArticle, reader_text
 from tests.support.server import Reply, TestServer
 from tests.support.shared import seed_items
 from tests.support.site_source import SiteSource
@@ -27,9 +28,9 @@ source = SiteSource("stheadline")  # sites/stheadline.toml through its spider
 
 
 # What a person removes from a real stheadline body (as a reader sees it; the pages' invented
-# ad slot is not in the item). The page's trailer, from the keywords line on (previous/next
-# story, the latest comments, a list of other stories), and the "related news/articles:" link
-# lists set into the text are left in by the crawler today.
+# ad slot is not in the item). `left_in` (what the crawler once kept, none now): the page's
+# trailer, from the keywords line on (previous/next story, the latest comments, a list of other
+# stories), and the "related news/articles:" link lists set into the text.
 NOT_ARTICLE = NotArticle(left_in=NotArticle(
     from_line=(r"^關鍵字$",), link_lists=(r"^相關(?:新聞|文章)\s*[：︰:]",)))
 
@@ -37,7 +38,8 @@ NOT_ARTICLE = NotArticle(left_in=NotArticle(
 def test_every_real_item_parsed(capsys):
     items = seed_items("stheadline")
     print_layouts(items, capsys)
-    shared.check_parsed(source, responses, items, "stheadline", NOT_ARTICLE, capsys)
+    counts = shared.check_parsed(source, responses, items, "stheadline", NOT_ARTICLE, capsys)
+    assert counts["left_in"] == 0
 
 
 def print_layouts(items, capsys):
@@ -50,14 +52,30 @@ def print_layouts(items, capsys):
 def test_every_real_item_written(tmp_path, capsys):
     items = seed_items("stheadline")
     counts = shared.check_written(source, responses, items, "stheadline", NOT_ARTICLE, tmp_path, capsys)
-    assert counts["written"] == len(items)
+    assert counts["written"] == len(items) and counts["left_in"] == 0
 
 
-@pytest.mark.xfail(strict=True, reason="the crawler keeps stheadline's trailer and related-link lists (NOT_ARTICLE.left_in)")
 def test_nothing_a_person_removes_is_left_in(tmp_path, capsys):
     items = shared.left_in_items(seed_items("stheadline"), NOT_ARTICLE)
     assert items
     shared.check_written(source, responses, items, "stheadline", NOT_ARTICLE, tmp_path, capsys, strict=True)
+
+
+def test_related_lists_go_and_the_text_around_them_stays():
+    """A "相關新聞：" label opens a list: its line and the lines of links only after it go; a
+    line with text of its own ends the list, a picture stays; a label inside a sentence is text."""
+    body = ('<div class="content-body"><p>開頭一段。<br><br>相關新聞：<a href="/a/1">別篇甲</a><br>'
+            '<a href="/a/2">別篇乙</a></p><p><a href="/a/3">別篇丙</a></p>'
+            '<p><strong>相關文章︰<a href="/a/4">別篇丁</a></strong><article><img src="/p.jpg">'
+            '<div>圖片說明</div></article></p><p><a href="/a/5">連結</a>之後的正文。</p>'
+            '<h3>相關新聞：</h3><p><a href="/a/6">別篇戊</a></p><p>內文提到相關新聞：<a href="/a/7">這篇</a>。</p>'
+            '<div class="stick-box-gray"><div class="sb-header">關鍵字</div></div>'
+            '<div class="article-pagination"><a class="link-next" href="/a/8">下一篇 別篇己</a></div></div>')
+    page = (f'<html><head><meta property="article:published_time" content="2025-02-04T10:00:00+08:00"></head>'
+            f'<body><h1>測試標題</h1>{body}</body></html>')
+    article = source.parse_article(response("https://www.stheadline.com/realtime/1/x", page.encode()))
+    assert reader_text(article["body_html"]) == "開頭一段。圖片說明連結之後的正文。內文提到相關新聞：這篇。"
+    assert 'src="/p.jpg"' in article["body_html"] and "/a/7" in article["body_html"]
 
 
 def test_an_ad_left_in_fails_the_checks(tmp_path, capsys, monkeypatch):
