@@ -35,7 +35,7 @@ class StartItemFlow:
     them already handed to the pipelines (and went on writing them); and it checks whether its
     scraper is idle only when a response finishes, so a close that began with start items in
     flight waited for ever (scrapy/scrapy#7029). Here a start item waits for a free place, and
-    every finished item re-checks a pending close.
+    every finished item re-checks a pending close, or has the engine look for the run's end.
     """
 
     def __init__(self, crawler):
@@ -74,7 +74,15 @@ class StartItemFlow:
         scraper = getattr(self.crawler.engine, "scraper", None)
         slot = getattr(scraper, "slot", None)
         closing = getattr(slot, "closing", None)
-        if closing is None or closing.called:
+        if closing is None:
+            # Scrapy looks for the end of a run after each response, else at its heartbeat
+            # every 5 s: an import has no response, so it ended up to 5 s after its last item.
+            # Its next look is now (a no-op while there is more to do).
+            engine_slot = getattr(self.crawler.engine, "_slot", None)
+            if engine_slot is not None:
+                engine_slot.nextcall.schedule()
+            return
+        if closing.called:
             return
         if slot.is_idle():
             scraper._check_if_closing()  # noqa: SLF001 - Scrapy's own check, not called for start items

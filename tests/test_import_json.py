@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import re
+import subprocess
+import sys
 
 import frontmatter
 import pytest
 
-from tests.support.cli import run_scrapy
+from tests.support.cli import ROOT, run_scrapy
 
 
 def item(n: int, **extra) -> dict:
@@ -109,3 +112,25 @@ def test_one_command_and_no_spider():
     spiders = run_scrapy("list")
     assert spiders.returncode == 0, spiders.stderr
     assert "qq" in spiders.stdout.split() and "import-json" not in spiders.stdout.split()
+
+
+def test_the_import_ends_with_its_last_item_not_at_the_engines_next_heartbeat(tmp_path):
+    """Scrapy looks for the end of a run after each response, else at its heartbeat (every 5 s):
+    an import has no response, and each one waited up to 5 s after its last file. Here the
+    heartbeat is an hour: the import still ends, its files written."""
+    (tmp_path / "demo").mkdir()
+    (tmp_path / "demo" / "list.json").write_text(json.dumps({"data": [item(13), item(14)]}), encoding="utf-8")
+    archive = tmp_path / "archive"
+    code = ("import sys\n"
+            "from scrapy.core.engine import ExecutionEngine\n"
+            "ExecutionEngine._SLOT_HEARTBEAT_INTERVAL = 3600.0\n"
+            "from scrapy.cmdline import execute\n"
+            "execute(['scrapy', *sys.argv[1:]])\n")
+    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    env.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
+    result = subprocess.run([sys.executable, "-c", code, "import-json", str(tmp_path / "demo" / "list.json"),
+                             "-s", f"ARCHIVE_DIR={archive}"], cwd=ROOT, env=env, capture_output=True, text=True,
+                            timeout=60)  # past it, the import waits for the heartbeat: the failure
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "written: 2" in result.stdout
+    assert sorted(p.name for p in archive.rglob("*.md")) == ["900013.zh-CN.md", "900014.zh-CN.md"]
