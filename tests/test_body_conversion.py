@@ -16,6 +16,7 @@ from crawler import markdown
 from crawler.body import body_markdown
 from crawler.html_clean import clean_body_html, inner_html
 from crawler.markdown import html_to_markdown
+from tests.support.conversions import pipeline_markdown
 from tests.support.shared import body_sources, qq_items, seed_items
 
 BASE = "https://news.example.com/a/1.html"
@@ -45,7 +46,7 @@ def test_every_real_body_converts_as_the_reference_does(source, reference):
     for item in items:
         body = item.get("description") or ""
         body = body if isinstance(body, str) else str(body)
-        if body_markdown(body, item["link"]) != reference(body, item["link"]):
+        if pipeline_markdown(body, item["link"]) != reference(body, item["link"]):
             differing.append(item["link"])
     assert items
     assert not differing, f"{len(differing)} of {len(items)} differ, e.g. {differing[:3]}"

@@ -17,6 +17,7 @@ from scrapy.http import HtmlResponse, Response
 
 from crawler.charset import decide_encoding, html_response
 from crawler.sources.qq import FeedEntry, origin_content_html, parse_article, strip_site_suffix
+from tests.support.memory import archive  # noqa: F401 (a fixture)
 from tests.support.qq_pages import VARIANTS, current_layout_page, feed_entry, inner_body
 from tests.support.shared import qq_items, shared_path
 from tests.support.text import visible_text
@@ -278,7 +279,7 @@ def test_every_real_item_in_every_container_variant(capsys):
     assert counts["no_feed/ok"] + counts["rich_media_content/empty_body"] == len(items)
 
 
-def test_every_real_item_through_the_pipelines(tmp_path, capsys):
+def test_every_real_item_through_the_pipelines(archive, capsys):
     """Each real item, in each container variant, parsed and then run through the real item
     pipelines into an archive on disk: the file's title, date and thumbnail are the item's,
     and the Markdown body renders to the text of the item's real body, with every image."""
@@ -289,7 +290,7 @@ def test_every_real_item_through_the_pipelines(tmp_path, capsys):
     from tests.support.text import images_of_html, images_of_markdown, normalize_link, rendered_text
 
     items = qq_items()
-    chains = {variant: pipelines(tmp_path / variant) for variant in VARIANTS}
+    chains = {variant: pipelines(archive / variant) for variant in VARIANTS}
     counts = Counter()
     problems = []
     for item in items:
@@ -303,7 +304,7 @@ def test_every_real_item_through_the_pipelines(tmp_path, capsys):
             if not hasattr(result, "get"):
                 counts[f"dropped/{result.reason}"] += 1
                 continue
-            post = frontmatter.load(tmp_path / variant / result["archive_path"])
+            post = frontmatter.load(archive / variant / result["archive_path"])
             body = post.content.rsplit("\n\n", 1)[0] if "\n\n" in post.content else ""
             checks = {
                 "title": post["title"] == re.sub(r"[\r\n\t]", " ", item["title"]).strip(),
@@ -376,7 +377,7 @@ def test_origin_content_with_text_or_an_image_is_the_body(origin_text, kept):
     assert kept in article["body_html"]
 
 
-def test_every_real_item_whole_in_origin_content_writes_no_empty_file(tmp_path, capsys):
+def test_every_real_item_whole_in_origin_content_writes_no_empty_file(archive, capsys):
     """Every real item's body, outer container and all, as the page's originContent with the
     page's container empty (as qq serves its paid articles): an item whose body shows nothing
     is dropped as empty_body, every other one is written, and no written file is empty."""
@@ -385,7 +386,7 @@ def test_every_real_item_whole_in_origin_content_writes_no_empty_file(tmp_path, 
     from tests.support.source_pipeline import pipelines, run
 
     items = qq_items()
-    chain = pipelines(tmp_path)
+    chain = pipelines(archive)
     counts = Counter()
     for item in items:
         # One more wrapper: current_layout_page's originContent variant unwraps the body's outer
@@ -400,7 +401,7 @@ def test_every_real_item_whole_in_origin_content_writes_no_empty_file(tmp_path, 
             counts["dropped/empty_body"] += 1
             continue
         assert not empty, item["link"]
-        post = frontmatter.load(tmp_path / result["archive_path"])
+        post = frontmatter.load(archive / result["archive_path"])
         body = post.content.rsplit("\n\n", 1)[0] if "\n\n" in post.content else ""
         assert body.strip(), item["link"]
         counts["written"] += 1

@@ -1,5 +1,6 @@
-"""Every real body (qq and every seed-json source) converted as the pipeline does it:
-rendered_text(html_to_markdown(clean_body_html(body, link))) == visible_text(body), minus the
+"""Every real body (qq and every seed-json source) converted as the pipeline does it
+(crawler.body.body_markdown, the same result tests/test_body_conversion.py compares with the
+reference conversion): rendered_text(markdown) == visible_text(body), minus the
 text of elements that a named cleaning rule drops (computed from html_clean.RULES'
 `drops_text_of`); every source image exactly once as a Markdown image with an absolute URL
 (placeholder data: URIs excepted: rule remove_placeholder_images, counted); no `** ` before
@@ -13,8 +14,8 @@ from collections import Counter
 
 import pytest
 
-from crawler.html_clean import TEXT_DROPPING_TAGS, absolute_url, clean_body_html, is_placeholder_image_url, is_plain_text
-from crawler.markdown import html_to_markdown
+from crawler.html_clean import TEXT_DROPPING_TAGS, absolute_url, is_placeholder_image_url, is_plain_text
+from tests.support.conversions import pipeline_markdown
 from tests.support.shared import body_sources, qq_items, seed_items
 from tests.support.text import images_of_html, images_of_markdown, normalize_link, render, rendered_text, visible_text
 
@@ -27,7 +28,7 @@ def _check(item: dict, counts: Counter) -> list[str]:
     if not isinstance(body, str):
         body = str(body)
     link = item["link"]
-    markdown = html_to_markdown(clean_body_html(body, link))
+    markdown = pipeline_markdown(body, link)
     problems = []
     if _SPACE_BEFORE_CJK.search(markdown):
         problems.append("`** ` before CJK")

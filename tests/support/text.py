@@ -12,6 +12,7 @@ the English cases they care about directly.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from lxml import etree
 from markdown_it import MarkdownIt
@@ -87,6 +88,9 @@ def _number_ordered_lists(body) -> None:
                 number += 1
 
 
+# A pure function of its text, asked twice of each file (its text, its images) and often of
+# the same Markdown again (one body in several page layouts): rendered once.
+@lru_cache(maxsize=256)
 def render(markdown: str) -> str:
     return _MD.render(markdown)
 
