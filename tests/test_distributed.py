@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -23,7 +24,7 @@ import pytest
 from tests.support.cli import ROOT
 from tests.support.qq_site import (CLEAN_ENV, FAST, FEED_PATH, QqSite, archive_articles, feed_answer,
                                    load_report, page_html)
-from tests.support.redis_server import RedisServer, free_port
+from tests.support.redis_server import RedisServer
 from tests.support.server import Reply, TestServer
 from tests.support.crawls import archive_files
 
@@ -500,8 +501,11 @@ def test_archive_lock_is_per_process_and_still_refuses_a_run_without_redis(tmp_p
 
 def test_redis_unreachable_at_start_is_exit_1_with_one_line(tmp_path):
     archive = tmp_path / "archive"
-    url = f"redis://127.0.0.1:{free_port()}/0"
-    with TestServer() as server:
+    # A port bound and never listening: a connection is refused, and no other test's server
+    # (the suite runs in several processes) can take it meanwhile.
+    with socket.socket() as held, TestServer() as server:
+        held.bind(("127.0.0.1", 0))
+        url = f"redis://127.0.0.1:{held.getsockname()[1]}/0"
         build_site(server, 3)
         result = run(command(server, archive, url, tmp_path / "r.json"))
         requests = list(server.requests)

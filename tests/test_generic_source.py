@@ -375,7 +375,8 @@ def test_each_discovery_sends_its_own_headers(tmp_path):
 
 
 def test_unknown_site_fails_to_start(tmp_path):
-    result = run_scrapy("crawl", "generic", "-a", "site=nowhere", "-s", f"GENERIC_SITES_DIR={tmp_path}", *QUIET)
+    result = run_scrapy("crawl", "generic", "-a", "site=nowhere", "-s", f"GENERIC_SITES_DIR={tmp_path}",
+                        "-s", f"ARCHIVE_DIR={tmp_path / 'archive'}", *QUIET)  # its run history: not in the checkout
     assert result.returncode != 0 and "no site 'nowhere'" in result.stderr
 
 
