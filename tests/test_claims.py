@@ -19,12 +19,12 @@ from tests.support.cli import run_scrapy
 from tests.support.qq_site import archive_articles, load_report, ok_page, page_html, qq_id, run_qq
 from tests.support.server import Reply, TestServer
 
-WHEN = "2025-02-08 21:01:46"
+WHEN = "2025-11-07 09:12:33"
 LINK = "https://example.test/story"
 
 
 def legacy(title: str, *, id: str = "", link: str = LINK, pub_date: str = WHEN) -> dict:
-    return {"id": id, "title": title, "description": f"<p>{title}：我们自己写的正文。</p>", "link": link,
+    return {"id": id, "title": title, "description": f"<p>{title}：灯塔旁的邮差数着海鸥写下测试句。</p>", "link": link,
             "pub_date": pub_date, "source": "demo", "kind": 1, "language": "zh-CN"}
 
 
@@ -50,18 +50,18 @@ def import_json(tmp_path, items: list[dict], *settings: str):
 @pytest.mark.parametrize("settings", [(), ("BODY_WORKERS=0", "CONCURRENT_ITEMS=1")], ids=["workers", "in_thread"])
 def test_both_id_forms_and_two_versions_of_an_idless_item_make_one_file_each(tmp_path, settings):
     items = [
-        legacy("短形式", id="20250208A08E8L", link="https://example.test/qq/20250208A08E8L00"),
-        legacy("长形式", id="20250208A08E8L00", link="https://example.test/qq/20250208A08E8L00"),
+        legacy("短形式", id="20251107Q7KX3M", link="https://example.test/qq/20251107Q7KX3M00"),
+        legacy("长形式", id="20251107Q7KX3M00", link="https://example.test/qq/20251107Q7KX3M00"),
         legacy("无编号第一版"),
-        legacy("无编号第二版", pub_date="2025-02-08 22:30:00"),  # same link: the same article
+        legacy("无编号第二版", pub_date="2025-11-07 10:40:00"),  # same link: the same article
         legacy("另一篇", link="https://example.test/other"),
     ]
     result, report, files = import_json(tmp_path, items, *settings)
     assert result.returncode == 0, result.stderr[-3000:]
     # First come, first written: the file order of the input.
-    assert sorted(files) == sorted(["20250208A08E8L.zh-CN.md", md5_file("无编号第一版", WHEN),
+    assert sorted(files) == sorted(["20251107Q7KX3M.zh-CN.md", md5_file("无编号第一版", WHEN),
                                     md5_file("另一篇", WHEN)])
-    assert files["20250208A08E8L.zh-CN.md"]["title"] == "短形式"
+    assert files["20251107Q7KX3M.zh-CN.md"]["title"] == "短形式"
     assert report["written"] == 3 and report["dropped"] == {"duplicate": 2}
 
 
@@ -69,16 +69,16 @@ def test_a_version_dropped_later_leaves_its_article_to_the_next_version(tmp_path
     pipelines = dict(project_settings.ITEM_PIPELINES)
     pipelines["tests.support.claim_stages.DropMarked"] = pipelines["pipelines.claim.ClaimArticle"] + 1
     items = [
-        legacy("[bad] 坏版本", id="20250208A08E8L"),
-        legacy("好版本", id="20250208A08E8L00"),
-        legacy("又一版本", id="20250208A08E8L"),
+        legacy("[bad] 坏版本", id="20251107Q7KX3M"),
+        legacy("好版本", id="20251107Q7KX3M00"),
+        legacy("又一版本", id="20251107Q7KX3M"),
     ]
     result, report, files = import_json(tmp_path, items, f"ITEM_PIPELINES={json.dumps(pipelines)}")
     assert result.returncode == 0, result.stderr[-3000:]
     # The bad version held the article while the others arrived; dropped, it released it:
     # the next version in line was written, the one after it is its duplicate.
-    assert list(files) == ["20250208A08E8L00.zh-CN.md"]
-    assert files["20250208A08E8L00.zh-CN.md"]["title"] == "好版本"
+    assert list(files) == ["20251107Q7KX3M00.zh-CN.md"]
+    assert files["20251107Q7KX3M00.zh-CN.md"]["title"] == "好版本"
     assert report["dropped"] == {"marked_bad": 1, "duplicate": 1}
 
 
@@ -119,14 +119,14 @@ async def _pending(task) -> bool:
 def test_claims_follow_the_archive_rules_of_later_runs():
     async def scenario():
         claims = ArticleClaims()
-        first = article(id="20250208A08E8L")
+        first = article(id="20251107Q7KX3M")
         assert await claims.claim(first)
-        waiting = asyncio.ensure_future(claims.claim(article(id="20250208A08E8L00")))
+        waiting = asyncio.ensure_future(claims.claim(article(id="20251107Q7KX3M00")))
         assert await _pending(waiting)
         # Other ids with the same link are other articles (as in a later run: by name only).
         assert await claims.claim(article(id="20250208A0OTHR", link=first["link"]))
         # The same id in another folder is another file.
-        assert await claims.claim(article(id="20250208A08E8L", folder="other"))
+        assert await claims.claim(article(id="20251107Q7KX3M", folder="other"))
         claims.settle(first, kept=True)
         assert await waiting is False
         # An article without id is known by its link, also an id-named article's link.
