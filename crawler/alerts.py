@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import socket
 import threading
 import urllib.error
@@ -24,6 +23,7 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.defer import maybe_deferred_to_future
 
+from crawler.secret import secret
 from crawler.signals import run_report_ready
 
 logger = logging.getLogger(__name__)
@@ -33,7 +33,7 @@ USER_AGENT = "newsarchive-alerts"
 
 
 def webhook_url(settings) -> str:
-    return settings.get("RUN_ALERT_WEBHOOK") or os.environ.get("RUN_ALERT_WEBHOOK", "")
+    return secret(settings, "RUN_ALERT_WEBHOOK")
 
 
 def _slack_escape(text: str) -> str:

@@ -26,6 +26,8 @@ from urllib.parse import urlsplit, urlunsplit
 from scrapy import signals
 from scrapy.exceptions import CloseSpider, DontCloseSpider, NotConfigured
 
+from crawler.secret import secret
+
 logger = logging.getLogger(__name__)
 
 # Finish reasons of a run that lost its Redis (crawler.report: exit status 1 with the line of
@@ -198,7 +200,7 @@ class DistributedRun:
         self.timeout_ms = max(1, int(settings.getfloat("REDIS_MEMBER_TIMEOUT") * 1000))
         # A secret: from the setting or, when that is empty, the environment; never in the URL
         # on a command line (the process list and Scrapy's log of overridden settings show it).
-        password = settings.get("REDIS_PASSWORD") or os.environ.get("REDIS_PASSWORD") or None
+        password = secret(settings, "REDIS_PASSWORD") or None
         self.client = redis.Redis.from_url(
             url, socket_timeout=SOCKET_TIMEOUT, socket_connect_timeout=SOCKET_TIMEOUT,
             retry=Retry(NoBackoff(), 1), health_check_interval=0,

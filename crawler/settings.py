@@ -1,7 +1,7 @@
 """Scrapy settings of the news archive crawler.
 
 Every value a user may change is a setting (override with `-s NAME=VALUE` or, for the few
-secrets and device ids, environment variables read in the spiders); see README.md.
+secrets and device ids, environment variables of the same name: crawler/secret.py); see README.md.
 """
 
 from pathlib import Path as _Path

@@ -61,13 +61,22 @@ def test_a_healthy_run_posts_nothing(tmp_path):
         assert server.requests == []
 
 
-def test_the_webhook_from_the_environment(tmp_path):
+@pytest.mark.parametrize("from_setting", [False, True], ids=["setting empty", "setting set"])
+def test_the_webhook_from_the_setting_else_the_environment(tmp_path, from_setting):
+    """RUN_ALERT_WEBHOOK is a secret (crawler.secret): the setting when set, else the
+    environment variable; the environment's URL is another path of the server."""
+    env_hook = "/services/T000/B000/from-environment"
     with TestServer() as server:
         server.add("POST", HOOK, Reply(body=b"ok"))
-        result = crawl_site("c114", "iyiou", tmp_path, env={"RUN_ALERT_WEBHOOK": server.url(HOOK)})
-        assert result.returncode == 5
-        assert [p["text"].split("\n")[0].split(" on ")[0] for p in posts(server)] == [
-            "newsarchive run not healthy: c114, exit status 5 (replay_miss)"]
+        server.add("POST", env_hook, Reply(body=b"ok"))
+        setting = server.url(HOOK) if from_setting else ""
+        result = crawl_site("c114", "iyiou", tmp_path, "-s", f"RUN_ALERT_WEBHOOK={setting}",
+                            env={"RUN_ALERT_WEBHOOK": server.url(env_hook)})
+        requests = list(server.requests)
+    assert result.returncode == 5, result.stderr[-3000:]
+    assert [(r.method, r.path) for r in requests] == [("POST", HOOK if from_setting else env_hook)]
+    assert json.loads(requests[0].body)["text"].split("\n")[0].split(" on ")[0] == (
+        "newsarchive run not healthy: c114, exit status 5 (replay_miss)")
 
 
 @pytest.mark.parametrize("failure", ["refused", "500", "timeout", "not a URL"])

@@ -519,20 +519,28 @@ def test_redis_unreachable_at_start_is_exit_1_with_one_line(tmp_path):
     assert requests == [] and archive_articles(archive) == {}
 
 
-def test_redis_password_from_the_environment(tmp_path):
-    """REDIS_PASSWORD (a secret: the setting or the environment variable) authenticates; without
-    it the run is refused with one line, as an unreachable Redis."""
+def test_redis_password_from_the_setting_else_the_environment(tmp_path):
+    """REDIS_PASSWORD (a secret, crawler.secret: the setting when set, else the environment
+    variable) authenticates; without it the run is refused with one line, as an unreachable
+    Redis."""
     with RedisServer(password="s3cret-for-test") as redis, TestServer() as server:
         articles, _ = build_site(server, 3)
-        refused = run(command(server, tmp_path / "a1", redis.url, tmp_path / "r1.json"))
+        refused = run(command(server, tmp_path / "a1", redis.url, tmp_path / "r1.json"),
+                      extra_env={"REDIS_PASSWORD": ""})
         accepted = run(command(server, tmp_path / "a2", redis.url, tmp_path / "r2.json"),
                        extra_env={"REDIS_PASSWORD": "s3cret-for-test"})
+        # The setting comes first: a wrong password in the environment is not used.
+        by_setting = run(command(server, tmp_path / "a3", redis.url, tmp_path / "r3.json",
+                                 "REDIS_PASSWORD=s3cret-for-test"), extra_env={"REDIS_PASSWORD": "wrong-password"})
     assert refused.returncode == 1
     lines = [line for line in refused.stderr.splitlines() if line.startswith("scrapy crawl qq:")]
     assert len(lines) == 1 and f"Redis unreachable at {redis.url}" in lines[0] and "authenticate" in lines[0]
     assert accepted.returncode == 0, accepted.stderr[-3000:]
     assert set(archive_articles(tmp_path / "a2")) == expected_names(articles)
     assert "s3cret-for-test" not in accepted.stderr + (tmp_path / "r2.json").read_text(encoding="utf-8")
+    assert by_setting.returncode == 0, by_setting.stderr[-3000:]
+    assert load_report(tmp_path / "r3.json")["exit_status"]["code"] == 0
+    assert set(archive_articles(tmp_path / "a3")) == expected_names(articles)
 
 
 def test_redis_killed_mid_run_ends_the_run_with_its_error_and_whole_files(tmp_path):

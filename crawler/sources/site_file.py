@@ -17,7 +17,7 @@ from importlib import import_module
 from pathlib import Path
 
 from crawler.archive import SEGMENT
-from crawler.spiders.base import secret
+from crawler.secret import secret
 from crawler.timeutil import BEIJING
 
 KINDS = ("rss", "atom", "feed", "sitemap", "list", "json")

@@ -2,8 +2,8 @@
 with the bookkeeping every one of them does the same way:
 
 - settings read as the crawl has them (their defaults: crawler/settings.py), and secrets
-  (tokens, device ids, cookies) from the setting or, when that is empty, from the environment
-  variable of the same name; never from code; SECRET_HEADERS sends such a secret as a header;
+  (tokens, device ids, cookies) as crawler.secret reads them: the setting or, when that is
+  empty, the environment variable of the same name; SECRET_HEADERS sends one as a header;
 - `-a` arguments declared in ARGUMENTS and read by crawler.arguments (`-a limit=N`, at most N
   articles taken per run, for every source);
 - stats `<spider>/discovered`, `/skipped_known`, `/skipped_limit`, `/duplicate`, `/requested`,
@@ -15,7 +15,6 @@ with the bookkeeping every one of them does the same way:
 from __future__ import annotations
 
 import datetime as dt
-import os
 
 import scrapy
 
@@ -24,16 +23,10 @@ from crawler.archive import archive_name
 from crawler.archive_index import ArchiveIndex
 from crawler.arguments import LIMIT, Argument
 from crawler.arguments import parse as parse_arguments
+from crawler.secret import secret
 from crawler.timeutil import BEIJING
 
 DENIED = (401, 403)
-
-
-def secret(settings, name: str) -> str:
-    """A secret's value: the setting (None: no settings), or when that is empty the environment
-    variable of the same name; "" when neither is set."""
-    value = settings.get(name) if settings is not None else None
-    return value or os.environ.get(name, "")
 
 
 def _failed(failure) -> tuple[str, str]:
