@@ -1,6 +1,7 @@
 """The real-item check shared by the tests of investing, hkej, simplywall, now, mingpao,
 moneycontrol, jin10 and coinlive: each real item paired with the Article the site's spider
-made of the responses the site serves for it, run through the project's pipelines, its file
+made of the responses the site serves for it, run through the project's pipelines (or
+written by a real crawl: tests.support.site_pages.check_served_items), its file
 checked (path, title, time, thumbnail, category, closing link, and the body's text against
 what a person keeps of the item's real body), and one summary line printed."""
 
@@ -26,23 +27,34 @@ def expected(item: dict, *, thumbnail: bool = True, category: str = "", named_by
 
 def check_real_items(name: str, pairs, tmp_path, capsys, *, folder: str, language: str, want=expected,
                      removed: NotArticle = NotArticle(), strict: bool = False, quiet: bool = False) -> Counter:
-    """`pairs`: (real item, the Article made of its responses). Counts written / dropped by
-    reason / left_in (what `removed.left_in` names, unless `strict`) and fails on any problem.
-    `want(item)` gives what the file must say (`expected`)."""
-    chain, counts, problems = pipelines(tmp_path), Counter(), {}
+    """`pairs`: (real item, the Article made of its responses), run through the pipelines into
+    `tmp_path`, each outcome checked by `check_outcomes`."""
+    chain = pipelines(tmp_path)
+    outcomes = ((item, None if article is None else run(chain, article)) for item, article in pairs)
+    return check_outcomes(name, outcomes, tmp_path, capsys, folder=folder, language=language, want=want,
+                          removed=removed, strict=strict, quiet=quiet)
+
+
+def check_outcomes(name: str, outcomes, archive, capsys, *, folder: str, language: str, want=expected,
+                   removed: NotArticle = NotArticle(), strict: bool = False, quiet: bool = False) -> Counter:
+    """`outcomes`: (real item, what became of it: None when no article was made, the written
+    item (its `archive_path` under `archive`), else why it was not written (a DropArticle, a
+    reason)). Counts written / dropped by reason / left_in (what `removed.left_in` names,
+    unless `strict`) and fails on any problem. `want(item)` gives what the file must say
+    (`expected`)."""
+    counts, problems = Counter(), {}
     total = 0
-    for item, article in pairs:
+    for item, result in outcomes:
         total += 1
-        if article is None:
+        if result is None:
             counts["no_article"] += 1
             continue
-        result = run(chain, article)
         if not hasattr(result, "get"):
             counts[f"dropped/{result}"] += 1
             continue
         counts["written"] += 1
         w = want(item)
-        found = check_file(tmp_path, result, item=w["item"], folder=folder, language=w["language"] or language,
+        found = check_file(archive, result, item=w["item"], folder=folder, language=w["language"] or language,
                            expected_title=w["title"], expected_date=w["date"], expected_thumbnail=w["thumbnail"],
                            body_html=item["description"], removed=removed, category=w["category"])
         found = set_aside_left_in(found, counts, strict)

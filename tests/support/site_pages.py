@@ -9,8 +9,12 @@ wrapper around the item's real body (the element the old crawler kept, which the
 selectors name) with an invented `ad` (of a class the site file removes) after its first
 paragraph, a related-stories aside. The time, the item's `pub_date` (Beijing), is written in
 the site's own zone with its offset, as `article:published_time` and JSON-LD `datePublished`
-in turn (or, `page_time = False`, only in the feed's `pubDate`); the item's image is the
-page's `og:image`.
+in turn (or, `page_time = False`, only in the feed's `pubDate` or where the `page` template
+says `{time}`); the item's image is the page's `og:image`. Pages are served in the site's
+`encoding`, declaring its `charset`.
+
+`check_served_items` serves all of it on 127.0.0.1 and runs the real `scrapy crawl <site>`
+once over it (the engine, the downloader's decoding, the pipelines), then checks every file.
 """
 
 from __future__ import annotations
@@ -33,9 +37,12 @@ PAGE_TIME_FORMS = ("meta", "jsonld")
 class SitePages:
     """How one site serves its items. `card`: one list entry (`{href}`, `{title}`, `{image}`
     filled in, escaped); `page`: the article's part of the page around `{body}` (the real
-    body with `ad` inside) and `{title}`; `zone`: the zone the site writes times in;
+    body with `ad` inside), `{title}` and `{time}` (the item's time in `zone` as
+    `time_format` writes it); `zone`: the zone the site writes times in;
     `cards`: the list's element around the cards (`{cards}`); `feed_link(item)`: the link the
-    feed gives for an item (a mirror's)."""
+    feed gives for an item (a mirror's); `encoding`: the bytes of the list and the pages
+    (characters it lacks as numeric references, as such a site writes them), `charset`: what
+    the page and its Content-Type declare (default: the encoding); `lang`: the page's."""
 
     discovery_url: str
     card: str = '<article class="post"><h2><a href="{href}">{title}</a></h2></article>'
@@ -46,24 +53,36 @@ class SitePages:
     page_time: bool = True
     relative_links: bool = True
     feed_link: Callable[[dict], str] | None = None
+    time_format: str = "%Y-%m-%d %H:%M:%S"
+    encoding: str = "utf-8"
+    charset: str = ""
+    lang: str = "en"
 
     # ------------ discovery
 
-    def discovery_response(self, items: list[dict], kind: str):
+    @property
+    def declared(self) -> str:
+        return self.charset or self.encoding
+
+    def html_bytes(self, text: str) -> bytes:
+        return text.encode(self.encoding, errors="xmlcharrefreplace")
+
+    def discovery_answer(self, items: list[dict], kind: str) -> tuple[bytes, str]:
+        """(body, Content-Type) of the feed or list page of the items."""
         if kind in FEED_KINDS:
-            return response(self.discovery_url, self.feed(items), "application/rss+xml; charset=utf-8")
-        return response(self.discovery_url, self.list_page(items).encode("utf-8"))
+            return self.feed(items), "application/rss+xml; charset=utf-8"
+        return self.html_bytes(self.list_page(items)), f"text/html; charset={self.declared}"
+
+    def discovery_response(self, items: list[dict], kind: str):
+        return response(self.discovery_url, *self.discovery_answer(items, kind))
 
     def href(self, item: dict) -> str:
-        if not self.relative_links:
-            return item["link"]
-        parts = urlsplit(item["link"])
-        return parts.path + (f"?{parts.query}" if parts.query else "")
+        return path_of(item["link"]) if self.relative_links else item["link"]
 
     def list_page(self, items: list[dict]) -> str:
         cards = "".join(self.card.format(href=esc(self.href(i)), title=esc(i["title"]), image=esc(cover(i)))
                         for i in items)
-        return ('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Invented list</title></head><body>'
+        return (f'<!DOCTYPE html><html lang="{self.lang}"><head>{self.meta_charset()}<title>Invented list</title></head><body>'
                 '<header class="site-header"><nav><a href="/">Home</a><a href="/about">About</a></nav></header>'
                 f'<main class="site-main">{self.cards.format(cards=cards)}</main><footer>Invented footer</footer></body></html>')
 
@@ -80,22 +99,36 @@ class SitePages:
 
     # ------------ article pages
 
+    def meta_charset(self) -> str:
+        return f'<meta http-equiv="Content-Type" content="text/html; charset={self.declared}">'
+
     def time_form(self, index: int) -> str:
         return PAGE_TIME_FORMS[index % len(PAGE_TIME_FORMS)] if self.page_time else "none"
 
     def page_html(self, item: dict, index: int) -> str:
         body = inject_after_first_paragraph(item["description"], self.ad) if self.ad else item["description"]
         image = f'<meta property="og:image" content="{esc(cover(item))}">' if cover(item) else ""
-        return ('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        return (f'<!DOCTYPE html><html lang="{self.lang}"><head>{self.meta_charset()}'
                 f'<title>{esc(item["title"])} | Invented Site</title><link rel="canonical" href="{esc(item["link"])}">'
                 f'{image}{head_time(item, self.time_form(index), self.zone)}</head><body>'
                 '<header class="site-header"><a href="/">Invented site header</a></header><main>'
-                + self.page.format(title=esc(item["title"]), body=body)
+                + self.page.format(title=esc(item["title"]), body=body,
+                                   time=published(item).astimezone(self.zone).strftime(self.time_format))
                 + '<aside class="related"><h2>Invented related stories</h2><ul><li><a href="/other">Another story</a>'
                   '</li></ul></aside></main><footer class="site-footer">Invented footer</footer></body></html>')
 
+    def page_answer(self, item: dict, index: int) -> tuple[bytes, str]:
+        """(body, Content-Type) of the item's article page."""
+        return self.html_bytes(self.page_html(item, index)), f"text/html; charset={self.declared}"
+
     def page_response(self, item: dict, index: int):
-        return response(item["link"], self.page_html(item, index).encode("utf-8"))
+        return response(item["link"], *self.page_answer(item, index))
+
+
+def path_of(url: str) -> str:
+    """The path (and query) of a URL: a link relative to its site, a route of the test server."""
+    parts = urlsplit(url)
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
 
 
 def cover(item: dict) -> str:
@@ -162,3 +195,49 @@ def served_crawl(site: str, overrides: dict, env: dict | None = None):
         return run_scrapy("crawl", site, "-s", "SITE_OVERRIDES=" + json.dumps({site: overrides}),
                           "-s", f"ARCHIVE_DIR={archive}", *QUIET, *more, env=env)
     return crawl
+
+
+def check_served_items(source, pages: SitePages, items: list[dict], tmp_path, capsys, **checks) -> dict:
+    """Every item served on 127.0.0.1 as the site serves it (`pages`: the discovery answer of
+    all the items, each item's page at its own path, in the site's encoding) and the real
+    `scrapy crawl <site>` run once over it (its discovery and article URLs pointed at the
+    server, no limit) into `tmp_path / "archive"`; every item's file, found by its closing
+    link, checked as `check_site_items` checks it (`checks`: its `removed`, `strict`).
+    Returns the run report's counts (`checked`: files checked, `written`, `dropped` by reason,
+    `fallbacks` and `selector_missed` by field), after one summary line."""
+    from tests.support.crawls import run_with_report
+    from tests.support.real_items import check_outcomes
+    from tests.support.server import Reply, TestServer
+    from tests.support.source_pipeline import split_file
+
+    config, archive = source.config, tmp_path / "archive"
+    with TestServer() as server:
+        answers = [(pages.discovery_url, pages.discovery_answer(items, config.kind))]
+        answers += [(item["link"], pages.page_answer(item, index)) for index, item in enumerate(items)]
+        for url, (body, content_type) in answers:
+            server.add("GET", path_of(url), Reply(body=body, headers={"Content-Type": content_type}))
+        crawl = served_crawl(config.name, {"discovery.url": server.url(path_of(pages.discovery_url)),
+                                           "request.article_url": server.base + "{path}"})
+        result, report = run_with_report(lambda *more: crawl(archive, "-a", f"limit={len(items)}", *more),
+                                         tmp_path / "report.json")
+    assert result.returncode == 0 == report["exit_status"]["code"], result.stderr[-3000:]
+    assert (report["discovered"], report["requested"], report["time_fallbacks"]) == (len(items), len(items), 0)
+
+    folder = archive / config.language / "news" / config.folder
+    by_link = {}
+    for path in sorted(folder.glob("*.md")):
+        closing = split_file(path.read_text(encoding="utf-8"))[2]
+        by_link[closing[closing.rindex("](") + 2:-1]] = {"archive_path": path.relative_to(archive).as_posix()}
+    counts = check_outcomes(config.name, ((i, by_link.get(i["link"], "not_written")) for i in items), archive,
+                            capsys, folder=config.folder, language=config.language, want=expected_file, quiet=True,
+                            **checks)
+    assert len(by_link) == counts["written"] == report["written"], (len(by_link), counts, report["written"])
+    assert counts["dropped/not_written"] == sum(report["dropped"].values()), (counts, report["dropped"])
+    found = {"checked": counts["written"], "written": report["written"], "dropped": report["dropped"],
+             "fallbacks": report["fallbacks"], "selector_missed": report["selector_missed"]}
+    with capsys.disabled():
+        print(f"\n{config.name}: {len(items)} real items served on 127.0.0.1, one `scrapy crawl {config.name}`: "
+              f"checked {found['checked']} / written {found['written']} / dropped "
+              f"{sum(found['dropped'].values())} {found['dropped']}; left in: {counts['left_in']}; "
+              f"fallbacks {found['fallbacks']}; selectors missed {found['selector_missed']}")
+    return found
