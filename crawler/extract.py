@@ -69,6 +69,7 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-
 _COMMAS = re.compile(r"[,，、;；]")
 _WS = re.compile(r"\s+")
 MIN_PARAGRAPH = 25
+# Readability's charThreshold: an attempt finding less text is made again with one rule fewer.
 RETRY_LENGTH = 250
 
 # "More"/"less" toggles and "read more" links: short elements saying only that.
@@ -132,7 +133,8 @@ class _Page:
             return 0.0
         links = 0
         for a in element.iter("a"):
-            links += self.length(a)
+            # an in-page link (a footnote, a table of contents) weighs less (Readability's rule)
+            links += self.length(a) * (0.3 if (a.get("href") or "").startswith("#") else 1)
         return min(1.0, links / total)
 
 
@@ -163,7 +165,7 @@ def _is_hidden(element) -> bool:
     return bool(style) and _HIDDEN_STYLE.search(style) is not None
 
 
-_MARKED = etree.XPath("descendant::*[@class or @id or @style or @role or @hidden]")
+_MARKED = etree.XPath("descendant::*[@class or @id or @style or @role or @hidden or @aria-hidden]")
 
 
 def _prune(body, ruthless: bool) -> None:
@@ -176,6 +178,9 @@ def _prune(body, ruthless: bool) -> None:
     for element in _MARKED(body):
         if element.get("hidden") is not None:
             drop.append(element)
+            continue
+        if element.get("aria-hidden") == "true" and "fallback-image" not in (element.get("class") or ""):
+            drop.append(element)  # hidden from readers (Readability's rule)
             continue
         style = element.get("style")
         if style and "none" in style and _HIDDEN_STYLE.search(style):
@@ -200,8 +205,32 @@ def _prune(body, ruthless: bool) -> None:
             continue
         if element.find(".//article") is not None or element.find(".//main") is not None:
             continue
+        if _has_ancestor(element, ("table", "code")):
+            continue  # a layout table's cells, a code sample's lines (Readability's rule)
         drop.append(element)
+    byline = _byline(body)
+    if byline is not None:
+        drop.append(byline)
+    # A <header>/<footer> outside any article or section is the page's banner or contentinfo
+    # (their implicit ARIA roles, HTML-AAM), like role="banner".
+    drop += [e for e in body.iter("header", "footer") if not _has_ancestor(e, _SECTIONING)]
     remove_all_keep_tail(body, _outermost(drop))
+
+
+_SECTIONING = ("article", "aside", "main", "nav", "section")
+_BYLINE = re.compile(r"byline|author|dateline|writtenby|p-author", re.I)
+_BYLINE_CANDIDATES = etree.XPath("descendant::*[@rel='author' or contains(@itemprop, 'author') or @class or @id]")
+
+
+def _byline(body):
+    """The article's byline (Readability's: the first element marked as the author's or named
+    byline, author, dateline, with under 100 characters): it is metadata, not text."""
+    for element in _BYLINE_CANDIDATES(body):
+        marked = element.get("rel") == "author" or "author" in (element.get("itemprop") or "") \
+            or _BYLINE.search(f"{element.get('class') or ''} {element.get('id') or ''}")
+        if marked and 0 < len(_text(element).strip()) < 100:
+            return element
+    return None
 
 
 def _outermost(elements) -> list:
@@ -261,9 +290,9 @@ def _paragraphs(body) -> None:
             div.remove(br)  # their tails were moved into paragraphs
 
 
-def _node_score(element) -> float:
+def _node_score(element, weigh: bool) -> float:
     tag = element.tag
-    score = class_weight(element)
+    score = class_weight(element) if weigh else 0
     if tag in ("div", "article", "section", "main"):
         score += 5
     elif tag in ("pre", "td", "blockquote"):
@@ -275,12 +304,12 @@ def _node_score(element) -> float:
     return score
 
 
-def _score(body, page: _Page) -> dict:
+def _score(body, page: _Page, weigh: bool) -> dict:
     """Readability's scores: each paragraph of 25+ characters gives 1 + its commas + its
     length / 100 (at most 3) to its parent, half to its grandparent and a sixth to the one
     above; then every score is scaled by 1 - link density."""
     scores: dict = {}
-    for element in body.iter("p", "pre", "td", "blockquote"):
+    for element in body.iter("p", "pre", "td", "section", "h2", "h3", "h4", "h5", "h6"):
         parent = element.getparent()
         if parent is None:
             continue
@@ -289,11 +318,11 @@ def _score(body, page: _Page) -> dict:
         if length < MIN_PARAGRAPH:
             continue
         value = 1 + len(_COMMAS.findall(text)) + min(length / 100, 3)
-        for level, divider in enumerate((1, 2, 6)):
+        for level, divider in enumerate((1, 2, 6, 9, 12)):
             if parent is None or not isinstance(parent.tag, str) or parent.tag == "html":
                 break
             if parent not in scores:
-                scores[parent] = _node_score(parent)
+                scores[parent] = _node_score(parent, weigh)
             scores[parent] += value / divider
             parent = parent.getparent()
     for element in scores:
@@ -365,11 +394,8 @@ def _assemble(best, scores: dict, page: _Page) -> list:
         if not isinstance(sibling.tag, str):
             continue
         append = sibling is best
-        if not append and page.link_density(sibling) > 0.25:
-            continue  # a list of links to elsewhere (teasers), however much text it has
-        if not append and scores.get(sibling, -1e9) >= threshold:
-            append = True
-        elif not append and best_class and sibling.get("class") == best_class and scores.get(sibling, 0) > 0:
+        bonus = scores.get(best, 0) * 0.2 if best_class and sibling.get("class") == best_class else 0
+        if not append and sibling in scores and scores[sibling] + bonus >= threshold:
             append = True
         elif not append and sibling.tag == "p":
             text = _text(sibling)
@@ -389,25 +415,27 @@ def _remove(elements) -> None:
         remove_keep_tail(element)
 
 
-def _clean(article, scores: dict, page: _Page, title: str) -> None:
-    """Readability's cleaning of the chosen box: headings that are chrome or the page's title,
-    forms, and every table, list or block whose scores, links, images or shortness say it is
-    not the article's; then teaser lists, toggles, ad images and repeated captions."""
+def _clean(article, page: _Page, title: str, weigh: bool, conditionally: bool) -> None:
+    """Readability's cleaning of the chosen box: top headings that are chrome or the page's
+    title, forms, footers, and every table, list or block whose name, links, images or
+    shortness say it is not the article's; then teaser lists, toggles, ad images and
+    repeated captions."""
     title_key = _key(title)
     drop = []
-    for heading in article.iter("h1", "h2", "h3", "h4", "h5", "h6"):
-        if class_weight(heading) < 0 or page.link_density(heading) > 0.33:
+    for heading in article.iter("h1", "h2"):
+        if weigh and class_weight(heading) < 0:
             drop.append(heading)
-        elif heading.tag in ("h1", "h2") and title_key and _similar_title(_key(_text(heading)), title_key):
+        elif title_key and _similar_title(_key(_text(heading)), title_key):
             drop.append(heading)
     _remove(drop)
     _remove([e for e in article.iter("form", "fieldset") if page.length(e) < 200 or page.link_density(e) > 0.3])
+    _remove([e for e in article.iter("footer") if e is not article])  # Readability's rule
     _teasers(article, page)
-    for element in reversed(list(article.iter("table", "ul", "ol", "div", "section", "header", "footer", "figure",
-                                              "dl"))):
+    data_tables = {t for t in article.iter("table") if _data_table(t)}
+    for element in [] if not conditionally else reversed(list(article.iter(*_CONDITIONAL_TAGS))):
         if element.getparent() is None or element is article:
             continue
-        if _conditionally_remove(element, scores, page):
+        if _conditionally_remove(element, page, weigh, data_tables, article):
             _remove([element])
     _preamble(article)
     _toggles(article)
@@ -415,37 +443,110 @@ def _clean(article, scores: dict, page: _Page, title: str) -> None:
     _repeated_blocks(article)
 
 
-def _conditionally_remove(element, scores: dict, page: _Page) -> bool:
-    """Readability's conditional cleaning of one table, list or block of the article."""
+_CONDITIONAL_TAGS = ("table", "ul", "div")
+_AD_WORDS = re.compile(r"^(?:ad(?:vertising|vertisement)?|pub(?:licité)?|werb(?:ung)?|广告|Реклама|Anuncio)$", re.I)
+_LOADING_WORDS = re.compile(r"^(?:loading|正在加载|Загрузка|chargement|cargando)(?:…|\.\.\.)?$", re.I)
+_TEXTISH = ("span", "li", "td", "blockquote", "dl", "div", "img", "ol", "p", "pre", "table", "ul")
+
+
+def _data_table(table) -> bool:
+    """Readability's test of a table of data (kept), as against one of layout."""
+    if table.get("role") == "presentation" or table.get("datatable") == "0":
+        return False
+    if table.get("summary") or table.get("datatable") is not None:
+        return True
+    if table.find("caption") is not None and _WS.sub("", _text(table.find("caption"))):
+        return True
+    if any(table.find(f".//{t}") is not None for t in ("thead", "tfoot", "colgroup", "th")):
+        return True
+    if table.find(".//table") is not None:
+        return False
+    rows = table.findall(".//tr")
+    columns = max((len(row.findall("td")) + len(row.findall("th")) for row in rows), default=0)
+    return len(rows) >= 10 or columns > 4 or len(rows) * columns > 10
+
+
+def _has_ancestor(element, tags, stop=None) -> bool:
+    parent = element.getparent()
+    while parent is not None and parent is not stop:
+        if parent.tag in tags:
+            return True
+        parent = parent.getparent()
+    return False
+
+
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+
+
+def _text_shares(element) -> tuple[float, float, float]:
+    """The shares of an element's text inside list items, inside headings and inside text
+    blocks (Readability's list, heading and text densities), each text counted once: one
+    walk, so that nested blocks cost no more than their text."""
+    flags = {element: 0}
+    counts = [0, 0, 0, 0]  # all, in <li>, in a heading, in a text block
+
+    def add(text, flag):
+        if text:
+            n = len(_WS.sub("", text))
+            if n:
+                counts[0] += n
+                for bit in (1, 2, 3):
+                    if flag & (1 << bit):
+                        counts[bit] += n
+
+    for node in element.iterdescendants():
+        if not isinstance(node.tag, str):
+            continue
+        parent = flags.get(node.getparent(), 0)
+        flag = parent | (2 if node.tag == "li" else 0) | (4 if node.tag in _HEADINGS else 0) \
+            | (8 if node.tag in _TEXTISH else 0)
+        flags[node] = flag
+        add(node.text, flag)
+        add(node.tail, parent)
+    add(element.text, 0)
+    total = counts[0] or 1
+    return counts[1] / total, counts[2] / total, counts[3] / total
+
+
+def _conditionally_remove(element, page: _Page, weigh: bool, data_tables, article) -> bool:
+    """Readability's conditional cleaning of one table, list or block of the article: it goes
+    when its name is negative, or, holding fewer than ten commas, when its images, list
+    items, links, shortness or lack of text blocks say it is not text."""
     tag = element.tag
-    weight_ = class_weight(element)
-    density = page.link_density(element)
-    if tag == "figure" and element.find(".//img") is not None:
-        return density > 0.5 and page.length(element) > 40  # a figure is its image
-    # A negative score from the name or from links, not from the tag alone (a list of
-    # captions without a link is text).
-    if weight_ + scores.get(element, 0) < 0 and (weight_ < 0 or density > 0.2):
+    if element in data_tables or _has_ancestor(element, ("code", "pre"), article) \
+            or any(t in data_tables for t in element.iter("table")):
+        return False
+    weight_ = class_weight(element) if weigh else 0
+    if weight_ < 0:
         return True
     text = _text(element)
     if len(_COMMAS.findall(text)) >= 10:
         return False
+    stripped = _WS.sub(" ", text).strip()
+    if _AD_WORDS.match(stripped) or _LOADING_WORDS.match(stripped):
+        return True
+    length = len(stripped)
+    in_items, heading_density, text_density = _text_shares(element)
+    is_list = tag in ("ul", "ol") or in_items > 0.9
     paragraphs = len(element.findall(".//p"))
     images = len(element.findall(".//img"))
-    items = len(element.findall(".//li"))
-    length = weight(text)
-    if paragraphs and images > 1 + paragraphs * 1.3 and length < 200:
-        return True
-    if tag not in ("ul", "ol") and items > paragraphs + 10 and density > 0.3:
-        return True
-    if length < MIN_PARAGRAPH and images == 0:
-        return not (tag == "table" and len(element.findall(".//td")) > 1)
-    if length < MIN_PARAGRAPH and images > 2:
-        return True
-    if weight_ < 25 and tag not in ("ul", "ol") and density > (0.33 if tag == "table" else 0.25) and length < 1000:
-        return True
-    if weight_ >= 25 and density > 0.5:
-        return True
-    return False
+    items = len(element.findall(".//li")) - 100
+    density = page.link_density(element)
+    figure_child = _has_ancestor(element, ("figure",), article)
+    remove = (
+        (not figure_child and images > 1 and paragraphs / images < 0.5)
+        or (not is_list and items > paragraphs)
+        or (not is_list and not figure_child and heading_density < 0.9 and length < MIN_PARAGRAPH
+            and (images == 0 or images > 2) and density > 0)
+        or (not is_list and weight_ < 25 and density > 0.2)
+        or (weight_ >= 25 and density > 0.5)
+        or (images == 0 and text_density == 0)
+    )
+    if is_list and remove:
+        # a simple list of images stays
+        if all(len(child) <= 1 for child in element) and images == len(element.findall(".//li")):
+            return False
+    return remove
 
 
 def _key(text: str) -> str:
@@ -573,7 +674,9 @@ def _caption_like(element) -> bool:
     parent = element.getparent()
     if parent is not None and (parent.tag in ("figure", "figcaption") or _CAPTION.search(_features(parent))):
         return True
-    return _has_image(element.getprevious()) or _has_image(element.getnext()) or _has_image(element)
+    # next to an image, a short line (a paragraph of text beside a picture may repeat an earlier one)
+    return weight(_text(element)) <= 150 and (
+        _has_image(element.getprevious()) or _has_image(element.getnext()) or _has_image(element))
 
 
 def _repeated_blocks(article) -> None:
@@ -608,13 +711,21 @@ def _xpaths(remove) -> list:
     return [etree.XPath(css2xpath(css)) for css in remove]
 
 
+# Readability's attempts, each with one rule fewer than the one before: (remove elements named
+# as chrome, weigh class names, clean the box's blocks conditionally).
+_ATTEMPTS = ((True, True, True), (False, True, True), (False, False, True), (False, False, False))
+
+
 def article_body(html: str, title: str = "", remove=(), root=None) -> str:
     """The article's HTML, or "" when the page has no article text. `title`: the page's
     headline (a heading repeating it is left out); `remove`: CSS selectors of elements taken
     out first (a site's known ads); `root`: the page already parsed by parse(html), which
-    is then changed (a second pass, when the first finds too little, parses `html` again)."""
+    is then changed (another attempt, when one finds too little, parses `html` again).
+    Readability's way: an attempt finding under RETRY_LENGTH of text is made again with one
+    rule fewer; when none finds enough, the one that found the most serves."""
     removals = _xpaths(remove) if remove else []
-    for ruthless in (True, False):
+    longest, longest_length = None, -1
+    for strip, weigh, conditionally in _ATTEMPTS:
         if root is None:
             root = parse(html)
         if root is None:
@@ -625,27 +736,30 @@ def article_body(html: str, title: str = "", remove=(), root=None) -> str:
         root = None
         for xpath in removals:
             _remove(_outermost([e for e in xpath(body) if isinstance(e, etree._Element) and e is not body]))
-        _prune(body, ruthless)
+        _prune(body, strip)
         _paragraphs(body)
         page = _Page()
-        scores = _score(body, page)
+        scores = _score(body, page, weigh)
         best = _best(scores, page)
         if best is None:
-            if ruthless:
-                continue
-            article = body
-            parts = [body]
+            # Not one paragraph of MIN_PARAGRAPH characters: the page's <article> or <main> when
+            # it marks one (a photo post, a short notice), else no article (what lines remain
+            # are the page's chrome: a byline, a banner's words).
+            article = next(body.iter("article", "main"), None)
+            if article is None:
+                article = etree.Element("div")
         else:
-            parts = _assemble(best, scores, page)
             article = etree.Element("div")
-            for part in parts:
+            for part in _assemble(best, scores, page):
                 article.append(part)
-        _clean(article, scores, page, title)
+        _clean(article, page, title, weigh, conditionally)
         text_length = weight(_text(article))
-        if text_length >= RETRY_LENGTH or not ruthless:
-            if not text_length and article.find(".//img") is None:
-                return ""
-            if article.tag == "body":
-                article.tag = "div"
-            return etree.tostring(article, method="html", encoding="unicode")
-    return ""
+        if text_length > longest_length or (not text_length and longest_length <= 0):
+            longest, longest_length = article, text_length
+        if text_length >= RETRY_LENGTH:
+            break
+    if not longest_length and longest.find(".//img") is None:
+        return ""
+    if longest.tag == "body":
+        longest.tag = "div"
+    return etree.tostring(longest, method="html", encoding="unicode")
