@@ -30,6 +30,18 @@ def _why(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {str(exc).split(':')[0]}"
 
 
+def _parse(text: str, path: Path, line: int | None = None):
+    """The JSON value of `text` (a whole file, or its line `line`); LegacyFileError naming the
+    file and position when it is none."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise LegacyFileError(f"{path}: line {line or exc.lineno}, column {exc.colno}: not JSON ({exc.msg})") from None
+    except _UNREADABLE_JSON as exc:
+        where = f"{path}: line {line}" if line else str(path)
+        raise LegacyFileError(f"{where}: not readable ({_why(exc)})") from None
+
+
 def read_legacy_file(path: Path) -> Iterator[tuple[str, dict]]:
     """Yield (position, item object) of one file; raise LegacyFileError on a bad file.
 
@@ -43,12 +55,7 @@ def read_legacy_file(path: Path) -> Iterator[tuple[str, dict]]:
                 for number, line in enumerate(fh, 1):
                     if not line.strip():
                         continue
-                    try:
-                        obj = json.loads(line)
-                    except json.JSONDecodeError as exc:
-                        raise LegacyFileError(f"{path}: line {number}, column {exc.colno}: not JSON ({exc.msg})") from None
-                    except _UNREADABLE_JSON as exc:
-                        raise LegacyFileError(f"{path}: line {number}: not readable ({_why(exc)})") from None
+                    obj = _parse(line, path, number)
                     if not isinstance(obj, dict):
                         raise LegacyFileError(f"{path}: line {number}: expected an item object, got {type(obj).__name__}")
                     yield f"line {number}", obj
@@ -56,12 +63,7 @@ def read_legacy_file(path: Path) -> Iterator[tuple[str, dict]]:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError, EOFError, gzip.BadGzipFile) as exc:
         raise LegacyFileError(f"{path}: cannot read: {exc}") from None
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise LegacyFileError(f"{path}: line {exc.lineno}, column {exc.colno}: not JSON ({exc.msg})") from None
-    except _UNREADABLE_JSON as exc:
-        raise LegacyFileError(f"{path}: not readable ({_why(exc)})") from None
+    doc = _parse(text, path)
     if not isinstance(doc, dict) or not isinstance(doc.get("data"), list):
         raise LegacyFileError(f'{path}: expected {{"data": [...]}} at the top level')
     for index, obj in enumerate(doc["data"]):
