@@ -9,6 +9,7 @@ import asyncio
 from dataclasses import dataclass
 
 from crawler.archive import archive_name, has_id, id_key
+from crawler.per_crawler import one_per_crawler
 from crawler.timeutil import format_archive_date
 
 
@@ -40,10 +41,7 @@ class ArticleClaims:
 
     @classmethod
     def for_crawler(cls, crawler) -> "ArticleClaims":
-        claims = getattr(crawler, "article_claims", None)
-        if claims is None:
-            claims = crawler.article_claims = cls()
-        return claims
+        return one_per_crawler(crawler, "article_claims", cls)
 
     async def claim(self, item) -> bool:
         """True when `item` now holds its article; False when the article is another item's

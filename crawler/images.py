@@ -15,6 +15,8 @@ from scrapy import signals
 from scrapy.exceptions import DownloadCancelledError, IgnoreRequest, NotConfigured
 from scrapy.utils.httpobj import urlparse_cached
 
+from crawler.per_crawler import one_per_crawler
+
 # request.meta key of the images stage's requests.
 IMAGE_REQUEST = "newsarchive_image"
 
@@ -190,10 +192,7 @@ class ImageHosts:
 
     @classmethod
     def for_crawler(cls, crawler) -> "ImageHosts":
-        hosts = getattr(crawler, "image_hosts", None)
-        if hosts is None:
-            hosts = crawler.image_hosts = cls()
-        return hosts
+        return one_per_crawler(crawler, "image_hosts", cls)
 
     def image_only(self, host: str) -> bool:
         return host in self.images and host not in self.pages
