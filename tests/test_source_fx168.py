@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections import Counter
 from functools import partial
 from pathlib import Path
 
@@ -16,10 +15,10 @@ from tests.support import fx168_responses as responses
 from tests.support.cli import run_scrapy
 from tests.support.crawls import check_crawl_twice
 from tests.support.page_responses import response
+from tests.support.real_items import check_real_items, entry_articles
 from tests.support.server import TestServer
 from tests.support.shared import seed_items
 from tests.support.site_source import SiteSource
-from tests.support.source_pipeline import check_file, pipelines, run
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "fixtures" / "fx168" / "nightly"
@@ -37,26 +36,10 @@ def test_every_real_item(tmp_path, capsys):
     items = seed_items("fx168")
     articles = responses.articles(items)
     entries = source.list_entries(response(responses.LIST, responses.list_answer(articles), "application/json"))
-    assert [e.id for e in entries] == [str(i["id"]) for i in articles]
-    chain, counts, problems = pipelines(tmp_path), Counter(), {}
-    for index, (item, entry) in enumerate(zip(articles, entries)):
-        assert entry.link == item["link"] and entry.title == item["title"].strip()
-        result = run(chain, detail(entry, responses.detail_answer(item, index)))
-        if not hasattr(result, "get"):
-            counts[f"dropped/{result}"] += 1
-            continue
-        counts["written"] += 1
-        # A person keeps all of an fx168 body: the API's own text, its reprint and risk notes too.
-        found = check_file(tmp_path, result, item=item, folder="fx168", language="zh-CN",
-                           expected_title=item["title"], expected_date=item["pub_date"],
-                           expected_thumbnail=item.get("image") or "", body_html=item["description"])
-        if found:
-            problems[item["link"]] = found
-    with capsys.disabled():
-        print(f"\nfx168: {len(items)} real items, {len(items) - len(articles)} flashes (kind 2, another API, "
-              f"never archived); articles {len(articles)}: written and checked {counts['written']}, dropped "
-              f"{ {k: v for k, v in counts.items() if k.startswith('dropped')} }; problems: {len(problems)}")
-    assert not problems, dict(list(problems.items())[:5])
+    pairs = entry_articles(entries, articles, lambda item, entry, index: detail(entry, responses.detail_answer(item, index)))
+    # A person keeps all of an fx168 body: the API's own text, its reprint and risk notes too.
+    counts = check_real_items(f"fx168 (less {len(items) - len(articles)} flashes of kind 2: another API, never archived)",
+                              pairs, tmp_path, capsys, folder="fx168", language="zh-CN")
     # The one video article (its content is the player's {"appId", "fileId"}) has no text.
     assert counts == {"written": len(articles) - 1, "dropped/empty_body": 1}
 

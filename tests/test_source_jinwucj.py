@@ -5,7 +5,6 @@ and the real `scrapy crawl jinwucj` replaying fixtures/jinwucj/nightly and again
 from __future__ import annotations
 
 import json
-from collections import Counter
 from functools import partial
 from pathlib import Path
 
@@ -13,15 +12,16 @@ from tests.support import jinwucj_responses as responses
 from tests.support.cli import run_scrapy
 from tests.support.crawls import check_crawl_twice, replay, run_with_report
 from tests.support.page_responses import response
+from tests.support.real_items import check_real_items, expected
 from tests.support.server import TestServer
 from tests.support.shared import seed_items
 from tests.support.site_source import SiteSource
-from tests.support.source_pipeline import check_file, pipelines, run
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "fixtures" / "jinwucj" / "nightly"
 LISTS = {"ipo": (0, "https://ipo.jinwucj.com/api/info/getInfoList"),  # [[discovery]] block, URL
          "hk": (1, "https://pro-app-sky-api.szfiu.com/news/v1/list")}
+LISTS_IN_ORDER = ("hk", "ipo")
 source = SiteSource("jinwucj")  # sites/jinwucj.toml through its spider
 
 
@@ -33,37 +33,22 @@ def list_articles(answer, list_name: str):
     return articles
 
 
+def list_pairs(items):
+    """(item, Article) of every item, from the answer of the item's own list (hk, then ipo)."""
+    for list_name in LISTS_IN_ORDER:
+        group = [i for i in items if responses.list_name(i) == list_name]
+        articles = list_articles(responses.list_answer(group), list_name)
+        assert [(a["id"], a["link"]) for a in articles] == [(str(i["id"]), i["link"]) for i in group]
+        yield from zip(group, articles)
+
+
 def test_every_real_item(tmp_path, capsys):
     items = seed_items("jinwucj")
-    chain = pipelines(tmp_path)
-    counts = Counter()
-    problems = {}
-    by_list = {"hk": [], "ipo": []}
-    for item in items:
-        by_list[responses.list_name(item)].append(item)
-    for list_name, group in by_list.items():
-        articles = list_articles(responses.list_answer(group), list_name)
-        assert [a["id"] for a in articles] == [str(i["id"]) for i in group]
-        for item, article in zip(group, articles):
-            assert article["link"] == item["link"]
-            result = run(chain, article)
-            if not hasattr(result, "get"):
-                counts[f"dropped/{result}"] += 1
-                continue
-            counts[list_name] += 1
-            # A person keeps all of a jinwucj body (the API's own text, no page around it).
-            found = check_file(tmp_path, result, item=item, folder="jinwucj", language="zh-CN",
-                               expected_title=item["title"], expected_date=item["pub_date"],
-                               expected_thumbnail="", body_html=item["description"])
-            if found:
-                problems[item["link"]] = found
-    with capsys.disabled():
-        print(f"\njinwucj: {len(items)} real items; files written and checked: hk {counts['hk']}, "
-              f"ipo {counts['ipo']}; dropped: {sum(v for k, v in counts.items() if k.startswith('dropped'))}; "
-              f"problems: {len(problems)}")
-    assert not problems, dict(list(problems.items())[:5])
+    # A person keeps all of a jinwucj body (the API's own text, no page around it).
+    counts = check_real_items("jinwucj", list_pairs(items), tmp_path, capsys, folder="jinwucj", language="zh-CN",
+                              want=lambda item: expected(item, thumbnail=False), kind=responses.list_name)
     # Every real item has a body and a time: every one makes its file.
-    assert counts["hk"] + counts["ipo"] == len(items)
+    assert counts["written/hk"] + counts["written/ipo"] == counts["written"] == len(items)
 
 
 def test_list_without_body_list_is_a_discovery_failure():

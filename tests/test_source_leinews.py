@@ -5,7 +5,6 @@ calls POSTs, replayed by their bodies)."""
 from __future__ import annotations
 
 import json
-from collections import Counter
 from functools import partial
 from pathlib import Path
 
@@ -13,10 +12,10 @@ from tests.support import leinews_responses as responses
 from tests.support.crawls import check_crawl_twice
 from tests.support.page_responses import response
 from tests.support.reader import NotArticle
+from tests.support.real_items import check_real_items, entry_articles, expected
 from tests.support.shared import seed_items
 from tests.support.site_runs import replay, start_requests
 from tests.support.site_source import SiteSource
-from tests.support.source_pipeline import check_file, pipelines, run
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "fixtures" / "leinews" / "nightly"
@@ -40,25 +39,9 @@ def detail(entry, answer: bytes):
 def test_every_real_item(tmp_path, capsys):
     items = seed_items("leinews")
     entries = source.list_entries(response(responses.LIST, responses.list_answer(items), "application/json"))
-    assert [e.id for e in entries] == [str(i["id"]) for i in items]
-    chain, counts, problems = pipelines(tmp_path), Counter(), {}
-    for index, (item, entry) in enumerate(zip(items, entries)):
-        assert entry.link == item["link"] and entry.title == item["title"].strip()
-        result = run(chain, detail(entry, responses.detail_answer(item, index)))
-        if not hasattr(result, "get"):
-            counts[f"dropped/{result}"] += 1
-            continue
-        counts["written"] += 1
-        found = check_file(tmp_path, result, item=item, folder="leinews", language="zh-CN",
-                           expected_title=item["title"], expected_date=item["pub_date"],
-                           expected_thumbnail=item.get("image") or "",
-                           body_html=responses.with_notice(item["description"]), removed=NOT_ARTICLE)
-        if found:
-            problems[item["link"]] = found
-    with capsys.disabled():
-        print(f"\nleinews: {len(items)} real items; written and checked: {counts['written']}; dropped: "
-              f"{ {k: v for k, v in counts.items() if k.startswith('dropped')} }; problems: {len(problems)}")
-    assert not problems, dict(list(problems.items())[:5])
+    pairs = entry_articles(entries, items, lambda item, entry, index: detail(entry, responses.detail_answer(item, index)))
+    counts = check_real_items("leinews", pairs, tmp_path, capsys, folder="leinews", language="zh-CN", removed=NOT_ARTICLE,
+                              want=lambda item: {**expected(item), "body": responses.with_notice(item["description"])})
     assert counts == {"written": len(items)}
 
 

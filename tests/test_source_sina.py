@@ -21,7 +21,7 @@ from tests.support.server import Reply, TestServer
 from tests.support.shared import seed_items, shared_path
 from tests.support.site_source import SiteSource
 from tests.support.reader import NotArticle, reader_text
-from tests.support.source_pipeline import check_file, pipelines, run, set_aside_left_in
+from tests.support.real_items import check_real_items, entry_articles, expected
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "fixtures" / "sina" / "nightly"
@@ -32,9 +32,8 @@ source = SiteSource("sina")  # sites/sina.toml through its spider
 
 def _articles(items):
     entries = source.list_entries(response(FEED, responses.feed_answer(items), "application/json"))
-    assert [e.id for e in entries] == [i["id"] for i in items]
-    for index, (item, entry) in enumerate(zip(items, entries)):
-        yield item, source.parse_article(responses.page_response(item, index), entry)
+    return entry_articles(entries, items,
+                          lambda item, entry, index: source.parse_article(responses.page_response(item, index), entry))
 
 
 # What a person removes from a real sina body, as a reader sees it: the app advert under the QR
@@ -66,42 +65,21 @@ def test_every_real_item_parsed(capsys):
     assert counts["left_in"] == 0
 
 
-def _written_problems(items, tmp_path, *, strict=False) -> tuple[Counter, dict]:
-    chain = pipelines(tmp_path)
-    counts, problems = Counter(), {}
-    for item, article in _articles(items):
-        result = run(chain, article)
-        if not hasattr(result, "get"):
-            counts[f"dropped/{result}"] += 1
-            continue
-        counts["written"] += 1
-        found = check_file(tmp_path, result, item=item, folder=FOLDER, language=LANGUAGE,
-                           expected_title=item["title"], expected_date=item["pub_date"], expected_thumbnail="",
-                           body_html=item["description"], removed=NOT_ARTICLE)
-        found = set_aside_left_in(found, counts, strict)
-        # check_file expects the category to equal the folder; sina's is sina_us_stock.
-        found = [p for p in found if not p.startswith(("categories:", "closing:"))]
-        text = (tmp_path / result["archive_path"]).read_text(encoding="utf-8")
-        if f'categories:\n  - "{source.CATEGORY}"' not in text or not text.endswith(f"[{source.CATEGORY}]({item['link']})\n"):
-            found.append("category or closing link")
-        if found:
-            problems[item["link"]] = found
-    return counts, problems
+def _check_written(items, tmp_path, capsys, *, strict=False) -> Counter:
+    # sina's category (the categories value and the closing link's text) is not its folder.
+    return check_real_items("sina", _articles(items), tmp_path, capsys, folder=FOLDER, language=LANGUAGE,
+                            want=lambda item: expected(item, thumbnail=False, category="sina_us_stock"),
+                            removed=NOT_ARTICLE, strict=strict)
 
 
 def test_every_real_item_written(tmp_path, capsys):
     items = seed_items("sina")
-    counts, problems = _written_problems(items, tmp_path)
-    with capsys.disabled():
-        print(f"\nsina: {len(items)} real items; files written and checked: {counts['written']}; "
-              f"dropped: {sum(v for k, v in counts.items() if k.startswith('dropped'))}; left in: {counts['left_in']}; "
-              f"problems: {len(problems)}")
-    assert not problems, dict(list(problems.items())[:5])
+    counts = _check_written(items, tmp_path, capsys)
     assert counts["written"] == len(items) and counts["left_in"] == 0
 
 
-def test_nothing_a_person_removes_is_left_in(tmp_path):
-    shared.check_nothing_left_in(seed_items("sina"), NOT_ARTICLE, _written_problems, tmp_path)
+def test_nothing_a_person_removes_is_left_in(tmp_path, capsys):
+    _check_written(shared.left_in_items(seed_items("sina"), NOT_ARTICLE), tmp_path, capsys, strict=True)
 
 
 def test_real_page_gne_sina_3():

@@ -16,9 +16,9 @@ from tests.support.page_responses import response
 from tests.support.server import Reply, TestServer
 from tests.support.shared import seed_items
 from tests.support.site_source import SiteSource
-from tests.support.page_source_tests import check_nothing_left_in
+from tests.support.page_source_tests import left_in_items
 from tests.support.reader import NotArticle, reader_text
-from tests.support.source_pipeline import check_file, pipelines, run, set_aside_left_in
+from tests.support.real_items import check_real_items, entry_articles, expected
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "fixtures" / "thehill" / "nightly"
@@ -45,48 +45,32 @@ NOT_ARTICLE = NotArticle(boxes=("aside",), hidden=False, left_in=NotArticle(
     hidden=True, lines=(r"^Close$", r"^The latest in politics and policy\. Direct to your inbox\. Sign up for the .+ newsletter$")))
 
 
-def _written_problems(items, tmp_path, *, strict=False) -> tuple[Counter, dict]:
-    chain = pipelines(tmp_path)
-    entries = feed_entries(items)
-    assert [e.id for e in entries] == [str(i["id"]) for i in items]
-    counts, problems = Counter(), {}
-    for item, entry in zip(items, entries):
-        assert entry.link == item["link"] and entry.title == item["title"].strip()
-        article = post(entry, responses.post_answer(item))
-        assert not article["body_fallback"]
-        result = run(chain, article)
-        if not hasattr(result, "get"):
-            counts[f"dropped/{result}"] += 1
-            continue
-        counts["written"] += 1
-        found = check_file(tmp_path, result, item=item, folder="thehill", language="en",
-                           expected_title=item["title"], expected_date=item["pub_date"],
-                           expected_thumbnail="", body_html=item["description"], removed=NOT_ARTICLE)
-        found = set_aside_left_in(found, counts, strict)
-        if found:
-            problems[item["link"]] = found
-    return counts, problems
+def _post_article(item, entry, _index):
+    article = post(entry, responses.post_answer(item))
+    assert not article["body_fallback"]
+    return article
+
+
+def _check_written(items, tmp_path, capsys, *, name="thehill", strict=False) -> Counter:
+    return check_real_items(name, entry_articles(feed_entries(items), items, _post_article), tmp_path, capsys,
+                            folder="thehill", language="en", want=lambda item: expected(item, thumbnail=False),
+                            removed=NOT_ARTICLE, strict=strict)
 
 
 def test_every_real_item(tmp_path, capsys):
     items = seed_items("thehill")
-    counts, problems = _written_problems(items, tmp_path)
-    with capsys.disabled():
-        print(f"\nthehill: {len(items)} real items; files written and checked: {counts['written']}; "
-              f"left in: {counts['left_in']}; dropped: "
-              f"{sum(v for k, v in counts.items() if k.startswith('dropped'))}; problems: {len(problems)}")
-    assert not problems, dict(list(problems.items())[:5])
+    counts = _check_written(items, tmp_path, capsys)
     assert counts["written"] == len(items) and counts["left_in"] == 0
 
 
-def test_newsletter_tables(tmp_path):
+def test_newsletter_tables(tmp_path, capsys):
     items = [i for i in seed_items("thehill") if "<table" in i["description"]]
-    counts, problems = _written_problems(items, tmp_path)
-    assert counts["written"] == len(items) > 0 and not problems, dict(list(problems.items())[:5])
+    counts = _check_written(items, tmp_path, capsys, name="thehill, the items with a table")
+    assert counts["written"] == len(items) > 0
 
 
-def test_nothing_a_person_removes_is_left_in(tmp_path):
-    check_nothing_left_in(seed_items("thehill"), NOT_ARTICLE, _written_problems, tmp_path)
+def test_nothing_a_person_removes_is_left_in(tmp_path, capsys):
+    _check_written(left_in_items(seed_items("thehill"), NOT_ARTICLE), tmp_path, capsys, strict=True)
 
 
 def test_every_real_item_from_the_feed_alone(tmp_path):

@@ -5,7 +5,6 @@ and the real `scrapy crawl tipranks` against a local server serving fixtures/tip
 from __future__ import annotations
 
 import json
-from collections import Counter
 from functools import partial
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -21,10 +20,10 @@ from tests.support.crawls import check_crawl_twice, crawl_given_links
 from tests.support.memory import archive  # noqa: F401 (a fixture)
 from tests.support.page_responses import response
 from tests.support.reader import NotArticle, reader_text
+from tests.support.real_items import check_real_items, expected
 from tests.support.server import TestServer
 from tests.support.shared import seed_items
 from tests.support.site_source import SiteSource
-from tests.support.source_pipeline import check_file, pipelines, run, set_aside_left_in
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "fixtures" / "tipranks" / "nightly"
@@ -55,33 +54,13 @@ def articles_of(items):
             yield item, source.parse_article(response(entry.link, responses.page(item)), entry)
 
 
-def _written_problems(items, tmp_path, *, strict=False) -> tuple[Counter, dict]:
-    chain = pipelines(tmp_path)
-    counts, problems = Counter(), {}
-    for item, article in articles_of(items):
-        result = run(chain, article)
-        if not hasattr(result, "get"):
-            counts[f"dropped/{result}"] += 1
-            problems[item["link"]] = [f"dropped: {result}"]
-            continue
-        counts[f"written/{item['source']}"] += 1
-        found = check_file(tmp_path, result, item=item, folder="tipranks", language="en",
-                           expected_title=item["title"], expected_date=item["pub_date"],
-                           expected_thumbnail=item.get("image") or "", body_html=item["description"],
-                           removed=NOT_ARTICLE, category=item["source"])
-        found = set_aside_left_in(found, counts, strict)
-        if found:
-            problems[item["link"]] = found
-    return counts, problems
-
-
 def test_every_real_item(archive, capsys):
     items = seed_items("tipranks")
-    counts, problems = _written_problems(items, archive)
-    with capsys.disabled():
-        print(f"\ntipranks: {len(items)} real items; {dict(counts)}; problems: {len(problems)}")
-    assert not problems, dict(list(problems.items())[:5])
-    assert sum(v for k, v in counts.items() if k.startswith("written/")) == len(items)
+    # Each item's category (the categories value and the closing link's text) is the feed it came from.
+    counts = check_real_items("tipranks", articles_of(items), archive, capsys, folder="tipranks", language="en",
+                              want=lambda item: {**expected(item), "category": item["source"]}, removed=NOT_ARTICLE,
+                              kind=lambda item: item["source"])
+    assert counts["written"] == len(items)
 
 
 def test_the_state_is_read_without_eval_and_a_page_without_it_is_kept():

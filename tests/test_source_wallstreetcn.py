@@ -15,12 +15,12 @@ from tests.support import wallstreetcn_responses as responses
 from tests.support.cli import run_scrapy
 from tests.support.crawls import check_crawl_twice, replay, run_with_report
 from tests.support.page_responses import response
-from tests.support.page_source_tests import check_nothing_left_in
+from tests.support.page_source_tests import left_in_items
 from tests.support.reader import NotArticle
+from tests.support.real_items import check_real_items, entry_articles
 from tests.support.server import Reply, TestServer
 from tests.support.shared import seed_items
 from tests.support.site_source import SiteSource
-from tests.support.source_pipeline import check_file, pipelines, run, set_aside_left_in
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "fixtures" / "wallstreetcn" / "nightly"
@@ -42,42 +42,26 @@ def detail(answer: bytes, entry):
     return source.parse_article(response(url, answer, "application/json"), entry)
 
 
-def _written_problems(items, tmp_path, *, strict=False) -> tuple[Counter, dict]:
-    chain = pipelines(tmp_path)
-    entries = flow_entries(responses.flow_answer(items))
-    assert [e.id for e in entries] == [str(i["id"]) for i in items]
-    counts, problems = Counter(), {}
-    for item, entry in zip(items, entries):
-        assert entry.kind == responses.kind(item) and entry.link == item["link"]
-        result = run(chain, detail(responses.detail_answer(item), entry))
-        if not hasattr(result, "get"):
-            counts[f"dropped/{result}"] += 1
-            continue
-        counts[entry.kind] += 1
-        found = check_file(tmp_path, result, item=item, folder="wallstreetcn", language="zh-CN",
-                           expected_title=item["title"], expected_date=item["pub_date"],
-                           expected_thumbnail=item.get("image") or "", body_html=item["description"],
-                           removed=NOT_ARTICLE)
-        found = set_aside_left_in(found, counts, strict)
-        if found:
-            problems[item["link"]] = found
-    return counts, problems
+def _detail_article(item, entry, _index):
+    assert entry.kind == responses.kind(item)
+    return detail(responses.detail_answer(item), entry)
+
+
+def _check_written(items, tmp_path, capsys, *, strict=False) -> Counter:
+    pairs = entry_articles(flow_entries(responses.flow_answer(items)), items, _detail_article)
+    return check_real_items("wallstreetcn", pairs, tmp_path, capsys, folder="wallstreetcn", language="zh-CN",
+                            removed=NOT_ARTICLE, strict=strict, kind=responses.kind)
 
 
 def test_every_real_item(tmp_path, capsys):
     items = seed_items("wallstreetcn")
-    counts, problems = _written_problems(items, tmp_path)
-    with capsys.disabled():
-        print(f"\nwallstreetcn: {len(items)} real items; files written and checked: articles "
-              f"{counts['article']}, charts {counts['chart']}; dropped: "
-              f"{sum(v for k, v in counts.items() if k.startswith('dropped'))}; left in: {counts['left_in']}; "
-              f"problems: {len(problems)}")
-    assert not problems, dict(list(problems.items())[:5])
-    assert counts["article"] + counts["chart"] == len(items) and counts["left_in"] == 0
+    counts = _check_written(items, tmp_path, capsys)
+    assert counts["written/article"] + counts["written/chart"] == counts["written"] == len(items)
+    assert counts["left_in"] == 0
 
 
-def test_nothing_a_person_removes_is_left_in(tmp_path):
-    check_nothing_left_in(seed_items("wallstreetcn"), NOT_ARTICLE, _written_problems, tmp_path)
+def test_nothing_a_person_removes_is_left_in(tmp_path, capsys):
+    _check_written(left_in_items(seed_items("wallstreetcn"), NOT_ARTICLE), tmp_path, capsys, strict=True)
 
 
 def test_flow_skips_other_types_and_flags_paid():

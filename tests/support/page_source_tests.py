@@ -8,9 +8,9 @@ from collections import Counter
 
 import pytest
 
-from tests.support.page_responses import md5_item, parsed_problems, time_form
+from tests.support.page_responses import parsed_problems, time_form
 from tests.support.reader import NotArticle, kept_text
-from tests.support.source_pipeline import check_file, pipelines, run, set_aside_left_in
+from tests.support.real_items import check_real_items, expected, summary
 
 
 def articles(source, responses, items):
@@ -34,37 +34,20 @@ def check_parsed(source, responses, items, name: str, removed: NotArticle, capsy
         if found:
             problems[item["link"]] = found
         counts[f"time_from_{getattr(responses, 'time_form', time_form)(index)}"] += 1  # the form the page gave
-    with capsys.disabled():
-        print(f"\n{name}: {len(items)} real items parsed from list + page; {dict(counts)}; problems: {len(problems)}")
-    assert not problems, dict(list(problems.items())[:5])
+    summary(capsys, f"{name}: {len(items)} real items parsed from list + page; {dict(counts)}", problems)
     return counts
 
 
 def check_written(source, responses, items, name: str, removed: NotArticle, tmp_path, capsys, *,
                   strict=False) -> Counter:
     """Every item through the pipelines: the file's front matter and its whole rendered body
-    text (what a person keeps of the real body, `removed`) are checked; unless `strict`, what
-    `removed.left_in` names is counted, not failed."""
-    chain = pipelines(tmp_path)
-    counts, problems = Counter(), {}
-    for _index, item, article in articles(source, responses, items):
-        result = run(chain, article)
-        if not hasattr(result, "get"):
-            counts[f"dropped/{result}"] += 1
-            continue
-        counts["written"] += 1
-        found = check_file(tmp_path, result, item=md5_item(item), folder=source.FOLDER, language=source.LANGUAGE,
-                           expected_title=item["title"], expected_date=item["pub_date"], expected_thumbnail="",
-                           body_html=item["description"], removed=removed)
-        found = set_aside_left_in(found, counts, strict)
-        if found:
-            problems[item["link"]] = found
-    with capsys.disabled():
-        print(f"\n{name}: {len(items)} real items; files written and checked: {counts['written']}; "
-              f"dropped: {sum(v for k, v in counts.items() if k.startswith('dropped'))} {dict(counts)}; "
-              f"problems: {len(problems)}")
-    assert not problems, dict(list(problems.items())[:5])
-    return counts
+    text (what a person keeps of the real body, `removed`) are checked
+    (tests.support.real_items.check_real_items); unless `strict`, what `removed.left_in` names
+    is counted, not failed."""
+    pairs = ((item, article) for _index, item, article in articles(source, responses, items))
+    return check_real_items(name, pairs, tmp_path, capsys, folder=source.FOLDER, language=source.LANGUAGE,
+                            want=lambda item: expected(item, thumbnail=False, named_by_id=False), removed=removed,
+                            strict=strict)
 
 
 def check_an_ad_left_in_fails(source, responses, items, removed: NotArticle, tmp_path, capsys, monkeypatch) -> None:
@@ -77,17 +60,10 @@ def check_an_ad_left_in_fails(source, responses, items, removed: NotArticle, tmp
         check_written(source, responses, items, "ad left in", removed, tmp_path, capsys)
 
 
-def check_nothing_left_in(items, removed: NotArticle, written_problems, tmp_path) -> None:
-    """The items whose body holds what `removed.left_in` names, written by
-    `written_problems(items, tmp_path, strict=True) -> (counts, problems)`: no problem (the
-    strict xfail of a source whose crawler leaves something in)."""
-    chosen = left_in_items(items, removed)
-    assert chosen
-    _counts, problems = written_problems(chosen, tmp_path, strict=True)
-    assert not problems, dict(list(problems.items())[:5])
-
-
 def left_in_items(items, removed: NotArticle) -> list[dict]:
-    """The items whose body holds something `removed.left_in` names."""
+    """The items whose body holds something `removed.left_in` names (there are some: the strict
+    check of what the crawler leaves in checks something)."""
     strict = removed.with_left_in()
-    return [i for i in items if kept_text(i["description"], removed) != kept_text(i["description"], strict)]
+    chosen = [i for i in items if kept_text(i["description"], removed) != kept_text(i["description"], strict)]
+    assert chosen
+    return chosen

@@ -25,23 +25,32 @@ def expected(item: dict, *, thumbnail: bool = True, category: str = "", named_by
             "language": language}
 
 
-def check_real_items(name: str, pairs, tmp_path, capsys, *, folder: str, language: str, want=expected,
-                     removed: NotArticle = NotArticle(), strict: bool = False, quiet: bool = False) -> Counter:
+def entry_articles(entries, items: list[dict], article):
+    """(item, `article(item, entry, index)`) for every item and the list entry the spider made
+    of it: the entries are the items', in order, each with its item's id, link and title."""
+    assert [e.id for e in entries] == [str(i["id"]) for i in items]
+    for index, (item, entry) in enumerate(zip(items, entries)):
+        assert (entry.link, entry.title) == (item["link"], item["title"].strip()), (entry, item["link"])
+        yield item, article(item, entry, index)
+
+
+def check_real_items(name: str, pairs, tmp_path, capsys, **checks) -> Counter:
     """`pairs`: (real item, the Article made of its responses), run through the pipelines into
-    `tmp_path`, each outcome checked by `check_outcomes`."""
+    `tmp_path`, each outcome checked by `check_outcomes` (`checks`: its keyword arguments)."""
     chain = pipelines(tmp_path)
     outcomes = ((item, None if article is None else run(chain, article)) for item, article in pairs)
-    return check_outcomes(name, outcomes, tmp_path, capsys, folder=folder, language=language, want=want,
-                          removed=removed, strict=strict, quiet=quiet)
+    return check_outcomes(name, outcomes, tmp_path, capsys, **checks)
 
 
 def check_outcomes(name: str, outcomes, archive, capsys, *, folder: str, language: str, want=expected,
-                   removed: NotArticle = NotArticle(), strict: bool = False, quiet: bool = False) -> Counter:
+                   removed: NotArticle = NotArticle(), strict: bool = False, quiet: bool = False,
+                   kind=None) -> Counter:
     """`outcomes`: (real item, what became of it: None when no article was made, the written
     item (its `archive_path` under `archive`), else why it was not written (a DropArticle, a
-    reason)). Counts written / dropped by reason / left_in (what `removed.left_in` names,
-    unless `strict`) and fails on any problem. `want(item)` gives what the file must say
-    (`expected`)."""
+    reason)). Counts written (and, given `kind(item)`, written/<kind>) / dropped by reason /
+    left_in (what `removed.left_in` names, unless `strict`) and fails on any problem.
+    `want(item)` gives what the file must say (`expected`; a "body" key: the real body HTML
+    the file's text is what a person keeps of, default the item's)."""
     counts, problems = Counter(), {}
     total = 0
     for item, result in outcomes:
@@ -53,17 +62,27 @@ def check_outcomes(name: str, outcomes, archive, capsys, *, folder: str, languag
             counts[f"dropped/{result}"] += 1
             continue
         counts["written"] += 1
+        if kind:
+            counts[f"written/{kind(item)}"] += 1
         w = want(item)
         found = check_file(archive, result, item=w["item"], folder=folder, language=w["language"] or language,
                            expected_title=w["title"], expected_date=w["date"], expected_thumbnail=w["thumbnail"],
-                           body_html=item["description"], removed=removed, category=w["category"])
+                           body_html=w.get("body", item["description"]), removed=removed, category=w["category"])
         found = set_aside_left_in(found, counts, strict)
         if found:
             problems[item["link"]] = found
-    if not quiet:
-        with capsys.disabled():
-            dropped = {k: v for k, v in counts.items() if k.startswith("dropped")}
-            print(f"\n{name}: {total} real items; files written and checked: {counts['written']}; "
-                  f"dropped: {sum(dropped.values())} {dropped}; left in: {counts['left_in']}; problems: {len(problems)}")
-    assert not problems, dict(list(problems.items())[:5])
+    dropped = {k: v for k, v in counts.items() if k.startswith("dropped")}
+    kinds = {k: v for k, v in counts.items() if k.startswith("written/")}
+    summary(capsys, "" if quiet else f"{name}: {total} real items; files written and checked: {counts['written']}"
+            f"{f' {kinds}' if kinds else ''}; dropped: {sum(dropped.values())} {dropped}; left in: {counts['left_in']}",
+            problems)
     return counts
+
+
+def summary(capsys, line: str, problems: dict) -> None:
+    """`line` (unless empty) and the number of problems printed past pytest's capture; fails on
+    any problem, naming the first five."""
+    if line:
+        with capsys.disabled():
+            print(f"\n{line}; problems: {len(problems)}")
+    assert not problems, dict(list(problems.items())[:5])

@@ -127,14 +127,14 @@ def check_file(archive: Path, result, *, item: dict, folder: str, language: str,
         return problems
     text = (archive / expected_path).read_text(encoding="utf-8")
     values = front_matter(text)
-    _, body, closing = split_file(text)
+    body = split_file(text)[1]
     checks = {
         "title": (values["title"], format_escape(expected_title)),
         "date": (values["date"], expected_date),
         "thumbnail": (values["thumbnail"], expected_thumbnail),
         "categories": (values["categories"], [category or folder]),
         "lang": (values["lang"], [language]),
-        "closing": (closing, f"[{category or folder}]({item['link']})"),
+        "closing": (text[text.rfind("\n\n") + 2:], f"[{category or folder}]({item['link']})\n"),  # the file's end
     }
     for what, (got, want) in checks.items():
         if got != want:
