@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tests.support.shared import seed_items
-from tests.support.site_pages import SitePages, check_fixture_twice, check_site_items
+from tests.support.site_pages import SitePages, site_tests
 from tests.support.site_source import SiteSource
 
 source = SiteSource("biopharmadive")  # sites/biopharmadive.toml through its spider
@@ -23,12 +22,5 @@ PAGES = SitePages(
     ad='<div class="hybrid-ad-wrapper"><p>Invented advertisement</p></div>', zone=dt.timezone(dt.timedelta(hours=-5)))
 
 
-def test_every_real_item(tmp_path, capsys):
-    items = seed_items("biopharmadive")
-    # A person keeps all of a biopharmadive body (the invented ad slot is not the item's).
-    counts = check_site_items(source, PAGES, items, tmp_path, capsys)
-    assert counts == {"written": len(items)}
-
-
-def test_replayed_fixture_crawl_twice(tmp_path):
-    check_fixture_twice("biopharmadive", tmp_path)
+# A person keeps all of a biopharmadive body (the invented ad slot is not the item's).
+test_every_real_item, test_replayed_fixture_crawl_twice = site_tests(source, PAGES)

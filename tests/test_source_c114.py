@@ -5,8 +5,7 @@ file checked; the replayed fixture crawl of fixtures/c114/nightly, twice."""
 from __future__ import annotations
 
 from tests.support.page_responses import BEIJING
-from tests.support.shared import seed_items
-from tests.support.site_pages import SitePages, all_written, check_fixture_twice, check_served_items
+from tests.support.site_pages import SitePages, site_tests
 from tests.support.site_source import SiteSource
 
 source = SiteSource("c114")  # sites/c114.toml through its spider
@@ -29,11 +28,5 @@ PAGES = SitePages(
     ad='<div class="ad"><a href="/ad">虚构的广告位</a></div>')
 
 
-def test_every_real_item(tmp_path, capsys):
-    items = seed_items("c114")
-    # A person keeps all of a c114 body (the invented ad slot is not the item's).
-    assert check_served_items(source, PAGES, items, tmp_path, capsys) == all_written(items)
-
-
-def test_replayed_fixture_crawl_twice(tmp_path):
-    check_fixture_twice("c114", tmp_path)
+# A person keeps all of a c114 body (the invented ad slot is not the item's).
+test_every_real_item, test_replayed_fixture_crawl_twice = site_tests(source, PAGES, served=True)

@@ -6,20 +6,14 @@ search key set (the site is disabled until it is)."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
-
-from crawler.sources.site_file import load_site
 
 from tests.support import digitalcommerce360_responses as responses
-from tests.support.crawls import check_crawl_twice
 from tests.support.real_items import check_real_items, expected
-from tests.support.server import TestServer
 from tests.support.shared import seed_items
-from tests.support.site_pages import served_crawl
+from tests.support.site_pages import check_served_fixture
+from tests.support.site_runs import check_held_back_by
 from tests.support.site_source import SiteSource
 
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURE = ROOT / "fixtures" / "digitalcommerce360" / "nightly"
 source = SiteSource("digitalcommerce360")  # sites/digitalcommerce360.toml through its spider
 
 
@@ -35,19 +29,15 @@ def test_every_real_item(tmp_path, capsys):
 
 
 def test_disabled_until_its_search_key_is_set():
-    config = load_site("digitalcommerce360", ROOT / "sites")
-    assert not config.enabled and "DIGITALCOMMERCE360_ALGOLIA_KEY" in config.disabled_reason
-    assert config.secrets == ("DIGITALCOMMERCE360_ALGOLIA_KEY",)
+    check_held_back_by("digitalcommerce360", "DIGITALCOMMERCE360_ALGOLIA_KEY")
 
 
 def test_crawl_fixture_twice_with_the_key(tmp_path):
-    with TestServer() as server:
-        server.load_fixture(FIXTURE)
-        crawl = served_crawl("digitalcommerce360", {
-            "discovery.url": server.url("/1/indexes/*/queries?x-algolia-application-id=RSX8Q1FOLA")},
-            env={"DIGITALCOMMERCE360_ALGOLIA_KEY": "test-search-key"})
-        one, two = check_crawl_twice(FIXTURE, crawl, tmp_path)
-        searches = [r for r in server.requests if r.path.startswith("/1/indexes/")]
+    (one, _two), requests = check_served_fixture(
+        "digitalcommerce360", tmp_path,
+        lambda server: {"discovery.url": server.url("/1/indexes/*/queries?x-algolia-application-id=RSX8Q1FOLA")},
+        env={"DIGITALCOMMERCE360_ALGOLIA_KEY": "test-search-key"})
+    searches = [r for r in requests if r.path.startswith("/1/indexes/")]
     # the list carries the articles: nothing but the search is requested
     assert one["discovered"] == 3 and len(searches) == 2
     assert all({k.lower(): v for k, v in r.headers.items()}.get("x-algolia-api-key") == "test-search-key"

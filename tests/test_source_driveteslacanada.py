@@ -7,8 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from tests.support.reader import NotArticle
-from tests.support.shared import seed_items
-from tests.support.site_pages import SitePages, check_fixture_twice, check_site_items
+from tests.support.site_pages import SitePages, site_tests
 from tests.support.site_source import SiteSource
 
 source = SiteSource("driveteslacanada")  # sites/driveteslacanada.toml through its spider
@@ -28,11 +27,4 @@ PAGES = SitePages(
 NOT_ARTICLE = NotArticle(lines=(r"^You might also like:$", r"^•"))
 
 
-def test_every_real_item(tmp_path, capsys):
-    items = seed_items("driveteslacanada")
-    counts = check_site_items(source, PAGES, items, tmp_path, capsys, removed=NOT_ARTICLE)
-    assert counts == {"written": len(items)}
-
-
-def test_replayed_fixture_crawl_twice(tmp_path):
-    check_fixture_twice("driveteslacanada", tmp_path)
+test_every_real_item, test_replayed_fixture_crawl_twice = site_tests(source, PAGES, removed=NOT_ARTICLE)

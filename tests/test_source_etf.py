@@ -6,19 +6,13 @@ it is)."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
-from crawler.sources.site_file import load_site
-
-from tests.support.crawls import check_crawl_twice
 from tests.support.page_responses import response
-from tests.support.server import TestServer
 from tests.support.shared import seed_items
-from tests.support.site_pages import SitePages, check_site_items, served_crawl
+from tests.support.site_pages import SitePages, check_served_fixture, check_site_items
+from tests.support.site_runs import check_held_back_by
 from tests.support.site_source import SiteSource
 
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURE = ROOT / "fixtures" / "etf" / "nightly"
 source = SiteSource("etf")  # sites/etf.toml through its spider
 
 # The list: `.image-card` cards, the link relative in `.image-card__title > a`; the page: two
@@ -50,16 +44,12 @@ def test_the_block_with_the_most_text_is_the_article_wherever_it_is():
 
 
 def test_disabled_until_its_cookie_is_set():
-    config = load_site("etf", ROOT / "sites")
-    assert not config.enabled and "ETF_COOKIE" in config.disabled_reason and config.secrets == ("ETF_COOKIE",)
+    check_held_back_by("etf", "ETF_COOKIE")
 
 
 def test_crawl_fixture_twice_with_the_cookie(tmp_path):
-    with TestServer() as server:
-        server.load_fixture(FIXTURE)
-        crawl = served_crawl("etf", {"discovery.url": server.url("/news"), "request.article_url": f"{server.base}{{path}}"},
-                             env={"ETF_COOKIE": "cf_clearance=test-clearance"})
-        check_crawl_twice(FIXTURE, crawl, tmp_path, article_requests=lambda: [
-            p for p in server.requested() if p.startswith("/sections/")])
-        cookies = [r.headers.get("Cookie") for r in server.requests if r.path != "/robots.txt"]
+    _reports, requests = check_served_fixture(
+        "etf", tmp_path, lambda server: {"discovery.url": server.url("/news"), "request.article_url": f"{server.base}{{path}}"},
+        env={"ETF_COOKIE": "cf_clearance=test-clearance"}, article=lambda p: p.startswith("/sections/"))
+    cookies = [r.headers.get("Cookie") for r in requests if r.path != "/robots.txt"]
     assert cookies and all(c == "cf_clearance=test-clearance" for c in cookies)

@@ -4,24 +4,16 @@ the _pcc secret set (the site is disabled until it is)."""
 
 from __future__ import annotations
 
-import asyncio
 import json
-from functools import partial
-from pathlib import Path
-
-from crawler.sources.site_file import load_site
 
 from tests.support import fx168_responses as responses
-from tests.support.cli import run_scrapy
-from tests.support.crawls import check_crawl_twice
 from tests.support.page_responses import response
 from tests.support.real_items import check_real_items, entry_articles
-from tests.support.server import TestServer
 from tests.support.shared import seed_items
+from tests.support.site_pages import check_served_fixture
+from tests.support.site_runs import check_held_back_by, start_requests
 from tests.support.site_source import SiteSource
 
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURE = ROOT / "fixtures" / "fx168" / "nightly"
 source = SiteSource("fx168")  # sites/fx168.toml through its spider
 
 
@@ -58,32 +50,19 @@ def test_direct_urls_are_read_by_their_news_id():
     direct = SiteSource("fx168", urls="https://www.fx168news.com/article/%E9%BB%84%E9%87%91-830237,"
                                       "https://www.fx168news.com/article/外汇-1050323", limit=1)
 
-    async def start():
-        return [r async for r in direct.spider.start()]
-
-    (request,) = asyncio.run(start())
+    (request,) = start_requests(direct)
     assert request.url.endswith("getNewsDetail?newsId=830237")
     assert direct.stats["fx168/skipped_limit"] == 1
 
 
 def test_disabled_until_its_secret_is_set():
-    config = load_site("fx168", ROOT / "sites")
-    assert not config.enabled and "FX168_PCC" in config.disabled_reason and config.secrets == ("FX168_PCC",)
-
-
-def _crawl(server, archive, *extra):
-    return run_scrapy(
-        "crawl", "fx168", "-s", "SITE_OVERRIDES=" + json.dumps({"fx168": {
-            "discovery.url": server.url("/cms/api/cmsnews/news/getNewsByChannel?pageNo={page}&pageSize=10&channelCodes=001001"),
-            "request.article_url": server.url("/cms/api/cmsnews/news/getNewsDetail?newsId={id}")}}),
-        "-s", f"ARCHIVE_DIR={archive}", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", *extra,
-        env={"FX168_PCC": "test-signature"})
+    check_held_back_by("fx168", "FX168_PCC")
 
 
 def test_crawl_fixture_end_to_end_with_the_secret(tmp_path):
-    with TestServer() as server:
-        server.load_fixture(FIXTURE)
-        check_crawl_twice(FIXTURE, partial(_crawl, server), tmp_path,
-                          article_requests=lambda: [p for p in server.requested() if "getNewsDetail" in p])
-        api = [{k.lower(): v for k, v in r.headers.items()} for r in server.requests if r.path.startswith("/cms/")]
+    _reports, requests = check_served_fixture("fx168", tmp_path, lambda server: {
+        "discovery.url": server.url("/cms/api/cmsnews/news/getNewsByChannel?pageNo={page}&pageSize=10&channelCodes=001001"),
+        "request.article_url": server.url("/cms/api/cmsnews/news/getNewsDetail?newsId={id}")},
+        env={"FX168_PCC": "test-signature"}, article=lambda p: "getNewsDetail" in p)
+    api = [{k.lower(): v for k, v in r.headers.items()} for r in requests if r.path.startswith("/cms/")]
     assert len(api) == 2 + 3 and all(h.get("_pcc") == "test-signature" and h.get("site-channel") == "001" for h in api)

@@ -5,8 +5,7 @@ fixture crawl of fixtures/iyiou/nightly, twice."""
 from __future__ import annotations
 
 from tests.support.page_responses import BEIJING
-from tests.support.shared import seed_items
-from tests.support.site_pages import SitePages, all_written, check_fixture_twice, check_served_items
+from tests.support.site_pages import SitePages, site_tests
 from tests.support.site_source import SiteSource
 
 source = SiteSource("iyiou")  # sites/iyiou.toml through its spider
@@ -27,11 +26,5 @@ PAGES = SitePages(
     ad='<div class="caas-da"><p>虚构的广告：下载一个并不存在的应用。</p></div>')
 
 
-def test_every_real_item(tmp_path, capsys):
-    items = seed_items("iyiou")
-    # A person keeps all of an iyiou body (the card linking last week's report is the article's).
-    assert check_served_items(source, PAGES, items, tmp_path, capsys) == all_written(items)
-
-
-def test_replayed_fixture_crawl_twice(tmp_path):
-    check_fixture_twice("iyiou", tmp_path)
+# A person keeps all of an iyiou body (the card linking last week's report is the article's).
+test_every_real_item, test_replayed_fixture_crawl_twice = site_tests(source, PAGES, served=True)

@@ -6,21 +6,16 @@ it is)."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 from crawler.hooks.lieyun import card_time
-from crawler.sources.site_file import load_site
 
 from tests.support import lieyun_responses as responses
-from tests.support.crawls import check_crawl_twice
 from tests.support.real_items import check_real_items, expected
-from tests.support.server import TestServer
 from tests.support.shared import seed_items
-from tests.support.site_pages import served_crawl
+from tests.support.site_pages import check_served_fixture
+from tests.support.site_runs import check_held_back_by
 from tests.support.site_source import SiteSource
 
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURE = ROOT / "fixtures" / "lieyun" / "nightly"
 BEIJING = dt.timezone(dt.timedelta(hours=8))
 source = SiteSource("lieyun")  # sites/lieyun.toml through its spider
 
@@ -48,17 +43,14 @@ def test_the_card_time_forms():
 
 
 def test_disabled_until_its_cookie_is_set():
-    config = load_site("lieyun", ROOT / "sites")
-    assert not config.enabled and "LIEYUN_COOKIE" in config.disabled_reason and config.secrets == ("LIEYUN_COOKIE",)
+    check_held_back_by("lieyun", "LIEYUN_COOKIE")
 
 
 def test_crawl_fixture_twice_with_the_cookie(tmp_path):
-    with TestServer() as server:
-        server.load_fixture(FIXTURE)
-        crawl = served_crawl("lieyun", {"discovery.url": server.url("/news")}, env={"LIEYUN_COOKIE": "_csrf-frontend=test"})
-        one, _two = check_crawl_twice(FIXTURE, crawl, tmp_path)
-        lists = [r for r in server.requests if r.path == "/news"]
-        paths = {r.path for r in server.requests}
+    (one, _two), requests = check_served_fixture("lieyun", tmp_path, lambda server: {"discovery.url": server.url("/news")},
+                                                 env={"LIEYUN_COOKIE": "_csrf-frontend=test"})
+    lists = [r for r in requests if r.path == "/news"]
+    paths = {r.path for r in requests}
     # the list carries the flashes: nothing but the list is requested; the card without a share code is left out
     assert one["skipped"] == {"skipped_by_hook": 1} and paths <= {"/news", "/robots.txt"}
     assert len(lists) == 2 and all(r.headers.get("Cookie") == "_csrf-frontend=test" for r in lists)

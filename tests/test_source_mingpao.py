@@ -5,20 +5,14 @@ sent with every request."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from crawler.sources.site_file import load_site
 
 from tests.support import mingpao_responses as responses
-from tests.support.crawls import check_crawl_twice
 from tests.support.real_items import check_real_items, expected
-from tests.support.server import TestServer
 from tests.support.shared import seed_items
-from tests.support.site_pages import served_crawl
+from tests.support.site_pages import check_served_fixture
+from tests.support.site_runs import check_held_back_by
 from tests.support.site_source import SiteSource
 
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURE = ROOT / "fixtures" / "mingpao" / "nightly"
 source = SiteSource("mingpao")  # sites/mingpao.toml through its spider
 
 
@@ -36,14 +30,10 @@ def test_every_real_item(tmp_path, capsys):
 
 
 def test_disabled_until_its_secret_is_set_then_crawled_twice(tmp_path):
-    config = load_site("mingpao", ROOT / "sites")  # crawlall leaves it out; by name it runs
-    assert (config.enabled, config.secrets) == (False, ("MINGPAO_COOKIE",)) and "MINGPAO_COOKIE" in config.disabled_reason
-    with TestServer() as server:
-        server.load_fixture(FIXTURE)
-        crawl = served_crawl("mingpao", {"discovery.url": server.url("/ins/%E5%8D%B3%E6%99%82%E6%96%B0%E8%81%9E/main"),
-                                         "request.article_url": f"{server.base}{{path}}"},
-                             env={"MINGPAO_COOKIE": "cf_clearance=invented"})
-        check_crawl_twice(FIXTURE, crawl, tmp_path,
-                          article_requests=lambda: [p for p in server.requested() if p.startswith("/fin/")])
-        sent = [r.headers.get("Cookie") for r in server.requests if not r.path.endswith("robots.txt")]
+    check_held_back_by("mingpao", "MINGPAO_COOKIE")  # crawlall leaves it out; by name it runs
+    _reports, requests = check_served_fixture(
+        "mingpao", tmp_path, lambda server: {"discovery.url": server.url("/ins/%E5%8D%B3%E6%99%82%E6%96%B0%E8%81%9E/main"),
+                                             "request.article_url": f"{server.base}{{path}}"},
+        env={"MINGPAO_COOKIE": "cf_clearance=invented"}, article=lambda p: p.startswith("/fin/"))
+    sent = [r.headers.get("Cookie") for r in requests if not r.path.endswith("robots.txt")]
     assert len(sent) == 2 + 3 and set(sent) == {"cf_clearance=invented"}

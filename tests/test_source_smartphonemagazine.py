@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tests.support.shared import seed_items
-from tests.support.site_pages import SitePages, check_fixture_twice, check_site_items
+from tests.support.site_pages import SitePages, site_tests
 from tests.support.page_responses import response
 from tests.support.site_runs import start_requests
 from tests.support.site_source import SiteSource
@@ -23,11 +22,8 @@ PAGES = SitePages(
     ad='<div itemprop="video"><p>Invented video: watch the unboxing</p></div>', zone=dt.timezone(dt.timedelta(hours=1)))
 
 
-def test_every_real_item(tmp_path, capsys):
-    items = seed_items("smartphonemagazine")
-    # A person keeps all of a smartphonemagazine body (the invented video player is not the item's).
-    counts = check_site_items(source, PAGES, items, tmp_path, capsys)
-    assert counts == {"written": len(items)}
+# A person keeps all of a smartphonemagazine body (the invented video player is not the item's).
+test_every_real_item, test_replayed_fixture_crawl_twice = site_tests(source, PAGES)
 
 
 def test_direct_urls_limit_and_since():
@@ -40,6 +36,3 @@ def test_direct_urls_limit_and_since():
                                  b'</head><body><h1>A</h1><div class="entry-content"><p>Text.</p></div></body></html>')
     assert direct.parse_article(page)["drop_reason"] == "too_old"  # 23:59 Beijing, the day before
 
-
-def test_replayed_fixture_crawl_twice(tmp_path):
-    check_fixture_twice("smartphonemagazine", tmp_path)

@@ -5,18 +5,12 @@ local server with its cookie set (the site is disabled until it is)."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
-from crawler.sources.site_file import load_site
-
-from tests.support.crawls import check_crawl_twice
-from tests.support.server import TestServer
 from tests.support.shared import seed_items
-from tests.support.site_pages import SitePages, check_site_items, served_crawl
+from tests.support.site_pages import SitePages, check_served_fixture, check_site_items
+from tests.support.site_runs import check_held_back_by
 from tests.support.site_source import SiteSource
 
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURE = ROOT / "fixtures" / "stockinvest" / "nightly"
 source = SiteSource("stockinvest")  # sites/stockinvest.toml through its spider
 
 # The digest list: `.digest-grid > div` cards, the link (absolute) in `.btn-header .font-size-16 > a`;
@@ -37,20 +31,16 @@ def test_every_real_item(tmp_path, capsys):
 
 
 def test_disabled_until_its_cookie_is_set():
-    config = load_site("stockinvest", ROOT / "sites")
-    assert not config.enabled and "STOCKINVEST_COOKIE" in config.disabled_reason
-    assert config.secrets == ("STOCKINVEST_COOKIE",)
+    check_held_back_by("stockinvest", "STOCKINVEST_COOKIE")
 
 
 def test_crawl_fixture_twice_with_the_cookie(tmp_path):
-    with TestServer() as server:
-        server.load_fixture(FIXTURE)
-        crawl = served_crawl("stockinvest", {
+    (one, _two), requests = check_served_fixture(
+        "stockinvest", tmp_path, lambda server: {
             "discovery.urls": [server.url("/digest/category/latest-stock-market-news?page=1"),
                                server.url("/digest/category/analysis-and-ideas")],
-            "request.article_url": f"{server.base}{{path}}"}, env={"STOCKINVEST_COOKIE": "cf_clearance=test-clearance"})
-        one, _two = check_crawl_twice(FIXTURE, crawl, tmp_path, article_requests=lambda: [
-            p for p in server.requested() if p.startswith("/digest/") and "/category/" not in p])
-        cookies = [r.headers.get("Cookie") for r in server.requests if r.path.startswith("/digest/")]
+            "request.article_url": f"{server.base}{{path}}"}, env={"STOCKINVEST_COOKIE": "cf_clearance=test-clearance"},
+        article=lambda p: p.startswith("/digest/") and "/category/" not in p)
+    cookies = [r.headers.get("Cookie") for r in requests if r.path.startswith("/digest/")]
     assert one["discovered"] == 3  # the second list repeats the first list's first card: requested once
     assert cookies and all(c == "cf_clearance=test-clearance" for c in cookies)

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tests.support.shared import seed_items
-from tests.support.site_pages import SitePages, all_written, check_fixture_twice, check_served_items
+from tests.support.site_pages import SitePages, site_tests
 from tests.support.site_source import SiteSource
 
 source = SiteSource("techcrunch")  # sites/techcrunch.toml through its spider
@@ -25,12 +24,6 @@ PAGES = SitePages(
        '<div class="wp-block-tc23-podcast-player"><p>Invented podcast episode player</p></div>')
 
 
-def test_every_real_item(tmp_path, capsys):
-    items = seed_items("techcrunch")
-    # A person keeps all of a techcrunch body: its contact-us callouts and image credits are
-    # the article's (the old crawler's video promos hold a player's script, no text).
-    assert check_served_items(source, PAGES, items, tmp_path, capsys) == all_written(items)
-
-
-def test_replayed_fixture_crawl_twice(tmp_path):
-    check_fixture_twice("techcrunch", tmp_path)
+# A person keeps all of a techcrunch body: its contact-us callouts and image credits are
+# the article's (the old crawler's video promos hold a player's script, no text).
+test_every_real_item, test_replayed_fixture_crawl_twice = site_tests(source, PAGES, served=True)

@@ -170,16 +170,62 @@ def check_site_items(source, pages: SitePages, items: list[dict], tmp_path, caps
                             folder=source.FOLDER, language=source.LANGUAGE, want=expected_file, **checks)
 
 
+def site_tests(source, pages: SitePages, *, served: bool = False, **checks):
+    """The two tests of a source whose real items `pages` serves, for its test module to take as
+    its own (`test_every_real_item, test_replayed_fixture_crawl_twice = site_tests(...)`):
+    every real item makes its file, checked (`check_site_items`, or, `served`, one real crawl
+    over 127.0.0.1 with no fallback and no selector missed: `check_served_items`; `checks`: their
+    `removed`, `strict`), and the replayed fixture crawl twice (`check_fixture_twice`)."""
+    from tests.support.shared import seed_items
+
+    site = source.config.name
+
+    def test_every_real_item(tmp_path, capsys):
+        items = seed_items(site)
+        if served:
+            assert check_served_items(source, pages, items, tmp_path, capsys, **checks) == all_written(items)
+        else:
+            assert check_site_items(source, pages, items, tmp_path, capsys, **checks) == {"written": len(items)}
+
+    def test_replayed_fixture_crawl_twice(tmp_path):
+        check_fixture_twice(site, tmp_path)
+
+    return test_every_real_item, test_replayed_fixture_crawl_twice
+
+
+def nightly(site: str):
+    """fixtures/<site>/nightly."""
+    from pathlib import Path
+
+    return Path(__file__).resolve().parents[2] / "fixtures" / site / "nightly"
+
+
 def check_fixture_twice(site: str, tmp_path):
     """The replayed `scrapy crawl <site>` of fixtures/<site>/nightly, twice
     (tests.support.crawls.check_crawl_twice: its expected files, then no article requested)."""
-    from pathlib import Path
-
     from tests.support.crawls import check_crawl_twice
     from tests.support.site_runs import replay
 
-    fixture = Path(__file__).resolve().parents[2] / "fixtures" / site / "nightly"
+    fixture = nightly(site)
     return check_crawl_twice(fixture, lambda archive, *more: replay(site, fixture, archive, *more), tmp_path)
+
+
+def check_served_fixture(site: str, tmp_path, overrides, *, env: dict | None = None, article=None):
+    """fixtures/<site>/nightly served on 127.0.0.1 and the real `scrapy crawl <site>` run over
+    it twice (tests.support.crawls.check_crawl_twice): `overrides(server)` points the site
+    file's URLs at the server (`served_crawl`), `env` sets a secret; `article(path)` tells an
+    article request (the second run makes none). Returns (the two run reports, every request
+    the server saw)."""
+    from tests.support.crawls import check_crawl_twice
+    from tests.support.server import TestServer
+
+    fixture = nightly(site)
+    with TestServer() as server:
+        server.load_fixture(fixture)
+        requested = (lambda: [p for p in server.requested() if article(p)]) if article else None
+        reports = check_crawl_twice(fixture, served_crawl(site, overrides(server), env), tmp_path,
+                                    article_requests=requested)
+    return reports, server.requests
 
 
 def served_crawl(site: str, overrides: dict, env: dict | None = None):

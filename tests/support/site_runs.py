@@ -1,7 +1,7 @@
 """Small runners shared by the per-source tests of site files: the requests a site's spider
-starts with (its `-a urls=`/`url_file=`/`limit=` handling, no crawl), and the real
+starts with (its `-a urls=`/`url_file=`/`limit=` handling, no crawl), the real
 `scrapy crawl <site>` replaying a fixture folder (FIXTURES_REPLAY: the site's own URLs, no
-server, no override)."""
+server, no override), and the check of a site held back until its secret is set."""
 
 from __future__ import annotations
 
@@ -19,6 +19,15 @@ def start_requests(source) -> list:
         return [r async for r in source.spider.start()]
 
     return asyncio.run(collect())
+
+
+def check_held_back_by(site: str, secret: str) -> None:
+    """sites/<site>.toml is disabled, its reason names `secret`, its one secret."""
+    from crawler.sources.site_file import load_site
+
+    config = load_site(site, Path(__file__).resolve().parents[2] / "sites")
+    assert (config.enabled, config.secrets) == (False, (secret,)) and secret in config.disabled_reason, \
+        (config.enabled, config.secrets, config.disabled_reason)
 
 
 def replay(site: str, fixture: Path, archive: Path, *extra: str, env: dict | None = None):
