@@ -11,14 +11,12 @@ time element is not known (CATALOG 2.26 names none).
 
 from __future__ import annotations
 
-from tests.support.page_responses import esc, head_time, inject_after_first_paragraph, response
+from tests.support.page_responses import (esc, head_time, html_doc, html_responses, inject_after_first_paragraph,
+                                          meta_or_jsonld)
 
 HOME = "https://www.bioon.com/"
 AD = '<div class="caas-da"><a href="https://www.bioon.com/ad"><img src="https://www.bioon.com/ad.jpg">虚构的广告位</a></div>'
-
-
-def time_form(index: int) -> str:
-    return ("meta", "jsonld")[index % 2]
+time_form = meta_or_jsonld
 
 
 def list_html(items: list[dict]) -> str:
@@ -26,30 +24,24 @@ def list_html(items: list[dict]) -> str:
         '<div class="item"><div class="item-header"><a href="#"><img src="https://www.bioon.com/thumb.jpg"></a></div>'
         f'<div class="item-content"><h2><a href="{esc(i["link"])}">{esc(i["title"])}</a></h2>'
         '<p>虚构的摘要。</p><span class="item-meta">虚构的栏目</span></div></div>' for i in items)
-    return ('<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>生物谷</title></head><body>'
-            '<header><a href="/">生物谷</a><a href="https://news.bioon.com/">资讯</a></header>'
-            '<div class="composs-main-content"><div class="composs-panel"><div class="composs-panel-inner">'
-            f'<div class="composs-blog-list lets-do-1">{cards}</div></div></div></div>'
-            '<aside id="sidebar"><div class="widget"><h3>热门</h3><a href="http://news.bioon.com/article/x.html">虚构的热门文章</a>'
-            '</div></aside></body></html>')
-
-
-def list_response(items: list[dict], url: str = HOME):
-    return response(url, list_html(items).encode("utf-8"))
+    return html_doc("zh-CN", "生物谷", (
+        '<header><a href="/">生物谷</a><a href="https://news.bioon.com/">资讯</a></header>'
+        '<div class="composs-main-content"><div class="composs-panel"><div class="composs-panel-inner">'
+        f'<div class="composs-blog-list lets-do-1">{cards}</div></div></div></div>'
+        '<aside id="sidebar"><div class="widget"><h3>热门</h3><a href="http://news.bioon.com/article/x.html">虚构的热门文章</a>'
+        '</div></aside>'))
 
 
 def page_html(item: dict, index: int) -> str:
-    return ('<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
-            f'<title>{esc(item["title"])}-生物谷</title>{head_time(item, time_form(index))}</head><body>'
-            '<header><a href="https://www.bioon.com/">生物谷</a></header><div class="content"><div class="wrapper">'
-            '<div class="content-wrapper"><div class="composs-main-content composs-main-content-s-1">'
-            '<div class="composs-panel"><div class="composs-panel-inner"><div class="composs-main-article-content">'
-            f'<h1>{esc(item["title"])}</h1><div class="composs-main-article-meta"><span>来源：虚构来源</span></div>'
-            f'<div class="shortcode-content">{inject_after_first_paragraph(item["description"], AD)}</div>'
-            '<div class="composs-tags"><a href="/tag/1">虚构标签</a></div></div></div></div></div>'
-            '<aside id="sidebar"><h3>相关阅读</h3><a href="http://news.bioon.com/article/y.html">虚构的相关文章</a></aside>'
-            '</div></div></div><footer>虚构的页脚</footer></body></html>')
+    return html_doc("zh-CN", f'{esc(item["title"])}-生物谷', head=head_time(item, time_form(index)), body=(
+        '<header><a href="https://www.bioon.com/">生物谷</a></header><div class="content"><div class="wrapper">'
+        '<div class="content-wrapper"><div class="composs-main-content composs-main-content-s-1">'
+        '<div class="composs-panel"><div class="composs-panel-inner"><div class="composs-main-article-content">'
+        f'<h1>{esc(item["title"])}</h1><div class="composs-main-article-meta"><span>来源：虚构来源</span></div>'
+        f'<div class="shortcode-content">{inject_after_first_paragraph(item["description"], AD)}</div>'
+        '<div class="composs-tags"><a href="/tag/1">虚构标签</a></div></div></div></div></div>'
+        '<aside id="sidebar"><h3>相关阅读</h3><a href="http://news.bioon.com/article/y.html">虚构的相关文章</a></aside>'
+        '</div></div></div><footer>虚构的页脚</footer>'))
 
 
-def page_response(item: dict, index: int):
-    return response(item["link"], page_html(item, index).encode("utf-8"))
+list_response, page_response = html_responses(HOME, list_html, page_html)

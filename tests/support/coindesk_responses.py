@@ -12,43 +12,32 @@ in UTC as article:published_time or JSON-LD datePublished, one form per item in 
 from __future__ import annotations
 
 import datetime as dt
-from urllib.parse import urlsplit
 
-from tests.support.page_responses import esc, head_time, inject_after_first_paragraph, response
+from tests.support.page_responses import (esc, head_time, html_doc, html_responses, inject_after_first_paragraph,
+                                          meta_or_jsonld, path_of)
 
 LIST = "https://www.coindesk.com/markets"
 AD = '<div class="article-ad"><p>Invented advertisement slot</p></div>'
-
-
-def time_form(index: int) -> str:
-    return ("meta", "jsonld")[index % 2]
+time_form = meta_or_jsonld
 
 
 def list_html(items: list[dict]) -> str:
     cards = "".join(
-        f'<div class="flex flex-col gap-2"><a href="{esc(urlsplit(i["link"]).path)}"><img src="/x.jpg" alt=""></a>'
-        f'<a href="{esc(urlsplit(i["link"]).path)}"><h2 class="font-headline-xs">{esc(i["title"])}</h2></a></div>'
+        f'<div class="flex flex-col gap-2"><a href="{esc(path_of(i["link"]))}"><img src="/x.jpg" alt=""></a>'
+        f'<a href="{esc(path_of(i["link"]))}"><h2 class="font-headline-xs">{esc(i["title"])}</h2></a></div>'
         for i in items)
-    return ('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Markets | CoinDesk</title></head><body>'
-            '<nav><div class="flex"><a href="/markets">Markets</a><a href="/business">Business</a></div></nav>'
-            f'<main><div class="grid grid-cols-4">{cards}</div></main></body></html>')
-
-
-def list_response(items: list[dict], url: str = LIST):
-    return response(url, list_html(items).encode("utf-8"))
+    return html_doc("en", "Markets | CoinDesk", '<nav><div class="flex"><a href="/markets">Markets</a>'
+                    f'<a href="/business">Business</a></div></nav><main><div class="grid grid-cols-4">{cards}</div></main>')
 
 
 def page_html(item: dict, index: int) -> str:
-    return ('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
-            f'<title>{esc(item["title"])}</title>{head_time(item, time_form(index), dt.timezone.utc)}</head><body>'
-            '<header><a href="/">CoinDesk</a></header><main><article>'
-            f'<div class="flex"><h1 class="font-headline-lg">{esc(item["title"])}</h1></div>'
-            '<div class="flex gap-2 font-metadata"><span>Invented Author</span><span>Invented date line</span></div>'
-            f'{inject_after_first_paragraph(item["description"], AD)}'
-            '<div class="document-body font-body-lg"><p>Invented further paragraph, not read.</p></div>'
-            '</article><aside><h3>More For You</h3><a href="/markets/2030/01/01/x">Invented story</a></aside></main>'
-            '</body></html>')
+    return html_doc("en", esc(item["title"]), head=head_time(item, time_form(index), dt.timezone.utc), body=(
+        '<header><a href="/">CoinDesk</a></header><main><article>'
+        f'<div class="flex"><h1 class="font-headline-lg">{esc(item["title"])}</h1></div>'
+        '<div class="flex gap-2 font-metadata"><span>Invented Author</span><span>Invented date line</span></div>'
+        f'{inject_after_first_paragraph(item["description"], AD)}'
+        '<div class="document-body font-body-lg"><p>Invented further paragraph, not read.</p></div>'
+        '</article><aside><h3>More For You</h3><a href="/markets/2030/01/01/x">Invented story</a></aside></main>'))
 
 
-def page_response(item: dict, index: int):
-    return response(item["link"], page_html(item, index).encode("utf-8"))
+list_response, page_response = html_responses(LIST, list_html, page_html)

@@ -11,48 +11,36 @@ JSON-LD `datePublished` or a visible `<time datetime>` (one form per item, in tu
 from __future__ import annotations
 
 import datetime as dt
-from urllib.parse import urlsplit
 
-from tests.support.page_responses import (esc, head_time, inject_after_first_paragraph, response,
-                                          time_form, visible_time)
+from tests.support.page_responses import (esc, head_time, html_doc, html_responses, inject_after_first_paragraph,
+                                          path_of, time_form, visible_time)
 
+LIST = "https://www.morningstar.com/news"
 UTC = dt.timezone.utc
 AD = '<div class="article-ad"><p>Advertisement: invented sponsor text</p></div>'
 
 
-def href(item: dict) -> str:
-    parts = urlsplit(item["link"])
-    return parts.path + (f"?{parts.query}" if parts.query else "")
-
-
 def list_html(items: list[dict]) -> str:
     cards = "".join(
-        f'<a class="mdc-feed-card" href="{esc(href(i))}"><header><span class="mdc-kicker">News</span>'
+        f'<a class="mdc-feed-card" href="{esc(path_of(i["link"]))}"><header><span class="mdc-kicker">News</span>'
         f'<h2 class="mdc-heading">{esc(i["title"])}</h2></header><p class="mdc-teaser">Invented teaser.</p></a>'
         for i in items)
-    return ('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>News | Morningstar</title></head>'
-            '<body><nav class="mdc-nav"><a href="/markets">Markets</a><a href="/funds">Funds</a></nav>'
-            f'<main><section class="mdc-feed"><div class="mdc-feed__mdc">{cards}</div></section></main></body></html>')
-
-
-def list_response(items: list[dict], url: str = "https://www.morningstar.com/news"):
-    return response(url, list_html(items).encode("utf-8"))
+    return html_doc("en", "News | Morningstar", '<nav class="mdc-nav"><a href="/markets">Markets</a>'
+                    '<a href="/funds">Funds</a></nav><main><section class="mdc-feed">'
+                    f'<div class="mdc-feed__mdc">{cards}</div></section></main>')
 
 
 def page_html(item: dict, index: int) -> str:
     form = time_form(index)
-    return (
-        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
-        f'<title>{esc(item["title"])} | Morningstar</title><link rel="canonical" href="{esc(item["link"])}">'
-        f'{head_time(item, form, UTC)}</head><body><div id="__nuxt">'
-        '<header class="mdc-site-header"><a href="/">Invented site header</a></header><main>'
-        f'<article class="mdc-article"><header><h1 class="mdc-heading">{esc(item["title"])}</h1>'
-        f'<div class="mdc-byline">Invented byline {visible_time(item, form, UTC, "mdc-date")}</div></header>'
-        f'<div class="mdc-article__content">{inject_after_first_paragraph(item["description"], AD)}</div></article>'
-        '<aside class="mdc-related"><h2>Invented related stories</h2></aside></main></div>'
-        '<script>window.__NUXT__ = {"state": "invented"};</script></body></html>'
-    )
+    return html_doc(
+        "en", f'{esc(item["title"])} | Morningstar',
+        head=f'<link rel="canonical" href="{esc(item["link"])}">{head_time(item, form, UTC)}', body=(
+            '<div id="__nuxt"><header class="mdc-site-header"><a href="/">Invented site header</a></header><main>'
+            f'<article class="mdc-article"><header><h1 class="mdc-heading">{esc(item["title"])}</h1>'
+            f'<div class="mdc-byline">Invented byline {visible_time(item, form, UTC, "mdc-date")}</div></header>'
+            f'<div class="mdc-article__content">{inject_after_first_paragraph(item["description"], AD)}</div></article>'
+            '<aside class="mdc-related"><h2>Invented related stories</h2></aside></main></div>'
+            '<script>window.__NUXT__ = {"state": "invented"};</script>'))
 
 
-def page_response(item: dict, index: int):
-    return response(item["link"], page_html(item, index).encode("utf-8"))
+list_response, page_response = html_responses(LIST, list_html, page_html)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+from urllib.parse import urlsplit
 
 from scrapy.http import HtmlResponse
 
@@ -27,6 +28,11 @@ def published(item: dict) -> dt.datetime:
 
 def time_form(index: int) -> str:
     return TIME_FORMS[index % len(TIME_FORMS)]
+
+
+def meta_or_jsonld(index: int) -> str:
+    """The time form of a site whose pages state it only in their head (no visible time read)."""
+    return TIME_FORMS[index % 2]
 
 
 def iso(item: dict, zone: dt.tzinfo = BEIJING) -> str:
@@ -63,6 +69,38 @@ def inject_after_first_paragraph(body: str, snippet: str) -> str:
         return body[:at + 4] + snippet + body[at + 4:]
     at = body.rfind("</")
     return body[:at] + snippet + body[at:] if at >= 0 else body + snippet
+
+
+def path_of(url: str) -> str:
+    """The path (and query) of a URL: a link relative to its site, a route of the test server."""
+    parts = urlsplit(url)
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+
+
+def html_doc(lang: str, title: str, body: str, head: str = "") -> str:
+    """An invented HTML page declaring UTF-8: its language, `title` (escaped already), `head`'s
+    further tags, `body`."""
+    return (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>{head}</head>'
+            f'<body>{body}</body></html>')
+
+
+def html_responses(list_url: str, list_html, page_html):
+    """(`list_response(items, url=list_url)`, `page_response(item, index)`): what
+    `list_html(items)` and `page_html(item, index)` write, served as UTF-8 HTML at the list's
+    URL and at the item's link (`page_responder`)."""
+    def list_response(items: list[dict], url: str = list_url) -> HtmlResponse:
+        return response(url, list_html(items).encode("utf-8"))
+
+    return list_response, page_responder(page_html)
+
+
+def page_responder(page_html):
+    """`page_response(item, index)`: what `page_html(item, index)` writes, served as UTF-8 HTML
+    at the item's link."""
+    def page_response(item: dict, index: int) -> HtmlResponse:
+        return response(item["link"], page_html(item, index).encode("utf-8"))
+
+    return page_response
 
 
 def response(url: str, body: bytes, content_type: str = "text/html; charset=utf-8", status: int = 200) -> HtmlResponse:

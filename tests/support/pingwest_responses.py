@@ -17,7 +17,8 @@ from __future__ import annotations
 import json
 from urllib.parse import urlsplit
 
-from tests.support.page_responses import esc, head_time, inject_after_first_paragraph, published, response
+from tests.support.page_responses import (esc, head_time, html_doc, inject_after_first_paragraph,
+                                          meta_or_jsonld, page_responder, published, response)
 
 NEWS = "https://www.pingwest.com/api/index_news_list?last_id="
 STATUS = "https://www.pingwest.com/api/state/list?last_id="
@@ -61,22 +62,19 @@ def list_response(items: list[dict], of_status: bool):
     return response(STATUS if of_status else NEWS, list_answer(items, of_status), "application/json")
 
 
-def time_form(index: int) -> str:
-    return ("meta", "jsonld")[index % 2]
+time_form = meta_or_jsonld
 
 
 def page_html(item: dict, index: int) -> str:
     head = "" if status(item) else head_time(item, time_form(index))
-    return ('<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
-            f'<title>{esc(item["title"])}-品玩</title>{head}</head><body>'
-            '<header class="header"><a href="/">品玩</a><a href="/status">实时要闻</a></header><section class="main">'
-            f'<section class="article-box"><h1 class="title">{esc(item["title"])}</h1>'
-            '<p class="author">虚构作者</p>'
-            f'{inject_after_first_paragraph(item["description"], AD)}'
-            '<section class="tag-box"><a href="/tag/AI">虚构标签</a></section></section>'
-            '<aside class="aside"><h3>虚构的相关文章</h3><a href="//www.pingwest.com/a/1">另一篇</a></aside>'
-            '</section><footer>虚构页脚</footer></body></html>')
+    return html_doc("zh-CN", f'{esc(item["title"])}-品玩', head=head, body=(
+        '<header class="header"><a href="/">品玩</a><a href="/status">实时要闻</a></header><section class="main">'
+        f'<section class="article-box"><h1 class="title">{esc(item["title"])}</h1>'
+        '<p class="author">虚构作者</p>'
+        f'{inject_after_first_paragraph(item["description"], AD)}'
+        '<section class="tag-box"><a href="/tag/AI">虚构标签</a></section></section>'
+        '<aside class="aside"><h3>虚构的相关文章</h3><a href="//www.pingwest.com/a/1">另一篇</a></aside>'
+        '</section><footer>虚构页脚</footer>'))
 
 
-def page_response(item: dict, index: int):
-    return response(item["link"], page_html(item, index).encode("utf-8"))
+page_response = page_responder(page_html)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from tests.support.page_responses import esc, inject_after_first_paragraph, iso, response
+from tests.support.page_responses import esc, html_doc, html_responses, inject_after_first_paragraph, iso
 
 LIST = "https://sbr.com.sg/news"
 AD = ('<div class="block-newsletter"><h3>Get the latest news</h3><p>Invented newsletter sign-up text.</p>'
@@ -26,14 +26,9 @@ def list_html(items: list[dict]) -> str:
         f'<div class="item with-border-bottom"><div class="item__category"><a href="https://sbr.com.sg/news">News</a></div>'
         f'<h3 class="item__title"><a href="{esc(i["link"])}">{esc(i["title"])}</a></h3>'
         '<div class="item__snippet">Invented snippet.</div></div>' for i in items)
-    return ('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>News | Singapore Business Review</title>'
-            '</head><body><nav class="main-nav"><a href="/">Home</a><a href="/news">News</a></nav>'
-            f'<main><div class="news-list">{rows}</div><ul class="pager"><li><a href="/news?page=1">Next</a></li></ul>'
-            '</main></body></html>')
-
-
-def list_response(items: list[dict], url: str = LIST):
-    return response(url, list_html(items).encode("utf-8"))
+    return html_doc("en", "News | Singapore Business Review", '<nav class="main-nav"><a href="/">Home</a>'
+                    f'<a href="/news">News</a></nav><main><div class="news-list">{rows}</div>'
+                    '<ul class="pager"><li><a href="/news?page=1">Next</a></li></ul></main>')
 
 
 def time_form(index: int) -> str:
@@ -51,16 +46,14 @@ def head_time(item: dict, index: int) -> str:
 
 
 def page_html(item: dict, index: int) -> str:
-    return ('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
-            f'<title>{esc(item["title"])} | Singapore Business Review</title>{head_time(item, index)}</head><body>'
-            '<header class="site-header"><a href="/">Singapore Business Review</a></header><main>'
-            f'<article class="nf"><h1 class="nf__title">{esc(item["title"])}</h1>'
-            '<div class="nf__meta"><span class="nf__author">Invented Staff Reporter</span></div>'
-            f'{inject_after_first_paragraph(item["description"], AD)}'
-            '<div class="nf__tags"><a href="/tags/x">Invented tag</a></div></article>'
-            '<aside class="sidebar"><h3>Most read</h3><a href="/news/1">Invented other story</a></aside>'
-            '</main><footer>Invented footer</footer></body></html>')
+    return html_doc("en", f'{esc(item["title"])} | Singapore Business Review', head=head_time(item, index), body=(
+        '<header class="site-header"><a href="/">Singapore Business Review</a></header><main>'
+        f'<article class="nf"><h1 class="nf__title">{esc(item["title"])}</h1>'
+        '<div class="nf__meta"><span class="nf__author">Invented Staff Reporter</span></div>'
+        f'{inject_after_first_paragraph(item["description"], AD)}'
+        '<div class="nf__tags"><a href="/tags/x">Invented tag</a></div></article>'
+        '<aside class="sidebar"><h3>Most read</h3><a href="/news/1">Invented other story</a></aside>'
+        '</main><footer>Invented footer</footer>'))
 
 
-def page_response(item: dict, index: int):
-    return response(item["link"], page_html(item, index).encode("utf-8"))
+list_response, page_response = html_responses(LIST, list_html, page_html)

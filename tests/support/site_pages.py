@@ -23,14 +23,13 @@ import datetime as dt
 from dataclasses import dataclass
 from email.utils import format_datetime
 from typing import Callable
-from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
-from tests.support.page_responses import esc, head_time, inject_after_first_paragraph, published, response
+from tests.support.page_responses import (esc, head_time, inject_after_first_paragraph, meta_or_jsonld, path_of,
+                                          published, response)
 
 UTC = dt.timezone.utc
 FEED_KINDS = ("rss", "atom", "feed")
-PAGE_TIME_FORMS = ("meta", "jsonld")
 
 
 @dataclass(frozen=True)
@@ -103,7 +102,7 @@ class SitePages:
         return f'<meta http-equiv="Content-Type" content="text/html; charset={self.declared}">'
 
     def time_form(self, index: int) -> str:
-        return PAGE_TIME_FORMS[index % len(PAGE_TIME_FORMS)] if self.page_time else "none"
+        return meta_or_jsonld(index) if self.page_time else "none"
 
     def page_html(self, item: dict, index: int) -> str:
         body = inject_after_first_paragraph(item["description"], self.ad) if self.ad else item["description"]
@@ -123,12 +122,6 @@ class SitePages:
 
     def page_response(self, item: dict, index: int):
         return response(item["link"], *self.page_answer(item, index))
-
-
-def path_of(url: str) -> str:
-    """The path (and query) of a URL: a link relative to its site, a route of the test server."""
-    parts = urlsplit(url)
-    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
 
 
 def cover(item: dict) -> str:

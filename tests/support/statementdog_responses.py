@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import re
 
-from tests.support.page_responses import (esc, head_time, inject_after_first_paragraph, published, response,
-                                          time_form)
+from tests.support.page_responses import (esc, head_time, html_doc, html_responses, inject_after_first_paragraph,
+                                          published, time_form)
 
 LIST = "https://statementdog.com/news/latest"
 AD = '<div class="main-news-tag-section"><p>廣告：虛構的贊助內容</p></div>'
@@ -30,14 +30,9 @@ def list_html(items: list[dict]) -> str:
                 f'{esc(item["title"])}</div><div class="statementdog-news-list-item-date">虛構日期</div></a></div>')
     desktop = "".join(card(i, "desktop") for i in items)
     mobile = "".join(card(i, "mobile") for i in items)
-    return ('<!DOCTYPE html><html lang="zh-TW"><head><meta charset="utf-8"><title>最新新聞 | 財報狗</title></head><body>'
-            '<nav class="statementdog-nav"><a href="/news">新聞</a><a href="/analysis">分析</a></nav>'
-            f'<main><div class="news-list desktop">{desktop}</div><div class="news-list mobile">{mobile}</div></main>'
-            '</body></html>')
-
-
-def list_response(items: list[dict], url: str = LIST):
-    return response(url, list_html(items).encode("utf-8"))
+    return html_doc("zh-TW", "最新新聞 | 財報狗", '<nav class="statementdog-nav"><a href="/news">新聞</a>'
+                    f'<a href="/analysis">分析</a></nav><main><div class="news-list desktop">{desktop}</div>'
+                    f'<div class="news-list mobile">{mobile}</div></main>')
 
 
 def article_html(item: dict, index: int) -> str:
@@ -57,15 +52,13 @@ def article_html(item: dict, index: int) -> str:
 
 
 def page_html(item: dict, index: int) -> str:
-    return ('<!DOCTYPE html><html lang="zh-TW"><head><meta charset="utf-8">'
-            f'<title>{esc(item["title"])} | 財報狗</title>'
-            f'<meta property="og:title" content="{esc(item["title"])} | 財報狗">'
-            f'{head_time(item, time_form(index))}</head><body>'
+    return html_doc(
+        "zh-TW", f'{esc(item["title"])} | 財報狗',
+        head=f'<meta property="og:title" content="{esc(item["title"])} | 財報狗">{head_time(item, time_form(index))}', body=(
             '<header class="statementdog-header"><a href="/">財報狗</a><a href="/news">新聞</a></header>'
             f'<main class="main-news"><div class="main-news-container">{article_html(item, index)}</div>'
             '<aside class="main-news-aside"><h3>虛構的熱門新聞</h3><a href="/news/1">另一篇</a></aside></main>'
-            '<footer>虛構的頁尾</footer><script>window.dataLayer = [];</script></body></html>')
+            '<footer>虛構的頁尾</footer><script>window.dataLayer = [];</script>'))
 
 
-def page_response(item: dict, index: int):
-    return response(item["link"], page_html(item, index).encode("utf-8"))
+list_response, page_response = html_responses(LIST, list_html, page_html)
