@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tests.support.site_pages import SitePages, site_tests
+from tests.support.site_pages import SitePages, every_real_item_test, replayed_fixture_test
 from tests.support.site_source import SiteSource
 
 source = SiteSource("biopharmadive")  # sites/biopharmadive.toml through its spider
@@ -23,4 +23,5 @@ PAGES = SitePages(
 
 
 # A person keeps all of a biopharmadive body (the invented ad slot is not the item's).
-test_every_real_item, test_replayed_fixture_crawl_twice = site_tests(source, PAGES)
+test_every_real_item = every_real_item_test(source, PAGES)
+test_replayed_fixture_crawl_twice = replayed_fixture_test("biopharmadive")

@@ -5,7 +5,7 @@ file checked; the replayed fixture crawl of fixtures/c114/nightly, twice."""
 from __future__ import annotations
 
 from tests.support.page_responses import BEIJING
-from tests.support.site_pages import SitePages, site_tests
+from tests.support.site_pages import SitePages, every_real_item_test, replayed_fixture_test
 from tests.support.site_source import SiteSource
 
 source = SiteSource("c114")  # sites/c114.toml through its spider
@@ -29,4 +29,5 @@ PAGES = SitePages(
 
 
 # A person keeps all of a c114 body (the invented ad slot is not the item's).
-test_every_real_item, test_replayed_fixture_crawl_twice = site_tests(source, PAGES, served=True)
+test_every_real_item = every_real_item_test(source, PAGES, served=True)
+test_replayed_fixture_crawl_twice = replayed_fixture_test("c114")

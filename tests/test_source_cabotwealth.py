@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from tests.support.reader import NotArticle
-from tests.support.site_pages import SitePages, site_tests
+from tests.support.site_pages import SitePages, every_real_item_test, replayed_fixture_test
 from tests.support.site_source import SiteSource
 
 source = SiteSource("cabotwealth")  # sites/cabotwealth.toml through its spider
@@ -29,4 +29,5 @@ PAGES = SitePages(
 NOT_ARTICLE = NotArticle(lines=(r"^\[author_ad\]$",))
 
 
-test_every_real_item, test_replayed_fixture_crawl_twice = site_tests(source, PAGES, removed=NOT_ARTICLE)
+test_every_real_item = every_real_item_test(source, PAGES, removed=NOT_ARTICLE)
+test_replayed_fixture_crawl_twice = replayed_fixture_test("cabotwealth")

@@ -8,8 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from tests.support.page_responses import response
-from tests.support.shared import seed_items
-from tests.support.site_pages import SitePages, check_served_fixture, check_site_items
+from tests.support.site_pages import SitePages, check_served_fixture, every_real_item_test
 from tests.support.site_runs import check_held_back_by
 from tests.support.site_source import SiteSource
 
@@ -27,11 +26,8 @@ PAGES = SitePages(
     ad='<div class="caas-da"><p>Invented advertisement</p></div>', zone=dt.timezone(dt.timedelta(hours=-5)))
 
 
-def test_every_real_item(tmp_path, capsys):
-    items = seed_items("etf")
-    # A person keeps all of an etf body (the invented blocks around it are not the item's).
-    counts = check_site_items(source, PAGES, items, tmp_path, capsys)
-    assert counts == {"written": len(items)}
+# A person keeps all of an etf body (the invented blocks around it are not the item's).
+test_every_real_item = every_real_item_test(source, PAGES)
 
 
 def test_the_block_with_the_most_text_is_the_article_wherever_it_is():

@@ -12,7 +12,7 @@ from tests.support import infoq_responses as responses
 from tests.support.reader import NotArticle
 from tests.support.real_items import check_real_items, expected
 from tests.support.shared import seed_items
-from tests.support.site_pages import check_fixture_twice
+from tests.support.site_pages import replayed_fixture_test
 from tests.support.site_runs import start_requests
 from tests.support.site_source import SiteSource
 
@@ -69,5 +69,4 @@ def test_direct_urls_are_read_by_their_uuid():
     assert direct.stats["infoq/skipped_limit"] == 1
 
 
-def test_replayed_fixture_crawl_twice(tmp_path):
-    check_fixture_twice("infoq", tmp_path)
+test_replayed_fixture_crawl_twice = replayed_fixture_test("infoq")

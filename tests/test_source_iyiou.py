@@ -5,7 +5,7 @@ fixture crawl of fixtures/iyiou/nightly, twice."""
 from __future__ import annotations
 
 from tests.support.page_responses import BEIJING
-from tests.support.site_pages import SitePages, site_tests
+from tests.support.site_pages import SitePages, every_real_item_test, replayed_fixture_test
 from tests.support.site_source import SiteSource
 
 source = SiteSource("iyiou")  # sites/iyiou.toml through its spider
@@ -27,4 +27,5 @@ PAGES = SitePages(
 
 
 # A person keeps all of an iyiou body (the card linking last week's report is the article's).
-test_every_real_item, test_replayed_fixture_crawl_twice = site_tests(source, PAGES, served=True)
+test_every_real_item = every_real_item_test(source, PAGES, served=True)
+test_replayed_fixture_crawl_twice = replayed_fixture_test("iyiou")

@@ -8,7 +8,7 @@ import datetime as dt
 
 from tests.support.reader import NotArticle
 from tests.support.shared import seed_items
-from tests.support.site_pages import SitePages, check_fixture_twice, check_site_items
+from tests.support.site_pages import SitePages, check_site_items, replayed_fixture_test
 from tests.support.site_source import SiteSource
 
 source = SiteSource("pharmexec")  # sites/pharmexec.toml through its spider
@@ -42,5 +42,4 @@ def test_since_skips_the_older_feed_entries():
     assert fresh.stats["pharmexec/skipped_old"] == len(items) - len(newer)
 
 
-def test_replayed_fixture_crawl_twice(tmp_path):
-    check_fixture_twice("pharmexec", tmp_path)
+test_replayed_fixture_crawl_twice = replayed_fixture_test("pharmexec")

@@ -8,7 +8,7 @@ import datetime as dt
 
 from tests.support.page_responses import response
 from tests.support.shared import seed_items
-from tests.support.site_pages import SitePages, check_fixture_twice, check_site_items
+from tests.support.site_pages import SitePages, check_site_items, replayed_fixture_test
 from tests.support.site_source import SiteSource
 
 SITE = "https://www.reporterosdelsur.com.mx/"
@@ -39,5 +39,4 @@ def test_only_the_english_section_is_read():
     assert [e.link for e in entries] == ["https://www.reporterosdelsur.com.mx/news-en/a-piece/1/"]
 
 
-def test_replayed_fixture_crawl_twice(tmp_path):
-    check_fixture_twice("reporterosdelsur", tmp_path)
+test_replayed_fixture_crawl_twice = replayed_fixture_test("reporterosdelsur")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tests.support.site_pages import SitePages, site_tests
+from tests.support.site_pages import SitePages, every_real_item_test, replayed_fixture_test
 from tests.support.page_responses import response
 from tests.support.site_runs import start_requests
 from tests.support.site_source import SiteSource
@@ -23,7 +23,8 @@ PAGES = SitePages(
 
 
 # A person keeps all of a smartphonemagazine body (the invented video player is not the item's).
-test_every_real_item, test_replayed_fixture_crawl_twice = site_tests(source, PAGES)
+test_every_real_item = every_real_item_test(source, PAGES)
+test_replayed_fixture_crawl_twice = replayed_fixture_test("smartphonemagazine")
 
 
 def test_direct_urls_limit_and_since():

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tests.support.site_pages import SitePages, site_tests
+from tests.support.site_pages import SitePages, every_real_item_test, replayed_fixture_test
 from tests.support.site_source import SiteSource
 
 source = SiteSource("techcrunch")  # sites/techcrunch.toml through its spider
@@ -26,4 +26,5 @@ PAGES = SitePages(
 
 # A person keeps all of a techcrunch body: its contact-us callouts and image credits are
 # the article's (the old crawler's video promos hold a player's script, no text).
-test_every_real_item, test_replayed_fixture_crawl_twice = site_tests(source, PAGES, served=True)
+test_every_real_item = every_real_item_test(source, PAGES, served=True)
+test_replayed_fixture_crawl_twice = replayed_fixture_test("techcrunch")

@@ -163,27 +163,30 @@ def check_site_items(source, pages: SitePages, items: list[dict], tmp_path, caps
                             folder=source.FOLDER, language=source.LANGUAGE, want=expected_file, **checks)
 
 
-def site_tests(source, pages: SitePages, *, served: bool = False, **checks):
-    """The two tests of a source whose real items `pages` serves, for its test module to take as
-    its own (`test_every_real_item, test_replayed_fixture_crawl_twice = site_tests(...)`):
-    every real item makes its file, checked (`check_site_items`, or, `served`, one real crawl
-    over 127.0.0.1 with no fallback and no selector missed: `check_served_items`; `checks`: their
-    `removed`, `strict`), and the replayed fixture crawl twice (`check_fixture_twice`)."""
+def every_real_item_test(source, pages: SitePages, *, served: bool = False, **checks):
+    """The test, for a source's module to take as its `test_every_real_item`, that every real
+    item `pages` serves makes its file, checked (`check_site_items`, or, `served`, one real
+    crawl over 127.0.0.1 with no fallback and no selector missed: `check_served_items`;
+    `checks`: their `removed`, `strict`)."""
     from tests.support.shared import seed_items
 
-    site = source.config.name
-
     def test_every_real_item(tmp_path, capsys):
-        items = seed_items(site)
+        items = seed_items(source.config.name)
         if served:
             assert check_served_items(source, pages, items, tmp_path, capsys, **checks) == all_written(items)
         else:
             assert check_site_items(source, pages, items, tmp_path, capsys, **checks) == {"written": len(items)}
 
+    return test_every_real_item
+
+
+def replayed_fixture_test(site: str):
+    """The test, for a source's module to take as its `test_replayed_fixture_crawl_twice`:
+    `check_fixture_twice`."""
     def test_replayed_fixture_crawl_twice(tmp_path):
         check_fixture_twice(site, tmp_path)
 
-    return test_every_real_item, test_replayed_fixture_crawl_twice
+    return test_replayed_fixture_crawl_twice
 
 
 def nightly(site: str):
