@@ -22,10 +22,10 @@ from tests.support.cli import run_scrapy
 from tests.support.crawls import check_crawl_twice, run_with_report
 from tests.support.server import Reply, TestServer
 from tests.support.shared import shared_path
+from tests.support.site_runs import QUIET
 
 ROOT = Path(__file__).resolve().parents[1]
 SITES = ["techcrunch", "iyiou", "c114"]
-QUIET = ("-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s", "RETRY_TIMES=0")
 
 
 def config(**extra) -> site_file.SiteConfig:
@@ -36,6 +36,12 @@ def config(**extra) -> site_file.SiteConfig:
         else:
             data[key] = value
     return site_file.parse_site(data, "demo")
+
+
+def list_found(page: str, url: str = "http://127.0.0.1:9/list", **discovery) -> generic.Found:
+    """What the discovery of a list page (`discovery`: its keys besides kind) finds in `page`."""
+    c = config(discovery={"kind": "list", **discovery})
+    return generic.discover(c.discoveries[0], page.encode(), url, page)
 
 
 # ------------ site files
@@ -120,34 +126,30 @@ def test_sitemap_entries_and_index():
 
 
 def test_list_discovery_resolves_and_filters():
-    c = config(discovery={"kind": "list", "links": [".l a"], "site_url": "https://ex.test", "exclude": "/video/"})
     page = '<div class="l"><a href="/a/1">A</a><a href="/video/2">V</a><a href="/a/1">A</a><a href="#">x</a></div>'
-    found = generic.discover(c.discoveries[0], page.encode(), "http://127.0.0.1:9/list", page)
+    found = list_found(page, links=[".l a"], site_url="https://ex.test", exclude="/video/")
     assert [(e.link, e.title) for e in found.entries] == [("https://ex.test/a/1", "A")]
 
 
 def test_a_list_link_is_read_as_a_browser_reads_it():
     # A line break inside an href is dropped, a space becomes %20 (the URL the page means).
-    c = config(discovery={"kind": "list", "links": [".l a"], "site_url": "https://ex.test"})
-    page = '<div class="l"><a href=" /a/2026/\n03/first story.html ">A</a></div>'
-    found = generic.discover(c.discoveries[0], page.encode(), "http://127.0.0.1:9/list", page)
+    found = list_found('<div class="l"><a href=" /a/2026/\n03/first story.html ">A</a></div>', links=[".l a"],
+                       site_url="https://ex.test")
     assert [e.link for e in found.entries] == ["https://ex.test/a/2026/03/first%20story.html"]
 
 
 def test_list_discovery_reads_a_drop_down_of_articles():
-    c = config(discovery={"kind": "list", "links": ["select.articles option"], "site_url": "https://ex.test"})
     page = ('<select class="articles"><option value="/paper/1/one">One</option><option value="">Choose</option>'
             '<option value=\'/paper/2/two\'>Two</option></select><select><option value="/x">Not one</option></select>')
-    found = generic.discover(c.discoveries[0], page.encode(), "http://127.0.0.1:9/paper", page)
+    found = list_found(page, "http://127.0.0.1:9/paper", links=["select.articles option"], site_url="https://ex.test")
     assert [(e.link, e.title) for e in found.entries] == [("https://ex.test/paper/1/one", "One"),
                                                           ("https://ex.test/paper/2/two", "Two")]
 
 
 def test_list_link_keeps_its_place_and_takes_a_later_anchors_title():
-    c = config(discovery={"kind": "list", "links": [".card a"], "site_url": "https://ex.test"})
     page = ('<div class="card"><a href="/n/1"><img src="/i.jpg"></a><a href="/n/2">Two</a><a href="/n/1">One</a>'
             '<a href="/n/2">Two again</a></div>')
-    found = generic.discover(c.discoveries[0], page.encode(), "http://127.0.0.1:9/list", page)
+    found = list_found(page, links=[".card a"], site_url="https://ex.test")
     assert [(e.link, e.title) for e in found.entries] == [("https://ex.test/n/1", "One"), ("https://ex.test/n/2", "Two")]
 
 
@@ -164,20 +166,17 @@ def test_list_served_inside_a_json_answer_with_times_and_anchors():
     assert generic.entry_time(found.entries[0].published).isoformat() == "2026-03-02T09:15:00+08:00"
     with pytest.raises(SourceError, match="no data.list HTML"):
         generic.discover(c.discoveries[0], b'{"data": {}}', "http://127.0.0.1:9/api/list", "")
-    row = config(discovery={"kind": "list", "links": ["tr.row"], "link_anchor": "td:nth-child(2) > a",
-                            "link_title": "td:nth-child(2) > a", "link_time": "td:nth-child(3)"})
     page = ('<table><tr class="row"><td><a href="https://ex.test/broker/9">B</a></td><td><a href="https://ex.test/r/1">R'
             '</a></td><td> 2026-03-02 09:15 </td></tr><tr class="row"><td><a href="https://ex.test/x">X</a></td></tr></table>')
-    (entry,) = generic.discover(row.discoveries[0], page.encode(), "https://ex.test/list", page).entries
+    (entry,) = list_found(page, "https://ex.test/list", links=["tr.row"], link_anchor="td:nth-child(2) > a",
+                          link_title="td:nth-child(2) > a", link_time="td:nth-child(3)").entries
     assert (entry.link, entry.title, entry.published) == ("https://ex.test/r/1", "R", "2026-03-02 09:15")
 
 
 def test_list_titles_from_an_attribute():
-    c = config(discovery={"kind": "list", "links": ["a.item", ".row"], "link_title": "::attr(data-title)",
-                          "site_url": "https://ex.test"})
     page = ('<a class="item" href="/n/1" data-title=" One &amp; more ">Read</a>'
             '<div class="row"><a href="/n/2" data-title="Two"><span>Read</span></a></div>')
-    found = generic.discover(c.discoveries[0], page.encode(), "http://127.0.0.1:9/list", page)
+    found = list_found(page, links=["a.item", ".row"], link_title="::attr(data-title)", site_url="https://ex.test")
     assert [(e.link, e.title) for e in found.entries] == [("https://ex.test/n/1", "One & more"),
                                                           ("https://ex.test/n/2", "Two")]
 
@@ -186,12 +185,10 @@ def test_a_discovery_hook_sees_each_feed_item_and_list_element():
     """The hook gets each entry with its element: it fills a link the card hides in an image, a
     body the list carries, rewrites a feed's links; None leaves an entry out, counted."""
     hook = "tests.support.site_hooks:entry_from_element"
-    c = config(discovery={"kind": "list", "links": [".card"], "link_title": "h3", "site_url": "https://ex.test",
-                          "hook": hook})
     page = ('<div class="card"><img src="https://qr.ex.test/qrcode?url=https://ex.test/n/7"><h3>Seven</h3>'
             '<div class="text">Invented text.</div></div><div class="card skip"><a href="/n/8">Eight</a></div>'
             '<div class="card"><h3>No link</h3></div><div class="card"><a href="/n/9"><h3>Nine</h3></a></div>')
-    found = generic.discover(c.discoveries[0], page.encode(), "http://127.0.0.1:9/list", page)
+    found = list_found(page, links=[".card"], link_title="h3", site_url="https://ex.test", hook=hook)
     assert [(e.link, e.title, e.body) for e in found.entries] == [
         ("https://ex.test/n/7", "Seven", "<p>Invented text.</p>"), ("https://ex.test/n/9", "Nine", None)]
     assert found.skipped == {"skipped_by_hook": 1, "missing_link": 1}
@@ -320,6 +317,13 @@ def test_techcrunch_fixture_counts_the_extracted_body(tmp_path):
     assert report["body_fallbacks_by_kind"] == {"extract": 1}
 
 
+def _crawl_site(tmp_path, site: str, *more, archive: Path | None = None, env: dict | None = None):
+    """`scrapy crawl generic -a site=<site>` of the site files written in tmp_path/sites, into
+    `archive` (default tmp_path/a)."""
+    return run_scrapy("crawl", "generic", "-a", f"site={site}", "-s", f"GENERIC_SITES_DIR={tmp_path / 'sites'}",
+                      "-s", f"ARCHIVE_DIR={archive or tmp_path / 'a'}", *QUIET, *more, env=env)
+
+
 def _site_file(directory: Path, name: str, body: str) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / f"{name}.toml"
@@ -327,22 +331,22 @@ def _site_file(directory: Path, name: str, body: str) -> Path:
     return path
 
 
+def _feed_site(tmp_path, name: str, feed_url: str, more: str = "", *, folder: str = "") -> Path:
+    """tmp_path/sites/<name>.toml: an English site reading one RSS feed into `folder` (default:
+    its name), then the TOML `more`."""
+    head = f'folder = "{folder or name}"\nlanguage = "en"\n[discovery]\nkind = "rss"\nurl = "{feed_url}"\n'
+    return _site_file(tmp_path / "sites", name, head + textwrap.dedent(more))
+
+
 def test_secret_header_from_environment_and_denied_discovery(tmp_path):
     with TestServer() as server:
         server.add("GET", "/feed", Reply(status=403, body=b"no"))
-        _site_file(tmp_path / "sites", "demo", f"""
-            folder = "demo"
-            language = "en"
-            [discovery]
-            kind = "rss"
-            url = "{server.url('/feed')}"
+        _feed_site(tmp_path, "demo", server.url("/feed"), """
             [request]
-            secret_headers = {{ Cookie = "DEMO_COOKIE" }}
+            secret_headers = { Cookie = "DEMO_COOKIE" }
         """)
-        result, report = run_with_report(
-            partial(run_scrapy, "crawl", "generic", "-a", "site=demo", "-s", f"GENERIC_SITES_DIR={tmp_path / 'sites'}",
-                    "-s", f"ARCHIVE_DIR={tmp_path / 'a'}", *QUIET, env={"DEMO_COOKIE": "token=invented"}),
-            tmp_path / "report.json")
+        result, report = run_with_report(partial(_crawl_site, tmp_path, "demo", env={"DEMO_COOKIE": "token=invented"}),
+                                         tmp_path / "report.json")
         feed = [r for r in server.requests if r.path == "/feed"]
         assert feed and feed[0].headers.get("Cookie") == "token=invented"
     assert report["errors"]["by_kind"]["http_denied"] == 1 and report["errors"]["discovery_failed"] == 1
@@ -367,16 +371,14 @@ def test_each_discovery_sends_its_own_headers(tmp_path):
             [request]
             headers = {{ Referer = "https://ex.test/" }}
         """)
-        run_scrapy("crawl", "generic", "-a", "site=demo", "-s", f"GENERIC_SITES_DIR={tmp_path / 'sites'}",
-                   "-s", f"ARCHIVE_DIR={tmp_path / 'a'}", *QUIET)
+        _crawl_site(tmp_path, "demo")
         sent = {r.path: (r.headers.get("Domain-Id"), r.headers.get("Referer")) for r in server.requests
                 if r.path.startswith("/feed")}
     assert sent == {"/feed?edition=1": ("www", "https://ex.test/"), "/feed?edition=2": ("cn", "https://cn.ex.test/")}
 
 
 def test_unknown_site_fails_to_start(tmp_path):
-    result = run_scrapy("crawl", "generic", "-a", "site=nowhere", "-s", f"GENERIC_SITES_DIR={tmp_path}",
-                        "-s", f"ARCHIVE_DIR={tmp_path / 'archive'}", *QUIET)  # its run history: not in the checkout
+    result = _crawl_site(tmp_path, "nowhere")  # no site file in tmp_path/sites; its run history: not in the checkout
     assert result.returncode != 0 and "no site 'nowhere'" in result.stderr
 
 
@@ -385,15 +387,8 @@ def test_a_folder_outside_its_place_is_a_usage_error_before_anything_runs(tmp_pa
     archive = tmp_path / "archive"
     with TestServer() as server:
         server.add("GET", "/feed", Reply(body=b"<rss><channel></channel></rss>", headers={"Content-Type": "application/rss+xml"}))
-        _site_file(tmp_path / "sites", "escape", f"""
-            folder = "{folder}"
-            language = "en"
-            [discovery]
-            kind = "rss"
-            url = "{server.url('/feed')}"
-        """)
-        crawl = run_scrapy("crawl", "generic", "-a", "site=escape", "-s", f"GENERIC_SITES_DIR={tmp_path / 'sites'}",
-                           "-s", f"ARCHIVE_DIR={archive}", *QUIET)
+        _feed_site(tmp_path, "escape", server.url("/feed"), folder=folder)
+        crawl = _crawl_site(tmp_path, "escape", archive=archive)
         every = run_scrapy("crawlall", "-s", f"GENERIC_SITES_DIR={tmp_path / 'sites'}", "-s", f"ARCHIVE_DIR={archive}",
                            *QUIET)
         assert server.requests == []
@@ -425,20 +420,13 @@ def test_real_readability_pages_behind_an_invented_feed(tmp_path, capsys):
                          f"<pubDate>Mon, 02 Mar 2026 0{n}:00:00 +0000</pubDate></item>")
         feed = f'<?xml version="1.0"?><rss version="2.0"><channel>{"".join(items)}</channel></rss>'
         server.add("GET", "/feed", Reply(body=feed.encode(), headers={"Content-Type": "application/rss+xml"}))
-        _site_file(tmp_path / "sites", "realpages", f"""
-            folder = "realpages"
-            language = "en"
-            [discovery]
-            kind = "rss"
-            url = "{server.url('/feed')}"
+        _feed_site(tmp_path, "realpages", server.url("/feed"), """
             [article]
             id_pattern = "/story/(\\\\d+)/"
         """)
         archive = tmp_path / "archive"
-        result, report = run_with_report(
-            partial(run_scrapy, "crawl", "generic", "-a", "site=realpages", "-s", f"GENERIC_SITES_DIR={tmp_path / 'sites'}",
-                    "-s", f"ARCHIVE_DIR={archive}", "-s", "ROBOTSTXT_OBEY=False", *QUIET),
-            tmp_path / "report.json")
+        result, report = run_with_report(partial(_crawl_site, tmp_path, "realpages", "-s", "ROBOTSTXT_OBEY=False",
+                                                 archive=archive), tmp_path / "report.json")
     assert result.returncode == 0, result.stderr[-3000:]
     assert report["body_fallbacks_by_kind"] == {"extract": len(REAL)}
     scores = {}
