@@ -16,7 +16,7 @@ from tests.support import sina_responses as responses
 from tests.support import page_source_tests as shared
 from tests.support.cli import run_scrapy
 from tests.support.crawls import archive_files, check_crawl_twice, replay, run_with_report
-from tests.support.page_responses import parsed_problems, response
+from tests.support.page_responses import response
 from tests.support.server import Reply, TestServer
 from tests.support.shared import seed_items, shared_path
 from tests.support.site_source import SiteSource
@@ -47,21 +47,11 @@ NOT_ARTICLE = NotArticle(
 
 def test_every_real_item_parsed(capsys):
     items = seed_items("sina")
-    counts, problems = Counter(), {}
-    for index, (item, article) in enumerate(_articles(items)):
-        found = parsed_problems(article, item, NOT_ARTICLE)
-        if article["id"] != item["id"]:
-            found["id"] = (article["id"], item["id"])
-        if found.get("text") == "left_in":
-            counts["left_in"] += 1
-            del found["text"]
-        if found:
-            problems[item["link"]] = found
-        counts[f"time_from_{responses.feed_time(index)}"] += 1
-        counts["gbk_pages" if responses.gbk(index) else "utf8_pages"] += 1
-    with capsys.disabled():
-        print(f"\nsina: {len(items)} real items parsed from feed + page; {dict(counts)}; problems: {len(problems)}")
-    assert not problems, dict(list(problems.items())[:5])
+    counts = shared.check_parsed_articles(
+        f"sina: {len(items)} real items parsed from feed + page",
+        ((index, item, article) for index, (item, article) in enumerate(_articles(items))), NOT_ARTICLE, capsys,
+        ids=True, tally=lambda index: [f"time_from_{responses.feed_time(index)}",
+                                       "gbk_pages" if responses.gbk(index) else "utf8_pages"])
     assert counts["left_in"] == 0
 
 
@@ -72,14 +62,8 @@ def _check_written(items, tmp_path, capsys, *, strict=False) -> Counter:
                             removed=NOT_ARTICLE, strict=strict)
 
 
-def test_every_real_item_written(tmp_path, capsys):
-    items = seed_items("sina")
-    counts = _check_written(items, tmp_path, capsys)
-    assert counts["written"] == len(items) and counts["left_in"] == 0
-
-
-def test_nothing_a_person_removes_is_left_in(tmp_path, capsys):
-    _check_written(shared.left_in_items(seed_items("sina"), NOT_ARTICLE), tmp_path, capsys, strict=True)
+test_every_real_item_written, test_nothing_a_person_removes_is_left_in = shared.left_in_tests(
+    "sina", _check_written, NOT_ARTICLE)
 
 
 def test_real_page_gne_sina_3():

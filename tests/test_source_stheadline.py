@@ -9,8 +9,6 @@ from functools import partial
 from pathlib import Path
 from urllib.parse import quote
 
-import pytest
-
 from tests.support import page_source_tests as shared
 from tests.support import stheadline_responses as responses
 from tests.support.cli import run_scrapy
@@ -49,15 +47,12 @@ def print_layouts(items, capsys):
               f"{len(items) - current} of the archive-era std layout (.paragraphs)")
 
 
-def test_every_real_item_written(tmp_path, capsys):
-    items = seed_items("stheadline")
-    counts = shared.check_written(source, responses, items, "stheadline", NOT_ARTICLE, tmp_path, capsys)
-    assert counts["written"] == len(items) and counts["left_in"] == 0
+def _check_written(items, tmp_path, capsys, *, strict=False):
+    return shared.check_written(source, responses, items, "stheadline", NOT_ARTICLE, tmp_path, capsys, strict=strict)
 
 
-def test_nothing_a_person_removes_is_left_in(tmp_path, capsys):
-    items = shared.left_in_items(seed_items("stheadline"), NOT_ARTICLE)
-    shared.check_written(source, responses, items, "stheadline", NOT_ARTICLE, tmp_path, capsys, strict=True)
+test_every_real_item_written, test_nothing_a_person_removes_is_left_in = shared.left_in_tests(
+    "stheadline", _check_written, NOT_ARTICLE)
 
 
 def test_related_lists_go_and_the_text_around_them_stays():

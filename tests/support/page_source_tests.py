@@ -1,6 +1,7 @@
 """The checks shared by the tests of the HTML-page sources without id (morningstar, stheadline):
 every real item parsed, then written through the pipelines, its body checked against what a
-person keeps of it (tests.support.reader); and the strict check of what the crawlers leave in."""
+person keeps of it (tests.support.reader); and the strict check of what the crawlers leave in
+(`left_in_tests`, for sina, thehill, wallstreetcn and stheadline too)."""
 
 from __future__ import annotations
 
@@ -22,19 +23,32 @@ def articles(source, responses, items):
 
 
 def check_parsed(source, responses, items, name: str, removed: NotArticle, capsys) -> Counter:
-    """Every item's list entry and page parsed; the body's text is what a person keeps of the
-    item's real body (`removed`); bodies holding besides only what `removed.left_in` names
-    are counted, not failed."""
+    """Every item's list entry and page parsed (`check_parsed_articles`), counted by the time
+    form its page gave."""
+    form = getattr(responses, "time_form", time_form)
+    return check_parsed_articles(f"{name}: {len(items)} real items parsed from list + page",
+                                 articles(source, responses, items), removed, capsys,
+                                 tally=lambda index: [f"time_from_{form(index)}"])
+
+
+def check_parsed_articles(line: str, parsed, removed: NotArticle, capsys, *, tally, ids: bool = False) -> Counter:
+    """`parsed`: (index, real item, the Article parsed of its responses). Each Article says what
+    the item does (tests.support.page_responses.parsed_problems: the body's text is what a
+    person keeps of the item's real body, `removed`; `ids`: and its id); bodies holding besides
+    only what `removed.left_in` names are counted, not failed. The counts (`tally(index)`: what
+    to count an item under), after `line` with them."""
     counts, problems = Counter(), {}
-    for index, item, article in articles(source, responses, items):
+    for index, item, article in parsed:
         found = parsed_problems(article, item, removed)
+        if ids and article["id"] != item["id"]:
+            found["id"] = (article["id"], item["id"])
         if found.get("text") == "left_in":
             counts["left_in"] += 1
             del found["text"]
         if found:
             problems[item["link"]] = found
-        counts[f"time_from_{getattr(responses, 'time_form', time_form)(index)}"] += 1  # the form the page gave
-    summary(capsys, f"{name}: {len(items)} real items parsed from list + page; {dict(counts)}", problems)
+        counts.update(tally(index))
+    summary(capsys, f"{line}; {dict(counts)}", problems)
     return counts
 
 
@@ -48,6 +62,24 @@ def check_written(source, responses, items, name: str, removed: NotArticle, tmp_
     return check_real_items(name, pairs, tmp_path, capsys, folder=source.FOLDER, language=source.LANGUAGE,
                             want=lambda item: expected(item, thumbnail=False, named_by_id=False), removed=removed,
                             strict=strict)
+
+
+def left_in_tests(site: str, check, removed: NotArticle):
+    """The two tests of a source whose crawler once kept what `removed.left_in` names, for its
+    module to take as its own: every real item makes its file and none keeps such a part, and
+    the items that hold one are written without it, strictly. `check(items, tmp_path, capsys,
+    strict=False)`: the source's check of the items' files (check_real_items)."""
+    from tests.support.shared import seed_items
+
+    def test_every_real_item(tmp_path, capsys):
+        items = seed_items(site)
+        counts = check(items, tmp_path, capsys)
+        assert counts["written"] == len(items) and counts["left_in"] == 0
+
+    def test_nothing_a_person_removes_is_left_in(tmp_path, capsys):
+        check(left_in_items(seed_items(site), removed), tmp_path, capsys, strict=True)
+
+    return test_every_real_item, test_nothing_a_person_removes_is_left_in
 
 
 def check_an_ad_left_in_fails(source, responses, items, removed: NotArticle, tmp_path, capsys, monkeypatch) -> None:
