@@ -15,7 +15,6 @@ from tests.support.crawls import check_crawl_twice, replay, run_with_report
 from tests.support.page_responses import response
 from tests.support.reader import NotArticle
 from tests.support.server import Reply, TestServer
-from tests.support.shared import seed_items
 from tests.support.site_source import SiteSource
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,19 +27,8 @@ source = SiteSource("morningstar")  # sites/morningstar.toml through its spider
 NOT_ARTICLE = NotArticle()
 
 
-def test_every_real_item_parsed(capsys):
-    shared.check_parsed(source, responses, seed_items("morningstar"), "morningstar", NOT_ARTICLE, capsys)
-
-
-def test_every_real_item_written(tmp_path, capsys):
-    items = seed_items("morningstar")
-    counts = shared.check_written(source, responses, items, "morningstar", NOT_ARTICLE, tmp_path, capsys)
-    assert counts["written"] == len(items)
-
-
-def test_an_ad_left_in_fails_the_checks(tmp_path, capsys, monkeypatch):
-    shared.check_an_ad_left_in_fails(source, responses, seed_items("morningstar")[:3], NOT_ARTICLE, tmp_path, capsys,
-                                     monkeypatch)
+test_every_real_item_parsed, test_every_real_item_written, test_an_ad_left_in_fails_the_checks = shared.page_tests(
+    source, responses, NOT_ARTICLE)
 
 
 def test_list_links_are_resolved_against_the_site_not_the_mirror():

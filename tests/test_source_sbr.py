@@ -11,7 +11,6 @@ from tests.support import sbr_responses as responses
 from tests.support.crawls import check_crawl_twice
 from tests.support.page_responses import response
 from tests.support.reader import NotArticle
-from tests.support.shared import seed_items
 from tests.support.site_runs import replay, start_requests
 from tests.support.site_source import SiteSource
 
@@ -23,19 +22,8 @@ source = SiteSource("sbr")  # sites/sbr.toml through its spider
 NOT_ARTICLE = NotArticle()
 
 
-def test_every_real_item_parsed(capsys):
-    shared.check_parsed(source, responses, seed_items("sbr"), "sbr", NOT_ARTICLE, capsys)
-
-
-def test_every_real_item_written(tmp_path, capsys):
-    items = seed_items("sbr")
-    counts = shared.check_written(source, responses, items, "sbr", NOT_ARTICLE, tmp_path, capsys)
-    assert counts["written"] == len(items)
-
-
-def test_a_newsletter_box_left_in_fails_the_checks(tmp_path, capsys, monkeypatch):
-    shared.check_an_ad_left_in_fails(source, responses, seed_items("sbr")[:3], NOT_ARTICLE, tmp_path, capsys,
-                                     monkeypatch)
+(test_every_real_item_parsed, test_every_real_item_written,
+ test_a_newsletter_box_left_in_fails_the_checks) = shared.page_tests(source, responses, NOT_ARTICLE)
 
 
 def test_graph_time_in_singapore_time_and_the_list_anchor():

@@ -82,6 +82,27 @@ def left_in_tests(site: str, check, removed: NotArticle):
     return test_every_real_item, test_nothing_a_person_removes_is_left_in
 
 
+def page_tests(source, responses, removed: NotArticle):
+    """The three tests of an HTML-page source without id, for its module to take as its own:
+    every real item parsed (`check_parsed`), every one written (`check_written`), and an ad
+    of a class the parser does not know failing both (`check_an_ad_left_in_fails`)."""
+    from tests.support.shared import seed_items
+
+    site = source.config.name
+
+    def test_every_real_item_parsed(capsys):
+        check_parsed(source, responses, seed_items(site), site, removed, capsys)
+
+    def test_every_real_item_written(tmp_path, capsys):
+        items = seed_items(site)
+        assert check_written(source, responses, items, site, removed, tmp_path, capsys)["written"] == len(items)
+
+    def test_an_ad_left_in_fails_the_checks(tmp_path, capsys, monkeypatch):
+        check_an_ad_left_in_fails(source, responses, seed_items(site)[:3], removed, tmp_path, capsys, monkeypatch)
+
+    return test_every_real_item_parsed, test_every_real_item_written, test_an_ad_left_in_fails_the_checks
+
+
 def check_an_ad_left_in_fails(source, responses, items, removed: NotArticle, tmp_path, capsys, monkeypatch) -> None:
     """The checks compare the whole text: pages whose ad slot has a class the parser does not
     know (so the ad stays in the body) fail both, naming the ad's text."""
