@@ -3,19 +3,14 @@ spider and the pipelines; the replayed `scrapy crawl bioon` of fixtures/bioon/ni
 
 from __future__ import annotations
 
-from functools import partial
-from pathlib import Path
-
 from tests.support import bioon_responses as responses
 from tests.support import page_source_tests as shared
-from tests.support.crawls import check_crawl_twice
 from tests.support.page_responses import response
 from tests.support.reader import NotArticle
-from tests.support.site_runs import replay, start_requests
+from tests.support.site_runs import start_requests
+from tests.support.site_pages import replayed_fixture_test
 from tests.support.site_source import SiteSource
 
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURE = ROOT / "fixtures" / "bioon" / "nightly"
 source = SiteSource("bioon")  # sites/bioon.toml through its spider
 
 # A person keeps all of a real bioon body: its references and a conference notice's programme
@@ -42,5 +37,4 @@ def test_direct_urls_and_limit():
     assert request.url == "http://news.bioon.com/article/1a.html" and direct.stats["bioon/skipped_limit"] == 1
 
 
-def test_crawl_fixture_twice(tmp_path):
-    check_crawl_twice(FIXTURE, partial(replay, "bioon", FIXTURE), tmp_path)
+test_crawl_fixture_twice = replayed_fixture_test("bioon")

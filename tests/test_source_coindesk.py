@@ -3,19 +3,14 @@ pipelines; the replayed `scrapy crawl coindesk` of fixtures/coindesk/nightly (bo
 
 from __future__ import annotations
 
-from functools import partial
-from pathlib import Path
-
 from tests.support import coindesk_responses as responses
 from tests.support import page_source_tests as shared
-from tests.support.crawls import check_crawl_twice
 from tests.support.page_responses import response
 from tests.support.reader import NotArticle
-from tests.support.site_runs import replay, start_requests
+from tests.support.site_runs import start_requests
+from tests.support.site_pages import replayed_fixture_test
 from tests.support.site_source import SiteSource
 
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURE = ROOT / "fixtures" / "coindesk" / "nightly"
 source = SiteSource("coindesk")  # sites/coindesk.toml through its spider
 
 # A person keeps all of a real coindesk body (the article's key points).
@@ -42,5 +37,4 @@ def test_direct_urls_and_limit():
     assert request.url.endswith("/markets/2026/03/02/a") and direct.stats["coindesk/skipped_limit"] == 1
 
 
-def test_crawl_fixture_twice(tmp_path):
-    check_crawl_twice(FIXTURE, partial(replay, "coindesk", FIXTURE), tmp_path)
+test_crawl_fixture_twice = replayed_fixture_test("coindesk")

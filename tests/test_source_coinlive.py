@@ -5,18 +5,15 @@ fixtures/coinlive/nightly, twice."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from tests.support import coinlive_responses as responses
-from tests.support.crawls import check_crawl_twice
 from tests.support.page_responses import response
 from tests.support.reader import NotArticle
-from tests.support.real_items import check_real_items, expected, replay
+from tests.support.real_items import check_real_items, expected
 from tests.support.shared import seed_items
+from tests.support.site_pages import replayed_fixture_test
 from tests.support.site_source import SiteSource
 
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURE = ROOT / "fixtures" / "coinlive" / "nightly"
 CATEGORY = "coinlive_articles"  # the archive's category: the old crawler's source name
 source = SiteSource("coinlive")  # sites/coinlive.toml through its spider
 # What a person removes from a real coinlive body: the community sign-up box one page carries
@@ -55,5 +52,4 @@ def test_a_page_without_its_share_block_falls_back_and_is_counted():
     assert fresh.stats["coinlive/selector_missed/body"] == 1
 
 
-def test_replayed_fixture_crawl_twice(tmp_path):
-    check_crawl_twice(FIXTURE, replay("coinlive", FIXTURE), tmp_path)
+test_replayed_fixture_crawl_twice = replayed_fixture_test("coinlive")

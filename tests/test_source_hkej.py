@@ -4,19 +4,15 @@ fixtures/hkej/nightly, twice."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from crawler.sources.generic import Entry
 
 from tests.support import hkej_responses as responses
-from tests.support.crawls import check_crawl_twice
 from tests.support.reader import NotArticle
-from tests.support.real_items import check_real_items, expected, replay
+from tests.support.real_items import check_real_items, expected
 from tests.support.shared import seed_items
+from tests.support.site_pages import replayed_fixture_test
 from tests.support.site_source import SiteSource
 
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURE = ROOT / "fixtures" / "hkej" / "nightly"
 source = SiteSource("hkej")  # sites/hkej.toml through its spider
 # What a person removes from a real hkej body: the daily paper's date line, topic tag and
 # headline above the text (the file's own date and title), the photo controls ("放大圖片 / 顯示原圖"), the paper's
@@ -46,5 +42,4 @@ def test_every_real_item(tmp_path, capsys):
     assert counts == {"written": len(items)}
 
 
-def test_replayed_fixture_crawl_twice(tmp_path):
-    check_crawl_twice(FIXTURE, replay("hkej", FIXTURE), tmp_path)
+test_replayed_fixture_crawl_twice = replayed_fixture_test("hkej")

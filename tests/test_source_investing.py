@@ -5,7 +5,6 @@ replayed `scrapy crawl investing` of fixtures/investing/nightly, twice."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
@@ -13,13 +12,11 @@ from crawler.arguments import ArgumentError
 from crawler.spiders.generic import site_spider as SiteSpider_of
 
 from tests.support import investing_responses as responses
-from tests.support.crawls import check_crawl_twice
-from tests.support.real_items import check_real_items, expected, replay
+from tests.support.real_items import check_real_items, expected
 from tests.support.shared import seed_items
+from tests.support.site_pages import check_fixture_twice
 from tests.support.site_source import SiteSource
 
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURE = ROOT / "fixtures" / "investing" / "nightly"
 EDITIONS = {"en": (0, "investing_us"), "zh-CN": (1, "investing_cn")}  # [[discovery]] and category
 # What a person removes: the placeholders of an InvestingPro advert inside the text.
 PROMOTION = re.compile(r"\[\[pro_promotion \|.*?\]\]", re.S)
@@ -49,7 +46,7 @@ def test_every_real_item(tmp_path, capsys):
 
 
 def test_replayed_fixture_crawl_twice(tmp_path):
-    one, _two = check_crawl_twice(FIXTURE, replay("investing", FIXTURE), tmp_path, articles=4)
+    one, _two = check_fixture_twice("investing", tmp_path, articles=4)
     assert one["skipped"] == {"skipped_ad": 1}
 
 

@@ -5,16 +5,13 @@ fixtures/jin10/nightly, twice."""
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 
 from tests.support import jin10_responses as responses
-from tests.support.crawls import check_crawl_twice
-from tests.support.real_items import check_real_items, expected, replay
+from tests.support.real_items import check_real_items, expected
 from tests.support.shared import seed_items
+from tests.support.site_pages import check_fixture_twice
 from tests.support.site_source import SiteSource
 
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURE = ROOT / "fixtures" / "jin10" / "nightly"
 CATEGORY = "jin10_articles_articles"  # the archive's category: the old crawler's source name
 source = SiteSource("jin10")  # sites/jin10.toml through its spider
 
@@ -51,7 +48,7 @@ def test_direct_urls_keep_the_id_of_the_link():
 
 
 def test_replayed_fixture_crawl_twice(tmp_path):
-    one, _two = check_crawl_twice(FIXTURE, replay("jin10", FIXTURE), tmp_path)
+    one, _two = check_fixture_twice("jin10", tmp_path)
     assert one["skipped"] == {"skipped_vip": 1, "skipped_not_original": 1}
     assert one["skipped_types"] == {"video": 1}
 

@@ -6,19 +6,17 @@ from __future__ import annotations
 
 import json
 from functools import partial
-from pathlib import Path
 
 from tests.support import jinwucj_responses as responses
 from tests.support.cli import run_scrapy
-from tests.support.crawls import check_crawl_twice, replay, run_with_report
+from tests.support.crawls import run_with_report
 from tests.support.page_responses import response
 from tests.support.real_items import check_real_items, expected
 from tests.support.server import TestServer
 from tests.support.shared import seed_items
+from tests.support.site_pages import check_fixture_twice
 from tests.support.site_source import SiteSource
 
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURE = ROOT / "fixtures" / "jinwucj" / "nightly"
 LISTS = {"ipo": (0, "https://ipo.jinwucj.com/api/info/getInfoList"),  # [[discovery]] block, URL
          "hk": (1, "https://pro-app-sky-api.szfiu.com/news/v1/list")}
 LISTS_IN_ORDER = ("hk", "ipo")
@@ -78,7 +76,7 @@ def _crawl(server, archive, *extra):
 
 
 def test_crawl_fixture_end_to_end(tmp_path):
-    _first, second = check_crawl_twice(FIXTURE, replay("jinwucj", FIXTURE), tmp_path)
+    _first, second = check_fixture_twice("jinwucj", tmp_path)
     assert second["scraped"] == 0
 
 

@@ -5,20 +5,16 @@ calls POSTs, replayed by their bodies)."""
 from __future__ import annotations
 
 import json
-from functools import partial
-from pathlib import Path
 
 from tests.support import leinews_responses as responses
-from tests.support.crawls import check_crawl_twice
 from tests.support.page_responses import response
 from tests.support.reader import NotArticle
 from tests.support.real_items import check_real_items, entry_articles, expected
 from tests.support.shared import seed_items
-from tests.support.site_runs import replay, start_requests
+from tests.support.site_runs import start_requests
+from tests.support.site_pages import replayed_fixture_test
 from tests.support.site_source import SiteSource
 
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURE = ROOT / "fixtures" / "leinews" / "nightly"
 source = SiteSource("leinews")  # sites/leinews.toml through its spider
 DETAIL = ("https://www.leinews.com/Common/YiAPP.ashx?YiAPP_Method=uNews.PC_GetNewsInfo"
           "&YiAPP_Action=YiAPP.APP.SHOP&YiAPP_SIKW=true")
@@ -74,5 +70,4 @@ def test_direct_urls_are_read_by_their_news_code():
     assert direct.stats["leinews/skipped_limit"] == 1
 
 
-def test_crawl_fixture_twice(tmp_path):
-    check_crawl_twice(FIXTURE, partial(replay, "leinews", FIXTURE), tmp_path)
+test_crawl_fixture_twice = replayed_fixture_test("leinews")

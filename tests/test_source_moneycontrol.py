@@ -5,17 +5,14 @@ fixtures/moneycontrol/nightly, twice."""
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 
 from tests.support import moneycontrol_responses as responses
-from tests.support.crawls import check_crawl_twice
 from tests.support.reader import NotArticle
-from tests.support.real_items import check_real_items, expected, replay
+from tests.support.real_items import check_real_items, expected
 from tests.support.shared import seed_items
+from tests.support.site_pages import replayed_fixture_test
 from tests.support.site_source import SiteSource
 
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURE = ROOT / "fixtures" / "moneycontrol" / "nightly"
 source = SiteSource("moneycontrol")  # sites/moneycontrol.toml through its spider
 # What a person removes from a real moneycontrol body: the boxes inside the text that are no
 # part of it: the stock widget (Watchlist, Portfolio, Set Alert, live prices), the ad slots
@@ -39,8 +36,7 @@ def test_every_real_item(tmp_path, capsys):
     assert len(stories) == len(items) - 1 and counts == {"written": len(stories)}
 
 
-def test_replayed_fixture_crawl_twice(tmp_path):
-    check_crawl_twice(FIXTURE, replay("moneycontrol", FIXTURE), tmp_path)
+test_replayed_fixture_crawl_twice = replayed_fixture_test("moneycontrol")
 
 
 def test_url_file_reads_the_pages_given_and_limit_caps_them(tmp_path):

@@ -6,19 +6,17 @@ from __future__ import annotations
 
 import json
 from functools import partial
-from pathlib import Path
 
 from tests.support import page_source_tests as shared
 from tests.support import morningstar_responses as responses
 from tests.support.cli import run_scrapy
-from tests.support.crawls import check_crawl_twice, replay, run_with_report
+from tests.support.crawls import run_with_report
 from tests.support.page_responses import response
 from tests.support.reader import NotArticle
 from tests.support.server import Reply, TestServer
+from tests.support.site_pages import replayed_fixture_test
 from tests.support.site_source import SiteSource
 
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURE = ROOT / "fixtures" / "morningstar" / "nightly"
 source = SiteSource("morningstar")  # sites/morningstar.toml through its spider
 
 
@@ -54,8 +52,7 @@ def _crawl(server, archive, *extra):
         "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s", "RETRY_TIMES=0", *extra)
 
 
-def test_crawl_fixture_end_to_end(tmp_path):
-    check_crawl_twice(FIXTURE, replay("morningstar", FIXTURE), tmp_path)
+test_crawl_fixture_end_to_end = replayed_fixture_test("morningstar")
 
 
 def test_crawl_denied_list_is_counted(tmp_path):

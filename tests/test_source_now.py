@@ -4,20 +4,16 @@ the replayed `scrapy crawl now` of fixtures/now/nightly, twice."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from crawler.sources.generic import Entry
 
 from tests.support import now_responses as responses
-from tests.support.crawls import check_crawl_twice
 from tests.support.page_responses import response
 from tests.support.reader import NotArticle
-from tests.support.real_items import check_real_items, expected, replay
+from tests.support.real_items import check_real_items, expected
 from tests.support.shared import seed_items
+from tests.support.site_pages import replayed_fixture_test
 from tests.support.site_source import SiteSource
 
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURE = ROOT / "fixtures" / "now" / "nightly"
 source = SiteSource("now")  # sites/now.toml through its spider
 BLOCKS = {"now": 0, "now_finance": 1}  # the site file's [[discovery]] of each list
 # What a person removes from a real now body: the links closing technology stories taken from a
@@ -63,5 +59,4 @@ def test_both_lists_are_asked_each_with_its_headers():
     assert [r.headers.get("x-requested-with") for r in requests] == [b"XMLHttpRequest", b"XMLHttpRequest", None]
 
 
-def test_replayed_fixture_crawl_twice(tmp_path):
-    check_crawl_twice(FIXTURE, replay("now", FIXTURE), tmp_path)
+test_replayed_fixture_crawl_twice = replayed_fixture_test("now")

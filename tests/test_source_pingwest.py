@@ -5,20 +5,16 @@ fixtures/pingwest/nightly (both lists)."""
 from __future__ import annotations
 
 from collections import Counter
-from functools import partial
-from pathlib import Path
 
 from tests.support import pingwest_responses as responses
-from tests.support.crawls import check_crawl_twice
 from tests.support.page_responses import md5_item, parsed_problems, response
 from tests.support.reader import NotArticle
 from tests.support.shared import seed_items
-from tests.support.site_runs import replay, start_requests
+from tests.support.site_runs import start_requests
+from tests.support.site_pages import replayed_fixture_test
 from tests.support.site_source import SiteSource
 from tests.support.source_pipeline import check_file, pipelines, run
 
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURE = ROOT / "fixtures" / "pingwest" / "nightly"
 source = SiteSource("pingwest")  # sites/pingwest.toml through its spider
 
 # A person keeps all of a real pingwest body (a wire's source line, an article's captions).
@@ -82,5 +78,4 @@ def test_direct_urls_and_limit():
     assert request.url == "https://www.pingwest.com/a/1" and direct.stats["pingwest/skipped_limit"] == 1
 
 
-def test_crawl_fixture_twice(tmp_path):
-    check_crawl_twice(FIXTURE, partial(replay, "pingwest", FIXTURE), tmp_path)
+test_crawl_fixture_twice = replayed_fixture_test("pingwest")

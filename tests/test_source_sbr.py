@@ -3,19 +3,14 @@ the pipelines; the replayed `scrapy crawl sbr` of fixtures/sbr/nightly."""
 
 from __future__ import annotations
 
-from functools import partial
-from pathlib import Path
-
 from tests.support import page_source_tests as shared
 from tests.support import sbr_responses as responses
-from tests.support.crawls import check_crawl_twice
 from tests.support.page_responses import response
 from tests.support.reader import NotArticle
-from tests.support.site_runs import replay, start_requests
+from tests.support.site_runs import start_requests
+from tests.support.site_pages import replayed_fixture_test
 from tests.support.site_source import SiteSource
 
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURE = ROOT / "fixtures" / "sbr" / "nightly"
 source = SiteSource("sbr")  # sites/sbr.toml through its spider
 
 # A person keeps all of a real sbr body (the bold standfirst is the article's own).
@@ -46,5 +41,4 @@ def test_direct_urls_and_limit():
     assert request.url == "https://sbr.com.sg/a/news/one" and direct.stats["sbr/skipped_limit"] == 1
 
 
-def test_crawl_fixture_twice(tmp_path):
-    check_crawl_twice(FIXTURE, partial(replay, "sbr", FIXTURE), tmp_path)
+test_crawl_fixture_twice = replayed_fixture_test("sbr")

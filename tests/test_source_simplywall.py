@@ -4,17 +4,13 @@ it is crawled); and the replayed `scrapy crawl simplywall` of fixtures/simplywal
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from tests.support import simplywall_responses as responses
-from tests.support.crawls import check_crawl_twice
 from tests.support.reader import NotArticle
-from tests.support.real_items import check_real_items, expected, replay
+from tests.support.real_items import check_real_items, expected
 from tests.support.shared import seed_items
+from tests.support.site_pages import replayed_fixture_test
 from tests.support.site_source import SiteSource
 
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURE = ROOT / "fixtures" / "simplywall" / "nightly"
 source = SiteSource("simplywall")  # sites/simplywall.toml through its spider
 # What a person removes from a real simplywall body: the "Advertisement" slots, and the sign-up
 # box closing the text (a portfolio tracker, a stock screener, a valuation report).
@@ -36,5 +32,4 @@ def test_every_real_item(tmp_path, capsys):
     assert not any(k.startswith(("simplywall/fallback", "simplywall/selector_missed")) for k in source.stats)
 
 
-def test_replayed_fixture_crawl_twice(tmp_path):
-    check_crawl_twice(FIXTURE, replay("simplywall", FIXTURE), tmp_path)
+test_replayed_fixture_crawl_twice = replayed_fixture_test("simplywall")

@@ -8,23 +8,21 @@ from __future__ import annotations
 import json
 from collections import Counter
 from functools import partial
-from pathlib import Path
 
 from parsel import Selector
 
 from tests.support import sina_responses as responses
 from tests.support import page_source_tests as shared
 from tests.support.cli import run_scrapy
-from tests.support.crawls import archive_files, check_crawl_twice, replay, run_with_report
+from tests.support.crawls import archive_files, run_with_report
 from tests.support.page_responses import response
 from tests.support.server import Reply, TestServer
 from tests.support.shared import seed_items, shared_path
+from tests.support.site_pages import replayed_fixture_test
 from tests.support.site_source import SiteSource
 from tests.support.reader import NotArticle, reader_text
 from tests.support.real_items import check_real_items, entry_articles, expected
 
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURE = ROOT / "fixtures" / "sina" / "nightly"
 FOLDER, LANGUAGE = "sina", "zh-CN"
 FEED = "https://feed.mix.sina.com.cn/api/roll/get?pageid=153&lid=2518&k=&num=10&page=1"
 source = SiteSource("sina")  # sites/sina.toml through its spider
@@ -131,8 +129,7 @@ def _crawl(server, archive, *extra):
         "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s", "RETRY_TIMES=0", *extra)
 
 
-def test_crawl_fixture_end_to_end(tmp_path):
-    check_crawl_twice(FIXTURE, replay("sina", FIXTURE), tmp_path)
+test_crawl_fixture_end_to_end = replayed_fixture_test("sina")
 
 
 def test_crawl_denied_is_counted(tmp_path):

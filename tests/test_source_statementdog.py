@@ -3,19 +3,14 @@ spider and the pipelines; the replayed `scrapy crawl statementdog` of fixtures/s
 
 from __future__ import annotations
 
-from functools import partial
-from pathlib import Path
-
 from tests.support import page_source_tests as shared
 from tests.support import statementdog_responses as responses
-from tests.support.crawls import check_crawl_twice
 from tests.support.page_responses import response
 from tests.support.reader import NotArticle
-from tests.support.site_runs import replay, start_requests
+from tests.support.site_runs import start_requests
+from tests.support.site_pages import replayed_fixture_test
 from tests.support.site_source import SiteSource
 
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURE = ROOT / "fixtures" / "statementdog" / "nightly"
 source = SiteSource("statementdog")  # sites/statementdog.toml through its spider
 
 # A person keeps all of a real statementdog body: the "why it matters / what happened" blocks,
@@ -48,5 +43,4 @@ def test_direct_urls_url_file_limit_and_since(tmp_path):
     assert direct.parse_article(page)["drop_reason"] == "too_old"
 
 
-def test_crawl_fixture_twice(tmp_path):
-    check_crawl_twice(FIXTURE, partial(replay, "statementdog", FIXTURE), tmp_path)
+test_crawl_fixture_twice = replayed_fixture_test("statementdog")

@@ -6,21 +6,19 @@ from __future__ import annotations
 
 import json
 from functools import partial
-from pathlib import Path
 from urllib.parse import quote
 
 from tests.support import page_source_tests as shared
 from tests.support import stheadline_responses as responses
 from tests.support.cli import run_scrapy
-from tests.support.crawls import check_crawl_twice, replay, run_with_report
+from tests.support.crawls import run_with_report
 from tests.support.page_responses import response
 from tests.support.reader import NotArticle, reader_text
 from tests.support.server import Reply, TestServer
 from tests.support.shared import seed_items
+from tests.support.site_pages import replayed_fixture_test
 from tests.support.site_source import SiteSource
 
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURE = ROOT / "fixtures" / "stheadline" / "nightly"
 LIST_PATH = "/finance/" + quote("財經")
 source = SiteSource("stheadline")  # sites/stheadline.toml through its spider
 
@@ -85,8 +83,7 @@ def _crawl(server, archive, *extra):
         "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s", "RETRY_TIMES=0", *extra)
 
 
-def test_crawl_fixture_end_to_end(tmp_path):
-    check_crawl_twice(FIXTURE, replay("stheadline", FIXTURE), tmp_path)
+test_crawl_fixture_end_to_end = replayed_fixture_test("stheadline")
 
 
 def test_crawl_denied_article_is_counted(tmp_path):

@@ -7,21 +7,19 @@ from __future__ import annotations
 import json
 from collections import Counter
 from functools import partial
-from pathlib import Path
 
 from tests.support import thehill_responses as responses
 from tests.support.cli import run_scrapy
-from tests.support.crawls import check_crawl_twice, replay, run_with_report
+from tests.support.crawls import run_with_report
 from tests.support.page_responses import response
 from tests.support.server import Reply, TestServer
 from tests.support.shared import seed_items
+from tests.support.site_pages import check_fixture_twice
 from tests.support.site_source import SiteSource
 from tests.support.page_source_tests import left_in_tests
 from tests.support.reader import NotArticle, reader_text
 from tests.support.real_items import check_real_items, entry_articles, expected
 
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURE = ROOT / "fixtures" / "thehill" / "nightly"
 FEED = "https://thehill.com/feed/"
 source = SiteSource("thehill")  # sites/thehill.toml through its spider
 
@@ -103,7 +101,7 @@ def _crawl(server, archive, *extra):
 
 
 def test_crawl_fixture_end_to_end(tmp_path):
-    first, _second = check_crawl_twice(FIXTURE, replay("thehill", FIXTURE), tmp_path)
+    first, _second = check_fixture_twice("thehill", tmp_path)
     assert first["body_fallbacks_by_kind"] == {"summary": 1}  # one post answers 404: the feed's text
 
 

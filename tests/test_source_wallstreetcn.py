@@ -7,22 +7,20 @@ from __future__ import annotations
 import json
 from collections import Counter
 from functools import partial
-from pathlib import Path
 
 from crawler.sources.generic import Entry
 
 from tests.support import wallstreetcn_responses as responses
 from tests.support.cli import run_scrapy
-from tests.support.crawls import check_crawl_twice, replay, run_with_report
+from tests.support.crawls import run_with_report
 from tests.support.page_responses import response
 from tests.support.page_source_tests import left_in_tests
 from tests.support.reader import NotArticle
 from tests.support.real_items import check_real_items, entry_articles
 from tests.support.server import Reply, TestServer
+from tests.support.site_pages import check_fixture_twice
 from tests.support.site_source import SiteSource
 
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURE = ROOT / "fixtures" / "wallstreetcn" / "nightly"
 # What a person removes from a real wallstreetcn body, as a reader sees it. The risk disclaimer
 # under each article stays (the archive's own wallstreetcn files keep it). `left_in` (what the
 # crawler once kept, none now): the note above an audio player asking to upgrade the app to listen.
@@ -96,7 +94,7 @@ def _crawl(server, archive, *extra):
 
 
 def test_crawl_fixture_end_to_end(tmp_path):
-    first, _second = check_crawl_twice(FIXTURE, replay("wallstreetcn", FIXTURE), tmp_path)
+    first, _second = check_fixture_twice("wallstreetcn", tmp_path)
     assert first["skipped_types"] == {"ad": 1}
     assert first["skipped"] == {"skipped_paid": 1}  # nothing known yet, no limit
 

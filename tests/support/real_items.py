@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections import Counter
 
-from tests.support.crawls import replay  # noqa: F401 - the sources' tests take it from here
 from tests.support.page_responses import md5_item
 from tests.support.reader import NotArticle
 from tests.support.source_pipeline import check_file, pipelines, run, set_aside_left_in

@@ -196,14 +196,15 @@ def nightly(site: str):
     return Path(__file__).resolve().parents[2] / "fixtures" / site / "nightly"
 
 
-def check_fixture_twice(site: str, tmp_path):
+def check_fixture_twice(site: str, tmp_path, **more):
     """The replayed `scrapy crawl <site>` of fixtures/<site>/nightly, twice
-    (tests.support.crawls.check_crawl_twice: its expected files, then no article requested)."""
+    (tests.support.crawls.check_crawl_twice, `more` its keyword arguments: its expected files,
+    then no article requested); the two run reports."""
     from tests.support.crawls import check_crawl_twice
     from tests.support.site_runs import replay
 
     fixture = nightly(site)
-    return check_crawl_twice(fixture, lambda archive, *more: replay(site, fixture, archive, *more), tmp_path)
+    return check_crawl_twice(fixture, lambda archive, *args: replay(site, fixture, archive, *args), tmp_path, **more)
 
 
 def check_served_fixture(site: str, tmp_path, overrides, *, env: dict | None = None, article=None):
