@@ -11,7 +11,7 @@ time element is not known (CATALOG 2.26 names none).
 
 from __future__ import annotations
 
-from tests.support.page_responses import (esc, head_time, html_doc, html_responses, inject_after_first_paragraph,
+from tests.support.page_responses import (cards, esc, head_time, html_doc, html_responses, inject_after_first_paragraph,
                                           meta_or_jsonld)
 
 HOME = "https://www.bioon.com/"
@@ -20,14 +20,13 @@ time_form = meta_or_jsonld
 
 
 def list_html(items: list[dict]) -> str:
-    cards = "".join(
-        '<div class="item"><div class="item-header"><a href="#"><img src="https://www.bioon.com/thumb.jpg"></a></div>'
-        f'<div class="item-content"><h2><a href="{esc(i["link"])}">{esc(i["title"])}</a></h2>'
-        '<p>虚构的摘要。</p><span class="item-meta">虚构的栏目</span></div></div>' for i in items)
+    blog = cards('<div class="item"><div class="item-header"><a href="#"><img src="https://www.bioon.com/thumb.jpg"></a>'
+                 '</div><div class="item-content"><h2><a href="{link}">{title}</a></h2>'
+                 '<p>虚构的摘要。</p><span class="item-meta">虚构的栏目</span></div></div>', items)
     return html_doc("zh-CN", "生物谷", (
         '<header><a href="/">生物谷</a><a href="https://news.bioon.com/">资讯</a></header>'
         '<div class="composs-main-content"><div class="composs-panel"><div class="composs-panel-inner">'
-        f'<div class="composs-blog-list lets-do-1">{cards}</div></div></div></div>'
+        f'<div class="composs-blog-list lets-do-1">{blog}</div></div></div></div>'
         '<aside id="sidebar"><div class="widget"><h3>热门</h3><a href="http://news.bioon.com/article/x.html">虚构的热门文章</a>'
         '</div></aside>'))
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tests.support.page_responses import (esc, head_time, html_doc, html_responses, inject_after_first_paragraph,
-                                          meta_or_jsonld, path_of)
+from tests.support.page_responses import (cards, esc, head_time, html_doc, html_responses, inject_after_first_paragraph,
+                                          meta_or_jsonld)
 
 LIST = "https://www.coindesk.com/markets"
 AD = '<div class="article-ad"><p>Invented advertisement slot</p></div>'
@@ -22,12 +22,10 @@ time_form = meta_or_jsonld
 
 
 def list_html(items: list[dict]) -> str:
-    cards = "".join(
-        f'<div class="flex flex-col gap-2"><a href="{esc(path_of(i["link"]))}"><img src="/x.jpg" alt=""></a>'
-        f'<a href="{esc(path_of(i["link"]))}"><h2 class="font-headline-xs">{esc(i["title"])}</h2></a></div>'
-        for i in items)
+    grid = cards('<div class="flex flex-col gap-2"><a href="{href}"><img src="/x.jpg" alt=""></a>'
+                 '<a href="{href}"><h2 class="font-headline-xs">{title}</h2></a></div>', items)
     return html_doc("en", "Markets | CoinDesk", '<nav><div class="flex"><a href="/markets">Markets</a>'
-                    f'<a href="/business">Business</a></div></nav><main><div class="grid grid-cols-4">{cards}</div></main>')
+                    f'<a href="/business">Business</a></div></nav><main><div class="grid grid-cols-4">{grid}</div></main>')
 
 
 def page_html(item: dict, index: int) -> str:

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tests.support.page_responses import (esc, head_time, html_doc, html_responses, inject_after_first_paragraph,
-                                          path_of, time_form, visible_time)
+from tests.support.page_responses import (cards, esc, head_time, html_doc, html_responses, inject_after_first_paragraph,
+                                          time_form, visible_time)
 
 LIST = "https://www.morningstar.com/news"
 UTC = dt.timezone.utc
@@ -21,13 +21,11 @@ AD = '<div class="article-ad"><p>Advertisement: invented sponsor text</p></div>'
 
 
 def list_html(items: list[dict]) -> str:
-    cards = "".join(
-        f'<a class="mdc-feed-card" href="{esc(path_of(i["link"]))}"><header><span class="mdc-kicker">News</span>'
-        f'<h2 class="mdc-heading">{esc(i["title"])}</h2></header><p class="mdc-teaser">Invented teaser.</p></a>'
-        for i in items)
+    feed = cards('<a class="mdc-feed-card" href="{href}"><header><span class="mdc-kicker">News</span>'
+                 '<h2 class="mdc-heading">{title}</h2></header><p class="mdc-teaser">Invented teaser.</p></a>', items)
     return html_doc("en", "News | Morningstar", '<nav class="mdc-nav"><a href="/markets">Markets</a>'
                     '<a href="/funds">Funds</a></nav><main><section class="mdc-feed">'
-                    f'<div class="mdc-feed__mdc">{cards}</div></section></main>')
+                    f'<div class="mdc-feed__mdc">{feed}</div></section></main>')
 
 
 def page_html(item: dict, index: int) -> str:

@@ -77,6 +77,13 @@ def path_of(url: str) -> str:
     return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
 
 
+def cards(template: str, items) -> str:
+    """`template` filled in for each item, escaped: `{href}` (the path of its link), `{link}`,
+    `{title}`."""
+    return "".join(template.format(href=esc(path_of(i["link"])), link=esc(i["link"]), title=esc(i["title"]))
+                   for i in items)
+
+
 def html_doc(lang: str, title: str, body: str, head: str = "") -> str:
     """An invented HTML page declaring UTF-8: its language, `title` (escaped already), `head`'s
     further tags, `body`."""

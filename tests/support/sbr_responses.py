@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from tests.support.page_responses import esc, html_doc, html_responses, inject_after_first_paragraph, iso
+from tests.support.page_responses import cards, esc, html_doc, html_responses, inject_after_first_paragraph, iso
 
 LIST = "https://sbr.com.sg/news"
 AD = ('<div class="block-newsletter"><h3>Get the latest news</h3><p>Invented newsletter sign-up text.</p>'
@@ -22,10 +22,9 @@ AD = ('<div class="block-newsletter"><h3>Get the latest news</h3><p>Invented new
 
 
 def list_html(items: list[dict]) -> str:
-    rows = "".join(
-        f'<div class="item with-border-bottom"><div class="item__category"><a href="https://sbr.com.sg/news">News</a></div>'
-        f'<h3 class="item__title"><a href="{esc(i["link"])}">{esc(i["title"])}</a></h3>'
-        '<div class="item__snippet">Invented snippet.</div></div>' for i in items)
+    rows = cards('<div class="item with-border-bottom"><div class="item__category"><a href="https://sbr.com.sg/news">News'
+                 '</a></div><h3 class="item__title"><a href="{link}">{title}</a></h3>'
+                 '<div class="item__snippet">Invented snippet.</div></div>', items)
     return html_doc("en", "News | Singapore Business Review", '<nav class="main-nav"><a href="/">Home</a>'
                     f'<a href="/news">News</a></nav><main><div class="news-list">{rows}</div>'
                     '<ul class="pager"><li><a href="/news?page=1">Next</a></li></ul></main>')

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from tests.support.page_responses import (esc, head_time, html_doc, html_responses, inject_after_first_paragraph,
-                                          path_of, time_form, visible_time)
+from tests.support.page_responses import (cards, esc, head_time, html_doc, html_responses, inject_after_first_paragraph,
+                                          time_form, visible_time)
 
 LIST = "https://www.stheadline.com/finance/%E8%B2%A1%E7%B6%93"
 AD = '<div class="ad"><div class="ad-slot">廣告：虛構的贊助內容</div></div>'
@@ -27,14 +27,10 @@ def current(item: dict) -> bool:
 
 
 def list_html(items: list[dict]) -> str:
-    new = "".join(
-        f'<div class="news-block"><div class="news-detail"><a href="{esc(path_of(i["link"]))}">'
-        f'<span class="title">{esc(i["title"])}</span></a><div class="time">虛構時間</div></div></div>'
-        for i in items if current(i))
-    old = "".join(
-        f'<div class="media"><div class="media-body"><a class="title" href="{esc(i["link"])}">{esc(i["title"])}</a>'
-        '<span class="time">虛構</span></div></div>'
-        for i in items if not current(i))
+    new = cards('<div class="news-block"><div class="news-detail"><a href="{href}"><span class="title">{title}</span></a>'
+                '<div class="time">虛構時間</div></div></div>', [i for i in items if current(i)])
+    old = cards('<div class="media"><div class="media-body"><a class="title" href="{link}">{title}</a>'
+                '<span class="time">虛構</span></div></div>', [i for i in items if not current(i)])
     return html_doc("zh-HK", "財經 | 星島頭條", '<nav><a href="/">首頁</a><a href="/finance">財經</a></nav>'
                     f'<div class="news-list">{new}</div><div class="latest-updates">{old}</div>')
 
