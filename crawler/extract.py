@@ -12,7 +12,7 @@ import re
 
 from lxml import etree
 
-from crawler.html_clean import _VOID_UNKNOWN_TO_LIBXML2, _XML_DECLARATION, remove_all_keep_tail, remove_keep_tail
+from crawler.html_clean import _VOID_UNKNOWN_TO_LIBXML2, _XML_DECLARATION, remove_all_keep_tail
 
 _PARSER = etree.HTMLParser(recover=True, remove_comments=True, remove_pis=True, huge_tree=True, no_network=True)
 
@@ -56,10 +56,6 @@ _NEGATIVE = re.compile(
         "info").pattern)
 _CAMEL = re.compile(r"([a-z0-9])([A-Z])")
 _HIDDEN_STYLE = re.compile(r"(?:^|;)\s*display\s*:\s*none", re.I)
-_BLOCK_INSIDE = etree.XPath(
-    "boolean(descendant::*[self::p or self::div or self::table or self::ul or self::ol or self::pre or "
-    "self::blockquote or self::img or self::dl or self::section or self::article or self::figure or "
-    "self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6 or self::header or self::footer])")
 _INLINE = frozenset({"a", "b", "cite", "code", "em", "font", "i", "small", "span", "strong", "sub", "sup", "u",
                      "abbr", "mark", "q", "s", "time", "br"})
 # Tags that say their content is the author's (a quoted tweet, a code sample), whatever
@@ -113,29 +109,133 @@ def weight(text: str) -> int:
     return len(_WS.sub("", text)) + len(_CJK.findall(text))
 
 
+_SHORT = 300  # the longest text kept whole in a measure (a title, a heading, a word like "Advertisement")
+
+
+class _Measure:
+    """What the rules need of an element's text (or of one string), combined from its parts
+    (an element's text, then each child's text and tail): its weight (as weight()), characters
+    that are not white space, commas, characters, white-space runs, white space at the start
+    and at the end; its text with each white-space run as one space while that is short; the
+    weight of its links; the characters inside list items, headings and text blocks below it;
+    the <p>, <img> and <li> below it."""
+
+    __slots__ = ("weight", "chars", "commas", "raw", "runs", "lead", "trail", "short", "links",
+                 "in_items", "in_headings", "in_blocks", "paragraphs", "images", "items")
+
+    def __init__(self, text: str | None = None):
+        self.links = self.in_items = self.in_headings = self.in_blocks = 0
+        self.paragraphs = self.images = self.items = 0
+        if not text:
+            self.weight = self.chars = self.commas = self.raw = self.runs = self.lead = self.trail = 0
+            self.short = ""
+            return
+        parts = text.split()
+        raw = self.raw = len(text)
+        chars = self.chars = sum(map(len, parts))
+        self.weight = chars + (0 if text.isascii() else len(_CJK.findall(text)))
+        self.commas = len(_COMMAS.findall(text))
+        if not chars:
+            self.lead = self.trail = raw
+            self.runs = 1
+            self.short = " "
+            return
+        lead = self.lead = raw - len(text.lstrip())
+        trail = self.trail = raw - len(text.rstrip())
+        self.runs = len(parts) - 1 + (lead > 0) + (trail > 0)
+        self.short = None
+        if chars + self.runs <= _SHORT:
+            self.short = (" " if lead else "") + " ".join(parts) + (" " if trail else "")
+
+    def join(self, other: _Measure) -> None:
+        """This text followed by `other`'s."""
+        if not other.raw:
+            return
+        if not self.raw:
+            self.weight, self.chars, self.commas, self.raw = other.weight, other.chars, other.commas, other.raw
+            self.runs, self.lead, self.trail, self.short = other.runs, other.lead, other.trail, other.short
+            return
+        self.runs += other.runs - (self.trail > 0 and other.lead > 0)
+        if not self.chars:
+            self.lead += other.lead
+        self.trail = other.trail if other.chars else self.trail + other.raw
+        if self.short is not None and other.short is not None:
+            short = self.short + (other.short[1:] if self.short.endswith(" ") and other.short.startswith(" ")
+                                  else other.short)
+            self.short = short if len(short) <= _SHORT + 2 else None
+        else:
+            self.short = None
+        self.weight += other.weight
+        self.chars += other.chars
+        self.commas += other.commas
+        self.raw += other.raw
+
+    def length(self) -> int:
+        """The length of the text with its white-space runs as one space, trimmed."""
+        return self.chars + self.runs - (self.lead > 0) - (self.trail > 0) if self.chars else 0
+
+    def trimmed(self) -> int:
+        """The length of the text without the white space at its ends."""
+        return self.raw - self.lead - self.trail if self.chars else 0
+
+    def text(self) -> str | None:
+        """The text, white space runs as one space and trimmed; None when it is long."""
+        return None if self.short is None else self.short.strip()
+
+
 class _Page:
-    """Measures of one tree, cached (the tree changes only by removals that drop whole
-    elements before measures are taken, or after they are no longer needed)."""
+    """Measures of the elements of one tree (_Measure), each computed once from its children's
+    (linear however deep or wide the tree) and kept: a tree that changed is measured anew with
+    a new _Page."""
 
     def __init__(self):
-        self.lengths: dict = {}
-        self.link_lengths: dict = {}
+        self.measures: dict = {}
+        self.gone: set = set()  # elements measured as removed (their tails stay)
+
+    def measure(self, element) -> _Measure:
+        measures = self.measures
+        found = measures.get(element)
+        if found is not None:
+            return found
+        stack = [(element, False)]  # children before their parent, without recursion
+        while stack:
+            node, ready = stack.pop()
+            if ready:
+                measures[node] = self._combine(node)
+            elif node not in measures:
+                stack.append((node, True))
+                stack.extend((c, False) for c in node
+                             if isinstance(c.tag, str) and c not in measures and c not in self.gone)
+        return measures[element]
+
+    def _combine(self, element) -> _Measure:
+        measures = self.measures
+        m = _Measure(element.text)
+        for child in element:
+            if isinstance(child.tag, str) and child not in self.gone:
+                c = measures[child]
+                m.join(c)
+                tag = child.tag
+                m.links += c.links
+                m.in_items += c.chars if tag == "li" else c.in_items
+                m.in_headings += c.chars if tag in _HEADINGS else c.in_headings
+                m.in_blocks += c.chars if tag in _TEXTISH else c.in_blocks
+                m.paragraphs += c.paragraphs + (tag == "p")
+                m.images += c.images + (tag == "img")
+                m.items += c.items + (tag == "li")
+            if child.tail:
+                m.join(_Measure(child.tail))
+        if element.tag == "a":
+            # an in-page link (a footnote, a table of contents) weighs less (Readability's rule)
+            m.links += m.weight * (0.3 if (element.get("href") or "").startswith("#") else 1)
+        return m
 
     def length(self, element) -> int:
-        value = self.lengths.get(element)
-        if value is None:
-            value = self.lengths[element] = weight(_text(element))
-        return value
+        return self.measure(element).weight
 
     def link_density(self, element) -> float:
-        total = self.length(element)
-        if not total:
-            return 0.0
-        links = 0
-        for a in element.iter("a"):
-            # an in-page link (a footnote, a table of contents) weighs less (Readability's rule)
-            links += self.length(a) * (0.3 if (a.get("href") or "").startswith("#") else 1)
-        return min(1.0, links / total)
+        m = self.measure(element)
+        return min(1.0, m.links / m.weight) if m.weight else 0.0
 
 
 def _feature(value: str | None) -> str:
@@ -156,13 +256,6 @@ def class_weight(element) -> int:
             if _POSITIVE.search(feature):
                 score += 25
     return score
-
-
-def _is_hidden(element) -> bool:
-    if element.get("hidden") is not None:
-        return True
-    style = element.get("style")
-    return bool(style) and _HIDDEN_STYLE.search(style) is not None
 
 
 _MARKED = etree.XPath("descendant::*[@class or @id or @style or @role or @hidden or @aria-hidden]")
@@ -205,16 +298,18 @@ def _prune(body, ruthless: bool) -> None:
             continue
         if element.find(".//article") is not None or element.find(".//main") is not None:
             continue
-        if _has_ancestor(element, ("table", "code")):
+        if _near_ancestor(element, ("table", "code")):
             continue  # a layout table's cells, a code sample's lines (Readability's rule)
         drop.append(element)
-    byline = _byline(body)
-    if byline is not None:
-        drop.append(byline)
     # A <header>/<footer> outside any article or section is the page's banner or contentinfo
     # (their implicit ARIA roles, HTML-AAM), like role="banner".
-    drop += [e for e in body.iter("header", "footer") if not _has_ancestor(e, _SECTIONING)]
-    remove_all_keep_tail(body, _outermost(drop))
+    sectioned = _inside(body.iter(*_SECTIONING))
+    drop += [e for e in body.iter("header", "footer") if e not in sectioned]
+    _remove(body, drop)
+    # The byline among what is left (Readability never looks inside what it removed).
+    byline = _byline(body)
+    if byline is not None:
+        _remove(body, [byline])
 
 
 _SECTIONING = ("article", "aside", "main", "nav", "section")
@@ -225,23 +320,41 @@ _BYLINE_CANDIDATES = etree.XPath("descendant::*[@rel='author' or contains(@itemp
 def _byline(body):
     """The article's byline (Readability's: the first element marked as the author's or named
     byline, author, dateline, with under 100 characters): it is metadata, not text."""
+    page = _Page()
     for element in _BYLINE_CANDIDATES(body):
         marked = element.get("rel") == "author" or "author" in (element.get("itemprop") or "") \
             or _BYLINE.search(f"{element.get('class') or ''} {element.get('id') or ''}")
-        if marked and 0 < len(_text(element).strip()) < 100:
+        if marked and 0 < page.measure(element).trimmed() < 100:
             return element
     return None
 
 
 def _outermost(elements) -> list:
+    """The elements that are not inside another of them, in their order. Linear: a walk up
+    from each stops at an ancestor an earlier walk passed."""
+    elements = list(elements)
     chosen = set(elements)
+    inside: dict = {}  # an ancestor walked through: whether it is inside a chosen element
     out = []
     for element in elements:
-        parent = element.getparent()
-        while parent is not None and parent not in chosen:
-            parent = parent.getparent()
-        if parent is None:
+        path = []
+        node = element.getparent()
+        while node is not None and node not in chosen and node not in inside:
+            path.append(node)
+            node = node.getparent()
+        found = node is not None and (node in chosen or inside[node])
+        for passed in path:
+            inside[passed] = found
+        if not found:
             out.append(element)
+    return out
+
+
+def _inside(elements) -> set:
+    """Every element below one of `elements` (linear: the outermost ones' descendants)."""
+    out = set()
+    for element in _outermost(elements):
+        out.update(element.iterdescendants())
     return out
 
 
@@ -313,11 +426,11 @@ def _score(body, page: _Page, weigh: bool) -> dict:
         parent = element.getparent()
         if parent is None:
             continue
-        text = _text(element)
-        length = weight(text)
+        measure = page.measure(element)
+        length = measure.weight
         if length < MIN_PARAGRAPH:
             continue
-        value = 1 + len(_COMMAS.findall(text)) + min(length / 100, 3)
+        value = 1 + measure.commas + min(length / 100, 3)
         for level, divider in enumerate((1, 2, 6, 9, 12)):
             if parent is None or not isinstance(parent.tag, str) or parent.tag == "html":
                 break
@@ -410,43 +523,67 @@ def _assemble(best, scores: dict, page: _Page) -> list:
     return kept
 
 
-def _remove(elements) -> None:
-    for element in elements:
-        remove_keep_tail(element)
+def _remove(root, elements) -> None:
+    """Remove the elements (all below `root`) with their content, not their tails, at once."""
+    remove_all_keep_tail(root, _outermost(elements))
 
 
 def _clean(article, page: _Page, title: str, weigh: bool, conditionally: bool) -> None:
     """Readability's cleaning of the chosen box: top headings that are chrome or the page's
     title, forms, footers, and every table, list or block whose name, links, images or
     shortness say it is not the article's; then teaser lists, toggles, ad images and
-    repeated captions."""
-    title_key = _key(title)
+    repeated captions. Each step measures the box as the steps before it left it."""
+    _remove(article, _title_headings(article, page, _key(title), weigh))
+    page = _Page()
+    _remove(article, [e for e in article.iter("form", "fieldset")
+                      if page.length(e) < 200 or page.link_density(e) > 0.3])
+    _remove(article, [e for e in article.iter("footer") if e is not article])  # Readability's rule
+    _teasers(article, _Page())
+    if conditionally:
+        _clean_conditionally(article, weigh)
+    _preamble(article)
+    _toggles(article, _Page())
+    _ad_images(article)
+    _repeated_blocks(article)
+
+
+def _title_headings(article, page: _Page, title_key: str, weigh: bool) -> list:
+    """The <h1>/<h2> headings named as chrome (with class weights) or repeating the title.
+    A heading's text is read once: an outer heading's in full, one inside another heading
+    (which stayed, so it holds no more than part of the title) from its measure."""
     drop = []
+    inner = _inside(article.iter("h1", "h2"))
     for heading in article.iter("h1", "h2"):
         if weigh and class_weight(heading) < 0:
             drop.append(heading)
-        elif title_key and _similar_title(_key(_text(heading)), title_key):
-            drop.append(heading)
-    _remove(drop)
-    _remove([e for e in article.iter("form", "fieldset") if page.length(e) < 200 or page.link_density(e) > 0.3])
-    _remove([e for e in article.iter("footer") if e is not article])  # Readability's rule
-    _teasers(article, page)
-    data_tables = {t for t in article.iter("table") if _data_table(t)}
-    for element in [] if not conditionally else reversed(list(article.iter(*_CONDITIONAL_TAGS))):
-        if element.getparent() is None or element is article:
+        elif not title_key:
             continue
-        if _conditionally_remove(element, page, weigh, data_tables, article):
-            _remove([element])
-    _preamble(article)
-    _toggles(article)
-    _ad_images(article)
-    _repeated_blocks(article)
+        elif heading not in inner:
+            if _similar_title(_key(_text(heading)), title_key):
+                drop.append(heading)
+        else:
+            text = page.measure(heading).text()
+            if text is not None and _similar_title(_key(text), title_key):
+                drop.append(heading)
+    return drop
+
+
+def _clean_conditionally(article, weigh: bool) -> None:
+    """Readability's conditional cleaning of every table, list and block of the box, inner
+    ones first. Those to remove are measured as gone (an outer block is judged on what is left
+    in it) and removed together at the end."""
+    data_tables = {t for t in article.iter("table") if _data_table(t)}
+    context = _Conditional(article, weigh, data_tables)
+    for element in reversed(list(article.iter(*_CONDITIONAL_TAGS))):
+        if element is not article and _conditionally_remove(element, context):
+            context.page.gone.add(element)
+    _remove(article, context.page.gone)
 
 
 _CONDITIONAL_TAGS = ("table", "ul", "div")
 _AD_WORDS = re.compile(r"^(?:ad(?:vertising|vertisement)?|pub(?:licité)?|werb(?:ung)?|广告|Реклама|Anuncio)$", re.I)
 _LOADING_WORDS = re.compile(r"^(?:loading|正在加载|Загрузка|chargement|cargando)(?:…|\.\.\.)?$", re.I)
-_TEXTISH = ("span", "li", "td", "blockquote", "dl", "div", "img", "ol", "p", "pre", "table", "ul")
+_TEXTISH = frozenset({"span", "li", "td", "blockquote", "dl", "div", "img", "ol", "p", "pre", "table", "ul"})
 
 
 def _data_table(table) -> bool:
@@ -457,94 +594,93 @@ def _data_table(table) -> bool:
         return True
     if table.find("caption") is not None and _WS.sub("", _text(table.find("caption"))):
         return True
-    if any(table.find(f".//{t}") is not None for t in ("thead", "tfoot", "colgroup", "th")):
+    if any(table.find(f".//{t}") is not None for t in ("col", "colgroup", "tfoot", "thead", "th")):
         return True
     if table.find(".//table") is not None:
         return False
-    rows = table.findall(".//tr")
-    columns = max((len(row.findall("td")) + len(row.findall("th")) for row in rows), default=0)
-    return len(rows) >= 10 or columns > 4 or len(rows) * columns > 10
+    rows = columns = 0
+    for row in table.iter("tr"):
+        rows += _span(row.get("rowspan"))
+        columns = max(columns, sum(_span(cell.get("colspan")) for cell in row.iter("td")))
+    return rows >= 10 or columns > 4 or rows * columns > 10
 
 
-def _has_ancestor(element, tags, stop=None) -> bool:
+def _span(value) -> int:
+    """A rowspan or colspan as Readability reads it: its leading number, else 1."""
+    number = re.match(r"\s*0*(\d+)", value or "")
+    # at most 9 digits read (int() refuses a string of thousands): any such span is large
+    return (int(number.group(1)[:9]) if number else 0) or 1
+
+
+def _near_ancestor(element, tags, levels: int = 4) -> bool:
+    """One of the element's `levels` nearest ancestors has one of `tags` (Readability's
+    _hasAncestorTag and its default depth)."""
     parent = element.getparent()
-    while parent is not None and parent is not stop:
+    while parent is not None and levels > 0:
         if parent.tag in tags:
             return True
         parent = parent.getparent()
+        levels -= 1
     return False
 
 
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 
 
-def _text_shares(element) -> tuple[float, float, float]:
-    """The shares of an element's text inside list items, inside headings and inside text
-    blocks (Readability's list, heading and text densities), each text counted once: one
-    walk, so that nested blocks cost no more than their text."""
-    flags = {element: 0}
-    counts = [0, 0, 0, 0]  # all, in <li>, in a heading, in a text block
+class _Conditional:
+    """What the conditional cleaning of one box knows beforehand: its data tables, what is
+    inside one or holds one, what is inside code or a figure; its measures (_Page), where
+    the blocks already judged as going count as gone."""
 
-    def add(text, flag):
-        if text:
-            n = len(_WS.sub("", text))
-            if n:
-                counts[0] += n
-                for bit in (1, 2, 3):
-                    if flag & (1 << bit):
-                        counts[bit] += n
-
-    for node in element.iterdescendants():
-        if not isinstance(node.tag, str):
-            continue
-        parent = flags.get(node.getparent(), 0)
-        flag = parent | (2 if node.tag == "li" else 0) | (4 if node.tag in _HEADINGS else 0) \
-            | (8 if node.tag in _TEXTISH else 0)
-        flags[node] = flag
-        add(node.text, flag)
-        add(node.tail, parent)
-    add(element.text, 0)
-    total = counts[0] or 1
-    return counts[1] / total, counts[2] / total, counts[3] / total
+    def __init__(self, article, weigh: bool, data_tables: set):
+        self.weigh = weigh
+        self.data_tables = data_tables
+        self.in_data_table = _inside(data_tables)
+        self.holds_data_table = _holders(article, data_tables)
+        self.in_code = _inside(article.iter("code", "pre"))
+        self.in_figure = _inside(article.iter("figure"))
+        self.page = _Page()
 
 
-def _conditionally_remove(element, page: _Page, weigh: bool, data_tables, article) -> bool:
+def _conditionally_remove(element, context: _Conditional) -> bool:
     """Readability's conditional cleaning of one table, list or block of the article: it goes
     when its name is negative, or, holding fewer than ten commas, when its images, list
     items, links, shortness or lack of text blocks say it is not text."""
     tag = element.tag
-    if element in data_tables or _has_ancestor(element, ("code", "pre"), article) \
-            or any(t in data_tables for t in element.iter("table")):
+    if element in context.data_tables or element in context.in_data_table or element in context.in_code \
+            or element in context.holds_data_table:
         return False
-    weight_ = class_weight(element) if weigh else 0
+    weight_ = class_weight(element) if context.weigh else 0
     if weight_ < 0:
         return True
-    text = _text(element)
-    if len(_COMMAS.findall(text)) >= 10:
+    page = context.page
+    measure = page.measure(element)
+    if measure.commas >= 10:
         return False
-    stripped = _WS.sub(" ", text).strip()
-    if _AD_WORDS.match(stripped) or _LOADING_WORDS.match(stripped):
+    text = measure.text()
+    if text is not None and (_AD_WORDS.match(text) or _LOADING_WORDS.match(text)):
         return True
-    length = len(stripped)
-    in_items, heading_density, text_density = _text_shares(element)
-    is_list = tag in ("ul", "ol") or in_items > 0.9
-    paragraphs = len(element.findall(".//p"))
-    images = len(element.findall(".//img"))
-    items = len(element.findall(".//li")) - 100
+    length = measure.length()
+    chars = measure.chars or 1
+    is_list = tag in ("ul", "ol") or measure.in_items / chars > 0.9
+    paragraphs = measure.paragraphs
+    images = measure.images
+    items = measure.items - 100
     density = page.link_density(element)
-    figure_child = _has_ancestor(element, ("figure",), article)
+    figure_child = element in context.in_figure
     remove = (
         (not figure_child and images > 1 and paragraphs / images < 0.5)
         or (not is_list and items > paragraphs)
-        or (not is_list and not figure_child and heading_density < 0.9 and length < MIN_PARAGRAPH
+        or (not is_list and not figure_child and measure.in_headings / chars < 0.9 and length < MIN_PARAGRAPH
             and (images == 0 or images > 2) and density > 0)
         or (not is_list and weight_ < 25 and density > 0.2)
         or (weight_ >= 25 and density > 0.5)
-        or (images == 0 and text_density == 0)
+        or (images == 0 and measure.in_blocks == 0)
     )
     if is_list and remove:
         # a simple list of images stays
-        if all(len(child) <= 1 for child in element) and images == len(element.findall(".//li")):
+        children = [c for c in element if c not in page.gone]
+        if all(len(child) <= 1 for child in children) and images == measure.items:
             return False
     return remove
 
@@ -563,22 +699,32 @@ def _teasers(article, page: _Page) -> None:
     """A heading saying "related", "you may also like", "推荐阅读"... goes, with the run of
     link lists and teasers after it."""
     drop = []
+    done = set()
+    heads: dict = {}  # a wrapper climbed through: the heading's outermost wrapper
     for element in article.iter("h1", "h2", "h3", "h4", "h5", "h6", "p", "div", "strong", "span", "header"):
-        text = _text(element)
-        if len(text) > 40 or not _TEASER_HEADING.match(text.strip()):
+        measure = page.measure(element)
+        if measure.raw > 40 or not _TEASER_HEADING.match(_text(element).strip()):
             continue
-        # the heading may be wrapped: climb while the wrapper says nothing more
-        head = element
-        while head.getparent() is not None and head.getparent() is not article and \
-                _key(_text(head.getparent())) == _key(text):
+        # The heading may be wrapped: climb while the wrapper says nothing more (its text
+        # without white space is as long, so the same).
+        head, path = element, []
+        while head not in heads and head.getparent() is not None and head.getparent() is not article and \
+                page.measure(head.getparent()).chars == measure.chars:
+            path.append(head)
             head = head.getparent()
+        head = heads.get(head, head)
+        for passed in path:
+            heads[passed] = head
+        if head in done:
+            continue
+        done.add(head)
         drop.append(head)
         sibling = head.getnext()
         while sibling is not None and (page.link_density(sibling) > 0.4 or sibling.tag in ("ul", "ol")
                                        or (page.length(sibling) < MIN_PARAGRAPH and sibling.find(".//img") is not None)):
             drop.append(sibling)
             sibling = sibling.getnext()
-    _remove(_outermost(drop))
+    _remove(article, drop)
 
 
 # A breadcrumb trail's words besides its links: "You are here", "当前位置：" and separators.
@@ -588,9 +734,6 @@ _META_DATE = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}")
 _META_LABEL = re.compile(r"(?:来源|作者|发布时间|发布日期|时间|日期|浏览|阅读|点击|编辑|责编|稿源)\s*[:：]")
 _SENTENCE_END = re.compile(r"[.。!?！？](?:\s|$)|[。！？]")
 _PREAMBLE_BLOCKS = ("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "header", "li", "table", "blockquote", "pre")
-_HOLDS_BLOCK = etree.XPath(
-    "boolean(descendant::*[self::p or self::div or self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or "
-    "self::h6 or self::header or self::li or self::table or self::blockquote or self::pre or self::img])")
 
 
 def _preamble(article) -> None:
@@ -598,8 +741,9 @@ def _preamble(article) -> None:
     breadcrumb trail (links and separators only) and a line of metadata (a date with
     "来源："/"作者："/"浏览："...)."""
     drop = []
+    containers = _holders(article, article.iter(*_PREAMBLE_BLOCKS, "img"))
     for element in article.iter(*_PREAMBLE_BLOCKS):
-        if element is article or _HOLDS_BLOCK(element):
+        if element is article or element in containers:
             continue  # a container: its blocks come next
         text = _text(element)
         length = weight(text)
@@ -617,18 +761,17 @@ def _preamble(article) -> None:
                 continue
         if length < 150 and _META_DATE.search(text) and _META_LABEL.search(text):
             drop.append(element)
-    _remove(_outermost(drop))
+    _remove(article, drop)
 
 
-def _toggles(article) -> None:
+def _toggles(article, page: _Page) -> None:
     drop = []
     for element in article.iter("a", "span", "p", "div", "strong", "em", "i", "b"):
-        if len(element) > 2 or element.find(".//img") is not None:
+        if len(element) > 2 or page.measure(element).raw > 30 or element.find(".//img") is not None:
             continue
-        text = _text(element)
-        if len(text) <= 30 and _TOGGLE.match(text):
+        if _TOGGLE.match(_text(element)):
             drop.append(element)
-    _remove(_outermost(drop))
+    _remove(article, drop)
 
 
 def _tiny(value) -> bool:
@@ -650,7 +793,7 @@ def _ad_images(article) -> None:
             if parent is not None and parent.tag == "a" and not _WS.sub("", _text(parent)):
                 target = parent
             drop.append(target)
-    _remove(drop)
+    _remove(article, drop)
 
 
 _TEXT_BLOCKS = frozenset({"p", "figcaption", "div", "span", "li", "h2", "h3", "h4", "h5", "h6", "blockquote",
@@ -679,30 +822,49 @@ def _caption_like(element) -> bool:
         _has_image(element.getprevious()) or _has_image(element.getnext()) or _has_image(element))
 
 
+def _holders(root, elements) -> set:
+    """The elements of `root` (itself included) with one of `elements` inside: a walk up from
+    each, stopped where an earlier walk passed (linear in the tree)."""
+    out = set()
+    for element in elements:
+        if element is root:
+            continue
+        parent = element.getparent()
+        while parent is not None and parent not in out:
+            out.add(parent)
+            if parent is root:
+                break
+            parent = parent.getparent()
+    return out
+
+
 def _repeated_blocks(article) -> None:
     """An image caption repeated word for word (responsive markup, a slideshow's captions
     written out again, the caption under the image and once more below) is kept once: its
-    first place, next to its image. Blocks are the outermost text blocks (a <p> and the
+    first place, next to its image. Blocks are the innermost text blocks (a <p> and the
     <span> holding all its text are one block); paragraphs of the text itself may repeat."""
+    holders = _holders(article, article.iter(*_TEXT_BLOCKS))
     seen = set()
     drop = []
-
-    def walk(element) -> None:
-        for child in element:
-            if not isinstance(child.tag, str):
-                continue
-            if child.tag in _TEXT_BLOCKS and not any(c.tag in _TEXT_BLOCKS for c in child.iterdescendants()):
-                key = _key(_text(child))
-                if len(key) >= 4 and _caption_like(child):
-                    if key in seen:
-                        drop.append(child)
-                    else:
-                        seen.add(key)
-            else:
-                walk(child)
-
-    walk(article)
-    _remove(drop)
+    # In document order, without recursion (a page may nest 2,000 deep).
+    stack = [iter(article)]
+    while stack:
+        child = next(stack[-1], None)
+        if child is None:
+            stack.pop()
+            continue
+        if not isinstance(child.tag, str):
+            continue
+        if child.tag in _TEXT_BLOCKS and child not in holders:
+            key = _key(_text(child))
+            if len(key) >= 4 and _caption_like(child):
+                if key in seen:
+                    drop.append(child)
+                else:
+                    seen.add(key)
+        else:
+            stack.append(iter(child))
+    _remove(article, drop)
 
 
 def _xpaths(remove) -> list:
@@ -735,7 +897,7 @@ def article_body(html: str, title: str = "", remove=(), root=None) -> str:
             body = root
         root = None
         for xpath in removals:
-            _remove(_outermost([e for e in xpath(body) if isinstance(e, etree._Element) and e is not body]))
+            _remove(body, [e for e in xpath(body) if isinstance(e, etree._Element) and e is not body])
         _prune(body, strip)
         _paragraphs(body)
         page = _Page()
@@ -745,9 +907,9 @@ def article_body(html: str, title: str = "", remove=(), root=None) -> str:
             # Not one paragraph of MIN_PARAGRAPH characters: the page's <article> or <main> when
             # it marks one (a photo post, a short notice), else no article (what lines remain
             # are the page's chrome: a byline, a banner's words).
-            article = next(body.iter("article", "main"), None)
+            article = next(body.iter("main"), None)
             if article is None:
-                article = etree.Element("div")
+                article = next(body.iter("article"), etree.Element("div"))
         else:
             article = etree.Element("div")
             for part in _assemble(best, scores, page):
@@ -760,6 +922,5 @@ def article_body(html: str, title: str = "", remove=(), root=None) -> str:
             break
     if not longest_length and longest.find(".//img") is None:
         return ""
-    if longest.tag == "body":
-        longest.tag = "div"
-    return etree.tostring(longest, method="html", encoding="unicode")
+    # without its tail: the page's text after an <article>/<main> is not the article's
+    return etree.tostring(longest, method="html", encoding="unicode", with_tail=False)

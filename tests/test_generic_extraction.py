@@ -9,6 +9,7 @@ import re
 
 import pytest
 
+from crawler import extract as extract_module
 from crawler.body import body_markdown
 from crawler.sources import generic
 from tests.support.shared import shared_path
@@ -212,11 +213,12 @@ def test_breadcrumbs_and_the_metadata_line_above_the_text_stay_out():
 def test_short_lines_linked_subheadings_and_data_tables_stay_in():
     # Readability cuts a short block only when it has links, and a heading only for its name:
     # a one-line note in a box of its own, a subheading that links to its source and a small
-    # table of figures (a header row) are the article's.
+    # table of figures (a header row) are the article's, the table even though its gates link
+    # to their pages (as many links would cut a table of layout).
     note = "<div class='note'><p>Updated at noon.</p></div>"
     subheading = "<h3><a href='/reports/gates'>The gate report</a></h3>"
-    table = ("<table><tr><th>Gate</th><th>Width</th></tr><tr><td>North</td><td>12 m</td></tr>"
-             "<tr><td>South</td><td>9 m</td></tr></table>")
+    table = ("<table><tr><th>Gate</th><th>Width</th></tr><tr><td><a href='/gates/north'>North</a></td><td>12 m</td></tr>"
+             "<tr><td><a href='/gates/south'>South</a></td><td>9 m</td></tr></table>")
     markdown = extract(page(paragraphs(STORY[:2]) + note + subheading + paragraphs(STORY[2:]) + table))
     assert_story(markdown)
     for kept in ("Updated at noon.", "The gate report", "North", "12 m", "South", "9 m"):
@@ -232,17 +234,93 @@ def test_the_byline_stays_out():
 def test_a_page_without_a_paragraph_gives_its_main_element_or_nothing():
     # Not one paragraph of 25 characters: what the page marks as its main content, never its
     # banner, byline or footer; nothing at all when it marks none (the source drops it).
-    # The banner is a <header> by its tag alone, with a line that is no breadcrumb trail.
-    html = ("<html><body><header><a href='/'>Example News</a><p>The town's paper since 1921</p></header>"
-            "<main><p>Gone.</p></main><footer><a href='/about'>About us</a></footer></body></html>")
+    # The banner is a <header> by its tag alone, with a line long enough to be a paragraph
+    # (which would otherwise be the best text of the page).
+    html = ("<html><body><header><a href='/'>Example News</a><p>The town's own daily paper, every morning since "
+            "1921</p></header><main><p>Gone.</p></main><footer><a href='/about'>About us</a></footer></body></html>")
+    for main in ("main", "article"):
+        body = body_html(html.replace("main>", f"{main}>"))
+        assert "Gone." in body
+        for chrome in ("Example News", "since 1921", "About us"):
+            assert chrome not in body, chrome
+    bare = html.replace("<main>", "<div class='info'><span>By the desk</span></div>").replace("</main>", "")
+    assert body_html(bare) == ""
+
+
+def body_html(html: str) -> str:
     config = generic.parse_site({"folder": "demo", "language": "en",
                                  "discovery": {"kind": "rss", "url": "http://127.0.0.1:9/feed"}}, "demo")
-    body = generic.extract_article(config, URL, html).article["body_html"]
-    assert "Gone." in body
-    for chrome in ("Example News", "since 1921", "About us"):
-        assert chrome not in body, chrome
-    bare = html.replace("<main>", "<div class='info'><span>By the desk</span></div>").replace("</main>", "")
-    assert generic.extract_article(config, URL, bare).article["body_html"] == ""
+    return generic.extract_article(config, URL, html).article["body_html"]
+
+
+def test_without_a_paragraph_the_main_element_wins_and_the_text_after_it_stays_out():
+    # A teaser card marked <article> before the page's <main>; the page's own line after
+    # </main> (no element of its own) is not the main element's.
+    html = ("<html><body><div class='promo'><article><a href='/other'>Another story</a></article></div>"
+            "<main><p>Gone.</p><img src='/img/gone.jpg'></main>Printed from the town's website"
+            "</body></html>")
+    body = body_html(html)
+    assert "Gone." in body and "gone.jpg" in body
+    assert "Another story" not in body and "Printed from" not in body
+    # the extraction's own HTML (which the source then makes absolute) holds no more
+    assert "Printed from" not in extract_module.article_body(html)
+
+
+def test_the_byline_is_found_among_what_stays():
+    # An author's name in a hidden template and in the page's chrome come first: Readability
+    # never sees them (they went), the byline it takes is the visible one.
+    before = ("<div hidden><span class='author-name'>Staff writer</span></div>"
+              "<div class='sidebar'><a rel='author' href='/staff'>Our staff</a></div>")
+    markdown = extract(page("<div class='byline'>By Ada Marsh, river correspondent</div>" + paragraphs(STORY),
+                            before=before))
+    assert_story(markdown)
+    assert "Ada Marsh" not in markdown
+
+
+def test_chrome_by_name_goes_deep_inside_a_layout_table():
+    # A page laid out in a table: Readability keeps a named block only in a table's nearest
+    # levels (a cell's own parts), not anywhere below it.
+    newsletter = ("<div class='newsletter'><p>Sign up for our morning letter and get the river news in your "
+                  "inbox every day.</p></div>")
+    article = "<div><div><div><div>" + paragraphs(STORY) + newsletter + "</div></div></div></div>"
+    markdown = extract(page(f"<table><tr><td>{article}</td></tr></table>"))
+    assert_story(markdown)
+    assert "morning letter" not in markdown
+
+
+def test_links_inside_a_table_of_data_stay_in():
+    # Readability's conditional cleaning spares what is inside a data table (a cell's list of
+    # sources) and counts a cell's colspan as columns: a table spanning five columns is data.
+    sources = "<div><p><a href='/s/1'>Survey</a> <a href='/s/2'>Tests</a></p></div>"
+    table = (f"<table><tr><th>Gate</th><th>Sources</th></tr><tr><td>North</td><td>{sources}</td></tr></table>"
+             f"<table><tr><td colspan='5'><a href='/gates/all'>All gates</a></td></tr>"
+             f"<tr><td><a href='/gates/map'>Gate map</a></td></tr></table>")
+    markdown = extract(page(paragraphs(STORY[:2]) + table + paragraphs(STORY[2:])))
+    assert_story(markdown)
+    for kept in ("Survey", "Tests", "All gates", "Gate map"):
+        assert kept in markdown, kept
+    # a span of thousands of digits is a wide span, not an error
+    wide = table.replace("colspan='5'", f"colspan='{'9' * 5000}'")
+    assert "All gates" in body_html(page(paragraphs(STORY[:2]) + wide + paragraphs(STORY[2:])))
+
+
+def test_an_outer_block_is_judged_on_what_is_left_in_it():
+    # Readability judges a block after the blocks inside it went: the widget goes (its name),
+    # then the note around it is mostly a link.
+    note = ("<div class='note'><p>See <a href='/r/gates'>the full report on the gates</a> too.</p>"
+            "<div class='widget'><p>The weather widget shows the forecast for the river town, with the wind "
+            "and the rain of the next five days, hour by hour, all week long.</p></div></div>")
+    markdown = extract(page(paragraphs(STORY[:2]) + note + paragraphs(STORY[2:])))
+    assert_story(markdown)
+    assert "weather widget" not in markdown
+    assert "full report" not in markdown
+
+
+def test_a_page_nested_two_thousand_deep_keeps_its_text():
+    # libxml2 nests up to 2048 elements: no rule may walk the tree by recursion.
+    deep = "<div>" * 1800 + "<p>The bottom of a very deep pile of boxes.</p>" + "</div>" * 1800
+    markdown = extract(page(paragraphs(STORY) + deep))
+    assert_story(markdown)
 
 
 # ------------ real pages: at least trafilatura's score + 0.01 against the independent truth
