@@ -542,6 +542,7 @@ def _clean(article, page: _Page, title: str, weigh: bool, conditionally: bool) -
     if conditionally:
         _clean_conditionally(article, weigh)
     _preamble(article)
+    _cards(article, _Page())
     _toggles(article, _Page())
     _ad_images(article)
     _repeated_blocks(article)
@@ -762,6 +763,46 @@ def _preamble(article) -> None:
         if length < 150 and _META_DATE.search(text) and _META_LABEL.search(text):
             drop.append(element)
     _remove(article, drop)
+
+
+def _cards(article, page: _Page) -> None:
+    """A run of teaser cards goes: three or more sibling blocks of one class, each an image,
+    a title and a date (other articles listed, not this one's text), with the heading above
+    them when nothing else is left around them."""
+    drop = []
+    for parent in article.iter():
+        groups: dict = {}
+        for child in parent:
+            if isinstance(child.tag, str) and child.get("class"):
+                groups.setdefault(child.get("class"), []).append(child)
+        cards = set()
+        for group in groups.values():
+            if len(group) >= 3 and all(_card(card, page) for card in group):
+                cards.update(group)
+        if not cards:
+            continue
+        rest = [c for c in parent if isinstance(c.tag, str) and c not in cards]
+        if parent is not article and all(c.tag in _HEADINGS for c in rest):
+            drop.append(parent)
+        else:
+            drop.extend(cards)
+    _remove(article, drop)
+
+
+# A date alone (a card's date line), with its time of day or not.
+_DATE_ALONE = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?")
+
+
+def _card(element, page: _Page) -> bool:
+    """A teaser card: an image, a short title, and an element holding a date alone."""
+    measure = page.measure(element)
+    if not measure.images or not 0 < measure.chars <= 60:
+        return False
+    for part in element.iterdescendants():
+        text = page.measure(part).text() if isinstance(part.tag, str) else None
+        if text and _DATE_ALONE.fullmatch(text):
+            return True
+    return False
 
 
 def _toggles(article, page: _Page) -> None:

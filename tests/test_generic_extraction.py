@@ -316,6 +316,22 @@ def test_an_outer_block_is_judged_on_what_is_left_in_it():
     assert "full report" not in markdown
 
 
+def test_teaser_cards_with_their_dates_stay_out_and_a_gallery_stays_in():
+    # Cards of other posts (an image, a title that is no link, a line with a date alone) under
+    # a one-word heading; a gallery's captions are sentences, their dates inside them.
+    cards = ("<div id='members'><h4><img src='/img/crown.gif'><a href='/members'>Members</a></h4>" + "".join(
+        f"<div class='member-card'><img src='/img/m{n}.jpg'><div class='member-title'><span>Club talk {n}: what members said of the walls"
+        f"</span><a href='/club'>Club</a></div><span>2026-03-1{n}</span></div>" for n in range(3)) + "</div>")
+    gallery = "<div class='gallery'>" + "".join(
+        f"<div class='shot'><img src='/img/g{n}.jpg'><p>Gate {n} on 2026-03-1{n}.</p></div>" for n in range(3)) + "</div>"
+    markdown = extract(page(paragraphs(STORY[:2]) + gallery + paragraphs(STORY[2:]) + cards))
+    assert_story(markdown)
+    for n in range(3):
+        assert f"Gate {n} on 2026-03-1{n}." in markdown and f"/img/g{n}.jpg" in markdown
+        assert f"Club talk {n}" not in markdown and f"/img/m{n}.jpg" not in markdown
+    assert "Members" not in markdown
+
+
 def test_a_page_nested_two_thousand_deep_keeps_its_text():
     # libxml2 nests up to 2048 elements: no rule may walk the tree by recursion.
     deep = "<div>" * 1800 + "<p>The bottom of a very deep pile of boxes.</p>" + "</div>" * 1800
