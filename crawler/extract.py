@@ -226,8 +226,10 @@ class _Page:
             if child.tail:
                 m.join(_Measure(child.tail))
         if element.tag == "a":
-            # an in-page link (a footnote, a table of contents) weighs less (Readability's rule)
-            m.links += m.weight * (0.3 if (element.get("href") or "").startswith("#") else 1)
+            # A link to a place in the page (a footnote, a table of contents) weighs less; a
+            # bare "#" is a script's button (Readability's rule).
+            href = element.get("href") or ""
+            m.links += m.weight * (0.3 if len(href) > 1 and href.startswith("#") else 1)
         return m
 
     def length(self, element) -> int:

@@ -332,6 +332,15 @@ def test_teaser_cards_with_their_dates_stay_out_and_a_gallery_stays_in():
     assert "Members" not in markdown
 
 
+def test_links_to_nowhere_weigh_as_links():
+    # href="#" is a script's button, not a footnote: only a link to a place in the page
+    # (#name) weighs 0.3 (Readability's rule), so a row of such buttons is mostly links.
+    buttons = "<div class='bar'><p>Pass this story on to a friend: <a href='#'>Facebook</a> <a href='#'>Twitter</a> <a href='#'>Email</a></p></div>"
+    markdown = extract(page(paragraphs(STORY[:2]) + buttons + paragraphs(STORY[2:])))
+    assert_story(markdown)
+    assert "Facebook" not in markdown and "Pass this story" not in markdown
+
+
 def test_a_page_nested_two_thousand_deep_keeps_its_text():
     # libxml2 nests up to 2048 elements: no rule may walk the tree by recursion.
     deep = "<div>" * 1800 + "<p>The bottom of a very deep pile of boxes.</p>" + "</div>" * 1800
