@@ -64,8 +64,30 @@ def xml_compatible(text: str) -> str:
     return _XML_INCOMPATIBLE.sub(_xml_compatible, text) if _XML_INCOMPATIBLE.search(text) else text
 
 
+_NON_NEGATIVE_INTEGER = re.compile(r"[\t\n\f\r ]*([+-]?)([0-9]+)")
+
+
+def non_negative_integer(value: str | None, limit: int) -> int | None:
+    """`value` read by HTML's rules for parsing a non-negative integer (white space, a sign,
+    the ASCII digits up to the first other character), at most `limit`; None when it holds
+    none. Thousands of digits are a number above `limit`, not an error (int() refuses them)."""
+    match = _NON_NEGATIVE_INTEGER.match(value or "")
+    if match is None:
+        return None
+    digits = match.group(2).lstrip("0")
+    if match.group(1) == "-" and digits:
+        return None
+    return limit if len(digits) > len(str(limit)) else min(int(digits or "0"), limit)
+
+
 def _is_incompatible_reference(match: re.Match) -> bool:
-    code = int(match.group(1)) if match.group(1) is not None else int(match.group(2), 16)
+    decimal = match.group(1) is not None
+    # Leading zeros count for nothing (libxml2 reads `&#00011;` as 11); past 0x10FFFF
+    # (7 digits) no character: int() is spared a page's thousands of digits, which it refuses.
+    digits = (match.group(1) if decimal else match.group(2)).lstrip("0")
+    if len(digits) > 7:
+        return False
+    code = int(digits or "0", 10 if decimal else 16)
     return 0 < code <= 0x10FFFF and _XML_INCOMPATIBLE.match(chr(code)) is not None
 
 

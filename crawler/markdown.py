@@ -14,7 +14,7 @@ import unicodedata
 import html2text
 from lxml import etree
 
-from crawler.html_clean import parse_body, remove_all_keep_tail, unwrap_all
+from crawler.html_clean import non_negative_integer, parse_body, remove_all_keep_tail, unwrap_all
 
 # Noncharacters (never in interchanged text) mark emphasis between the tree and the output.
 STRONG_OPEN, STRONG_CLOSE, EM_OPEN, EM_CLOSE = "\ufdd0", "\ufdd1", "\ufdd2", "\ufdd3"
@@ -677,6 +677,16 @@ def _cell_markdown(cell) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+# The columns of a cell's span written: past these, empty columns say nothing more, and a
+# span up to HTML's 1,000 would make a few bytes of a page into kilobytes of `|  |`.
+_SPAN_COLUMNS = 50
+
+
+def _colspan(cell) -> int:
+    """A cell's colspan as a browser reads it: 1 without a number or for 0, at most 1000."""
+    return non_negative_integer(cell.get("colspan"), 1000) or 1
+
+
 def _extract_tables(body) -> list[str]:
     """Replace each remaining (data) table by a placeholder paragraph; return the tables'
     GFM Markdown, in placeholder order."""
@@ -688,14 +698,16 @@ def _extract_tables(body) -> list[str]:
         for cells in content:
             row = []
             for cell in cells:
-                span = cell.get("colspan") or "1"
                 row.append(_cell_markdown(cell))
-                row.extend([""] * (min(int(span), 50) - 1 if span.isdecimal() else 0))
+                row.extend([""] * (min(_colspan(cell), _SPAN_COLUMNS) - 1))
             rows.append(row)
         replacement = etree.Element("p")
         if rows:
             width = max(len(row) for row in rows)
-            lines = ["| " + " | ".join(row + [""] * (width - len(row))) + " |" for row in rows]
+            # GFM leaves out the cells of a row past the header's and fills a shorter row
+            # with empty ones: only the header is written as wide as the widest row.
+            rows[0].extend([""] * (width - len(rows[0])))
+            lines = ["| " + " | ".join(row) + " |" for row in rows]
             lines.insert(1, "|" + " --- |" * width)
             replacement.text = f"\ufdd4{len(tables)}\ufdd5"
             tables.append("\n".join(lines))

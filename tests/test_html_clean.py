@@ -140,6 +140,18 @@ def test_control_characters_are_taken_out_raw_and_as_references():
     assert body_markdown("纯文本\x01一行\x0b\uffff结束", BASE) == "纯文本一行 结束"
 
 
+@pytest.mark.parametrize("reference,between", [
+    ("&#" + "9" * 5_000 + ";", "\ufffd"), ("&#x" + "F" * 5_000 + ";", "\ufffd"),
+    ("&#" + "0" * 5_000 + "11;", " "), ("&#x" + "0" * 5_000 + "B;", " "), ("&#" + "0" * 5_000 + "65;", "A"),
+])
+def test_a_character_reference_of_thousands_of_digits_costs_no_text(reference, between):
+    # int() refuses a string of over 4,300 decimal digits: the whole article was lost.
+    # The number is read as HTML reads it: leading zeros count for nothing (a vertical tab is
+    # a space here), past U+10FFFF it is U+FFFD.
+    body = f"<p>前文{reference}后文</p><p>下一段</p>"
+    assert body_markdown(body, BASE) == f"前文{between}后文\n\n下一段"
+
+
 NESTINGS = {  # opening tags of one level, and the Markdown of the deep text
     "div": (("div",), "深处的文字"),
     "b": (("b",), "**深处的文字**"),

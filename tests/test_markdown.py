@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from crawler.body import body_markdown
 from crawler.html_clean import clean_body_html
 from crawler.markdown import html_to_markdown
 from tests.support.text import images_of_markdown, render, rendered_text, visible_text
@@ -159,6 +160,36 @@ def test_tables_render():
     rendered = render(out)
     assert "<table>" in rendered and "<strong>值</strong>" in rendered
     assert rendered_text(out) == visible_text(html)
+
+
+@pytest.mark.parametrize("span", ["9" * 5_000, "0" * 5_000 + "2", "99999999"])
+def test_a_span_of_any_length_costs_no_text(span):
+    # int() refuses a string of over 4,300 digits: the whole article was lost.
+    html = (f"<p>Before the table.</p><table><tr><td colspan='{span}' rowspan='{span}'>spanned</td><td>next</td>"
+            "</tr><tr><td>a</td><td>b</td></tr></table><p>After the table.</p>")
+    out = body_markdown(html, BASE)
+    assert rendered_text(out) == visible_text(html)
+
+
+@pytest.mark.parametrize("span,columns", [
+    ("2", 2), ("2px", 2), (" +2", 2), ("\n02.5", 2), ("0", 1), ("-2", 1), ("\u0662", 1), ("two", 1), ("", 1),
+])
+def test_a_colspan_is_read_as_a_browser_reads_it(span, columns):
+    # HTML's rules for parsing a non-negative integer: white space, an optional +, then ASCII
+    # digits, whatever follows them; none, or 0, is a span of 1.
+    html = f"<table><tr><td colspan='{span}'>a</td><td>b</td></tr><tr><td>1</td><td>2</td><td>3</td></tr></table>"
+    header = "| a |  | b |" if columns == 2 else "| a | b |  |"
+    assert md(html) == header + "\n| --- | --- | --- |\n| 1 | 2 | 3 |"
+
+
+def test_only_the_header_row_of_a_table_is_filled_out():
+    # GFM fills a short row with empty cells (markdown-it and Hugo's goldmark alike): written
+    # out in every row, the cells of one wide row made a table of 3,000 rows 27 MB long.
+    html = "<table><tr>" + "<td>h</td>" * 3_000 + "</tr>" + "<tr><td>v</td></tr>" * 3_000 + "</table><p>After.</p>"
+    assert body_markdown(html, BASE) == "\n".join(
+        ["| " + " | ".join(["h"] * 3_000) + " |", "|" + " --- |" * 3_000] + ["| v |"] * 3_000) + "\n\nAfter."
+    short = "<table><tr><td>h1</td><td>h2</td></tr><tr><td>v</td></tr></table>"
+    assert "<tr>\n<td>v</td>\n<td></td>\n</tr>" in render(md(short))
 
 
 def test_layout_table_is_unwrapped():
