@@ -31,6 +31,12 @@ def within_parse_depth(response: HtmlResponse) -> HtmlResponse:
     return response.replace(body=flatten(text, FLATTEN_DEPTH).encode("utf-8"), encoding="utf-8")
 
 
+def within_depth(text: str, selector: Selector) -> str:
+    """`text` itself, or, when `selector` (over `text`) nests deeper than FLATTEN_DEPTH, the
+    same page flattened below that depth."""
+    return flatten(text, FLATTEN_DEPTH) if _too_deep(text, selector) else text
+
+
 def parsable(html: str) -> Selector:
     """A Selector over `html`, flattened below FLATTEN_DEPTH when it nests deeper."""
     selector = Selector(text=html, type="html")

@@ -14,6 +14,7 @@ import pytest
 from scrapy.statscollectors import MemoryStatsCollector
 
 from crawler import charset
+from crawler.body import body_markdown
 from crawler.sources import generic, site_file
 from crawler.sources.common import SourceError
 from crawler.sources.generic import Entry
@@ -258,6 +259,31 @@ def test_only_real_attributes_are_made_absolute_not_code_text():
     # (The extractor leaves a <video> out; its attributes, had it one, are real ones too.)
     video = generic._absolutize('<div><video poster="p.jpg" src="c.mp4"></video></div>\n', "http://ex.test/v/")
     assert video == '<div><video poster="http://ex.test/v/p.jpg" src="http://ex.test/v/c.mp4"></video></div>\n'
+
+
+DEEP_STORY = [f"Paragraph {n} of an invented story about the ferry of a river town, long enough to be "
+              f"read as the article, with commas, and a few more words." for n in range(1, 5)]
+
+
+@pytest.mark.parametrize("depth", [300, 1_500, 3_000])
+def test_an_extracted_body_nested_deep_keeps_all_its_text(depth):
+    # Deeper than libxml2 parses without huge_tree (256 levels) and with it (2,048): the deep
+    # text and everything after it stay (below html_clean.FLATTEN_DEPTH the tags go).
+    deep = "<div>" * depth + "<p>The deep paragraph, an invented sentence, with commas.</p>" + "</div>" * depth
+    story = "".join(f"<p>{text}</p>" for text in DEEP_STORY)
+    page = (f"<html><head><title>Deep</title></head><body><article>{story}{deep}"
+            f"<p>The closing paragraph, written after the deep one, with commas.</p></article></body></html>")
+    article = generic.extract_article(config(), "https://ex.test/a/1", page).article
+    assert article["drop_reason"] == "" and article["body_fallback"] == "extract"
+    assert body_markdown(article["body_html"], "https://ex.test/a/1") == "\n\n".join(DEEP_STORY + [
+        "The deep paragraph, an invented sentence, with commas.",
+        "The closing paragraph, written after the deep one, with commas."])
+
+
+def test_a_body_too_deep_for_libxml2_keeps_its_text_if_not_its_urls():
+    # Making its URLs absolute would cut it at 2,048 levels: it stays as the extractor wrote it.
+    body = "<div>" * 2_100 + '<a href="/r">deep words</a>' + "</div>" * 2_100 + "<p>after them</p>"
+    assert generic._absolutize(body, "https://ex.test/a/1") == body
 
 
 def test_feed_values_win_over_page_metadata_and_id_from_link():

@@ -22,6 +22,7 @@ from crawler.html_clean import (
     LAZY_IMAGE_ATTRIBUTES, absolute_url, inner_html, is_plain_text, parse_body, plain_text_to_html, remove_keep_tail,
 )
 from crawler.items import Article
+from crawler.page_depth import within_depth
 from crawler.sources import json_api, pages
 from crawler.sources.common import Carried, SourceError, source_time
 from crawler.sources.site_file import Discovery, SiteConfig, load_hook
@@ -373,6 +374,11 @@ def time_from_values(values, tz: dt.tzinfo, fmt: str = "") -> dt.datetime | None
 _URL_ATTRIBUTES = frozenset(("href", "src", "poster") + LAZY_IMAGE_ATTRIBUTES)
 
 
+# huge_tree, as every parser of the project: without it libxml2 stops at 256 levels and the
+# text below, and all after it, would be missing from the body.
+_FRAGMENT_PARSER = lxml.html.HTMLParser(huge_tree=True)
+
+
 def _absolutize(html: str, base: str) -> str:
     """Image and link URLs of the extracted HTML (one element, as crawler.extract writes it)
     made absolute (the page writes them relative). Attributes only: text that reads
@@ -380,9 +386,11 @@ def _absolutize(html: str, base: str) -> str:
     if not base:
         return html
     try:
-        root = lxml.html.fragment_fromstring(html)
+        root = lxml.html.fragment_fromstring(html, parser=_FRAGMENT_PARSER)
     except (etree.ParserError, ValueError):
         return html
+    if any("depth" in entry.message for entry in _FRAGMENT_PARSER.error_log):
+        return html  # cut off by libxml2's depth limit: the text matters more than its URLs
     for element in root.iter(etree.Element):
         for name, value in element.items():
             if name in _URL_ATTRIBUTES:
@@ -441,6 +449,10 @@ def extract_article(config: SiteConfig, url: str, html: str, entry: Entry | dict
     entry = Entry.from_meta(entry)
     # One parse: the metadata is read from the tree first, then the extraction takes it apart.
     root = extract.parse(html)
+    if root is not None and (flat := within_depth(html, Selector(root=root, type="html"))) is not html:
+        # Nested deeper than libxml2 parses: read flattened (crawler.page_depth), by every
+        # attempt of the extraction too, or the deep text and all after it are missing.
+        html, root = flat, extract.parse(flat)
     sel = Selector(root=root, type="html") if root is not None else Selector(text="<html></html>", type="html")
     fallbacks, missed = [], []
     jsonld = None
