@@ -23,7 +23,7 @@ def retry_after_seconds(value, now: float | None = None) -> float | None:
     value = value.strip()
     if not value:
         return None
-    if value.isdigit():
+    if value.isascii() and value.isdigit():  # "²".isdigit() is True, and float() refuses it
         return float(value)
     try:
         moment = email.utils.parsedate_to_datetime(value)
