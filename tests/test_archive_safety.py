@@ -28,7 +28,7 @@ PRECIOUS = "a file outside the archive\n"
 
 def item(n: int, **extra) -> dict:
     base = {"id": f"7700{n}", "title": f"安全测试 {n}", "description": f"<p>第{n}篇，灯塔旁的邮差数着海鸥写下测试句。</p>",
-            "link": f"https://example.test/safe/{n}", "pub_date": "2025-03-01 10:00:00", "source": "demo",
+            "link": f"https://example.test/safe/{n}", "pub_date": "2025-03-01 10:17:43", "source": "demo",
             "kind": 1, "language": "zh-CN"}
     base.update(extra)
     return base

@@ -124,7 +124,7 @@ def test_claims_follow_the_archive_rules_of_later_runs():
         waiting = asyncio.ensure_future(claims.claim(article(id="20251107Q7KX3M00")))
         assert await _pending(waiting)
         # Other ids with the same link are other articles (as in a later run: by name only).
-        assert await claims.claim(article(id="20250208A0OTHR", link=first["link"]))
+        assert await claims.claim(article(id="20251109B4OTHR", link=first["link"]))
         # The same id in another folder is another file.
         assert await claims.claim(article(id="20251107Q7KX3M", folder="other"))
         claims.settle(first, kept=True)
